@@ -1,0 +1,175 @@
+//! Packet helpers: loads and stores into the packet, checksum updates, and resizing.
+//!
+//! Checksums are 16-bit one's complement sums. Because such sums do not depend on byte order,
+//! they are computed here on the values as the program holds them (the packet bytes loaded
+//! little endian), which gives the same packet bytes as the kernel's big-endian arithmetic.
+
+use super::{fault, neg, HResult, EFAULT};
+use crate::interp::mapstate::errno;
+use crate::interp::memory::RegionKind;
+use crate::interp::Vm;
+
+const ETH_HLEN: usize = 14;
+const XDP_HEADROOM: usize = 256;
+const BPF_F_MARK_MANGLED_0: u64 = 0x20;
+
+fn packet(vm: &Vm) -> &Vec<u8> {
+    &vm.mem.regions[vm.packet_region].data
+}
+
+fn range(vm: &Vm, off: u64, len: u64) -> Option<std::ops::Range<usize>> {
+    let end = off.checked_add(len)?;
+    (end <= packet(vm).len() as u64).then_some(off as usize..end as usize)
+}
+
+pub(super) fn skb_store_bytes(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
+    let Some(r) = range(vm, a[1], a[3]) else { return Ok(neg(EFAULT)) };
+    let bytes = vm.mem.read_bytes(a[2], a[3] as usize, pc).map_err(fault)?.to_vec();
+    let region = vm.packet_region;
+    vm.mem.regions[region].data[r].copy_from_slice(&bytes);
+    Ok(0)
+}
+
+pub(super) fn skb_load_bytes(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
+    let len = a[3] as usize;
+    match range(vm, a[1], a[3]) {
+        Some(r) => {
+            let bytes = packet(vm)[r].to_vec();
+            vm.mem.write_bytes(a[2], &bytes, pc).map_err(fault)?;
+            Ok(0)
+        }
+        None => {
+            if len <= 1 << 16 {
+                vm.mem.write_bytes(a[2], &vec![0; len], pc).map_err(fault)?;
+            }
+            Ok(neg(EFAULT))
+        }
+    }
+}
+
+fn fold(mut s: u64) -> u16 {
+    while s >> 16 != 0 {
+        s = (s & 0xffff) + (s >> 16);
+    }
+    s as u16
+}
+
+fn words(v: u64, size: u64) -> u64 {
+    if size == 4 {
+        (v & 0xffff) + ((v >> 16) & 0xffff)
+    } else {
+        v & 0xffff
+    }
+}
+
+/// Replaces `from` by `to` (of `size` 2 or 4 bytes, or a precomputed difference when `size`
+/// is 0) in the checksum at packet offset `off`.
+fn csum_replace(vm: &mut Vm, off: u64, from: u64, to: u64, size: u64, mangled0: bool) -> HResult {
+    let Some(r) = range(vm, off, 2) else { return Ok(neg(EFAULT)) };
+    if !matches!(size, 0 | 2 | 4) {
+        return Ok(neg(errno::EINVAL));
+    }
+    let region = vm.packet_region;
+    let field = &mut vm.mem.regions[region].data[r];
+    let old = u16::from_le_bytes([field[0], field[1]]);
+    if mangled0 && old == 0 {
+        return Ok(0);
+    }
+    let sum = if size == 0 {
+        (!old as u64) + (to & 0xffff_ffff)
+    } else {
+        let from_c = if size == 4 { (!from & 0xffff) + ((!from >> 16) & 0xffff) } else { !from & 0xffff };
+        (!old as u64) + from_c + words(to, size)
+    };
+    let mut new = !fold(sum);
+    if mangled0 && new == 0 {
+        new = 0xffff;
+    }
+    field.copy_from_slice(&new.to_le_bytes());
+    Ok(0)
+}
+
+pub(super) fn l3_csum_replace(vm: &mut Vm, a: [u64; 5], _pc: usize) -> HResult {
+    csum_replace(vm, a[1], a[2], a[3], a[4] & 0xf, false)
+}
+
+pub(super) fn l4_csum_replace(vm: &mut Vm, a: [u64; 5], _pc: usize) -> HResult {
+    csum_replace(vm, a[1], a[2], a[3], a[4] & 0xf, a[4] & BPF_F_MARK_MANGLED_0 != 0)
+}
+
+/// `csum_diff(from, from_size, to, to_size, seed)`: the one's complement sum of `seed`, the
+/// complement of the `from` words and the `to` words, as a 32-bit partial sum.
+pub(super) fn csum_diff(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
+    let (fs, ts) = (a[1] as usize, a[3] as usize);
+    if fs % 4 != 0 || ts % 4 != 0 || fs > 512 || ts > 512 {
+        return Ok(neg(errno::EINVAL));
+    }
+    let from = vm.mem.read_bytes(a[0], fs, pc).map_err(fault)?.to_vec();
+    let to = vm.mem.read_bytes(a[2], ts, pc).map_err(fault)?.to_vec();
+    let mut s = a[4] & 0xffff_ffff;
+    for c in from.chunks_exact(4) {
+        s += !u32::from_le_bytes(c.try_into().expect("4 bytes")) as u64;
+    }
+    for c in to.chunks_exact(4) {
+        s += u32::from_le_bytes(c.try_into().expect("4 bytes")) as u64;
+    }
+    while s >> 32 != 0 {
+        s = (s & 0xffff_ffff) + (s >> 32);
+    }
+    Ok(s)
+}
+
+pub(super) fn skb_pull_data(vm: &mut Vm, a: [u64; 5]) -> HResult {
+    Ok(if a[1] as usize <= packet(vm).len() { 0 } else { neg(errno::EINVAL) })
+}
+
+/// Which end of an XDP packet a helper moves.
+pub(super) enum End {
+    Head,
+    Tail,
+    Meta,
+}
+
+/// `xdp_adjust_head/tail/meta(ctx, delta)`. The packet moves to a new region, so pointers
+/// into the old packet fault afterwards, as the verifier requires programs to re-check them.
+pub(super) fn xdp_adjust(vm: &mut Vm, a: [u64; 5], end: End) -> HResult {
+    let delta = a[1] as i32 as i64;
+    let old = packet(vm).clone();
+    let len = old.len() as i64;
+    let new = match end {
+        End::Meta => return Ok(if delta == 0 { 0 } else { neg(errno::EOPNOTSUPP) }),
+        End::Head => {
+            let used = vm.env.headroom_used - delta;
+            if delta < 0 && used > XDP_HEADROOM as i64 || delta > 0 && len - delta < ETH_HLEN as i64 {
+                return Ok(neg(errno::EINVAL));
+            }
+            vm.env.headroom_used = used;
+            if delta < 0 {
+                let mut v = vec![0u8; (-delta) as usize];
+                v.extend_from_slice(&old);
+                v
+            } else {
+                old[delta as usize..].to_vec()
+            }
+        }
+        End::Tail => {
+            let new_len = len + delta;
+            if new_len < ETH_HLEN as i64 || new_len > 4096 - XDP_HEADROOM as i64 - 320 {
+                return Ok(neg(errno::EINVAL));
+            }
+            let mut v = old.clone();
+            v.resize(new_len as usize, 0);
+            v
+        }
+    };
+    let r = vm.mem.add(RegionKind::Packet, new, true);
+    let prev = vm.packet_region;
+    vm.move_packet(r);
+    if prev != crate::interp::PACKET_REGION {
+        vm.mem.free(prev);
+    } else {
+        let p = &mut vm.mem.regions[prev];
+        p.data.clear();
+    }
+    Ok(0)
+}

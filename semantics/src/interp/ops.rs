@@ -1,0 +1,212 @@
+//! The interpreter's pre-decoded form: one [`Op`] per slot, with operands unpacked and every
+//! variant specialised (operation, width, operand kind), so that the run loop dispatches once
+//! per instruction. What each op computes comes from [`crate::alu`].
+
+use crate::isa::*;
+
+/// Calls `$cb!` with the lists of ALU and jump variants, so that the enum and the run loop are
+/// generated from one table.
+macro_rules! with_op_table {
+    ($cb:ident) => {
+        $cb! {
+            alu [
+                (AddK64, AddX64, AddK32, AddX32, add, Add),
+                (SubK64, SubX64, SubK32, SubX32, sub, Sub),
+                (MulK64, MulX64, MulK32, MulX32, mul, Mul),
+                (DivK64, DivX64, DivK32, DivX32, div, Div),
+                (SdivK64, SdivX64, SdivK32, SdivX32, sdiv, Sdiv),
+                (OrK64, OrX64, OrK32, OrX32, or, Or),
+                (AndK64, AndX64, AndK32, AndX32, and, And),
+                (LshK64, LshX64, LshK32, LshX32, lsh, Lsh),
+                (RshK64, RshX64, RshK32, RshX32, rsh, Rsh),
+                (ModK64, ModX64, ModK32, ModX32, modulo, Mod),
+                (SmodK64, SmodX64, SmodK32, SmodX32, smod, Smod),
+                (XorK64, XorX64, XorK32, XorX32, xor, Xor),
+                (ArshK64, ArshX64, ArshK32, ArshX32, arsh, Arsh),
+            ]
+            jmp [
+                (JeqK64, JeqX64, JeqK32, JeqX32, Eq),
+                (JneK64, JneX64, JneK32, JneX32, Ne),
+                (JgtK64, JgtX64, JgtK32, JgtX32, Gt),
+                (JgeK64, JgeX64, JgeK32, JgeX32, Ge),
+                (JltK64, JltX64, JltK32, JltX32, Lt),
+                (JleK64, JleX64, JleK32, JleX32, Le),
+                (JsgtK64, JsgtX64, JsgtK32, JsgtX32, Sgt),
+                (JsgeK64, JsgeX64, JsgeK32, JsgeX32, Sge),
+                (JsltK64, JsltX64, JsltK32, JsltX32, Slt),
+                (JsleK64, JsleX64, JsleK32, JsleX32, Sle),
+                (JsetK64, JsetX64, JsetK32, JsetX32, Set),
+            ]
+        }
+    };
+}
+pub(crate) use with_op_table;
+
+macro_rules! define_op {
+    (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident) ),* $(,)? ]
+     jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident) ),* $(,)? ]) => {
+        /// One pre-decoded instruction. Registers are indices 0..=10; `u32` targets are slot
+        /// indices.
+        #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+        pub enum Op {
+            $( $k64(u8, u64), $x64(u8, u8), $k32(u8, u32), $x32(u8, u8), )*
+            $( $jk64(u8, u64, u32), $jx64(u8, u8, u32), $jk32(u8, u32, u32), $jx32(u8, u8, u32), )*
+            MovK64(u8, u64),
+            /// LD_IMM64: like `MovK64`, then skips the second slot.
+            Lddw(u8, u64),
+            MovX64(u8, u8),
+            MovK32(u8, u32),
+            MovX32(u8, u8),
+            /// MOVSX from the low `bits` of a register, 64-bit result.
+            MovSx64(u8, u8, u8),
+            /// MOVSX from the low `bits` of a register, 32-bit result zero-extended.
+            MovSx32(u8, u8, u8),
+            Neg64(u8),
+            Neg32(u8),
+            End(u8, EndKind, u8),
+            Ja(u32),
+            Ldx(u8, u8, i16, u8),
+            LdxSx(u8, u8, i16, u8),
+            Stx(u8, i16, u8, u8),
+            St(u8, i16, u64, u8),
+            Atomic(Width, Atomic, u8, u8, i16),
+            LdAbs(u8, i32),
+            LdInd(u8, u8, i32),
+            /// A helper call by number.
+            Call(u32),
+            CallLocal(u32),
+            CallX(u8),
+            TailCall,
+            Exit,
+            /// The second slot of an LD_IMM64; never executed.
+            Pad,
+        }
+    };
+}
+with_op_table!(define_op);
+
+/// How an LD_IMM64 with a pseudo source becomes a value at load time.
+pub trait PseudoResolver {
+    fn resolve(&mut self, pc: usize, pseudo: Pseudo, imm: i32, next_imm: i32) -> Result<u64, String>;
+    /// Whether helper `n` exists.
+    fn has_helper(&self, n: i32) -> bool;
+}
+
+/// Why a program cannot be prepared for execution.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Decode(#[from] crate::decode::DecodeError),
+    #[error("instruction {pc}: unknown helper {helper}")]
+    UnknownHelper { pc: usize, helper: i32 },
+    #[error("instruction {pc}: {msg}")]
+    Unsupported { pc: usize, msg: String },
+}
+
+/// Translates a decoded program into ops, one per slot.
+pub fn compile(d: &crate::decode::Decoded, res: &mut dyn PseudoResolver) -> Result<Vec<Op>, LoadError> {
+    let mut ops = vec![Op::Pad; d.slots.len()];
+    for &(pc, ins) in &d.insns {
+        ops[pc] = compile_one(pc, &ins, res)?;
+    }
+    Ok(ops)
+}
+
+fn target(pc: usize, off: i64) -> u32 {
+    (pc as i64 + 1 + off) as u32
+}
+
+macro_rules! compile_alu_jmp {
+    (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident) ),* $(,)? ]
+     jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident) ),* $(,)? ]) => {
+        /// The op of a binary ALU instruction other than moves.
+        fn alu_op(op: AluOp, width: Width, dst: u8, src: Source) -> Option<Op> {
+            match op {
+                $(
+                    AluOp::$a => Some(match (width, src) {
+                        (Width::W64, Source::Imm(k)) => Op::$k64(dst, k as i64 as u64),
+                        (Width::W64, Source::Reg(r)) => Op::$x64(dst, r.num()),
+                        (Width::W32, Source::Imm(k)) => Op::$k32(dst, k as u32),
+                        (Width::W32, Source::Reg(r)) => Op::$x32(dst, r.num()),
+                    }),
+                )*
+                _ => None,
+            }
+        }
+        fn jmp_op(cond: JmpCond, width: Width, dst: u8, src: Source, t: u32) -> Op {
+            match cond {
+                $(
+                    JmpCond::$c => match (width, src) {
+                        (Width::W64, Source::Imm(k)) => Op::$jk64(dst, k as i64 as u64, t),
+                        (Width::W64, Source::Reg(r)) => Op::$jx64(dst, r.num(), t),
+                        (Width::W32, Source::Imm(k)) => Op::$jk32(dst, k as u32, t),
+                        (Width::W32, Source::Reg(r)) => Op::$jx32(dst, r.num(), t),
+                    },
+                )*
+            }
+        }
+    };
+}
+with_op_table!(compile_alu_jmp);
+
+fn compile_one(pc: usize, ins: &Instruction, res: &mut dyn PseudoResolver) -> Result<Op, LoadError> {
+    use Instruction as I;
+    Ok(match *ins {
+        I::Alu { width, op, dst, src } => {
+            let d = dst.num();
+            match (op, width, src) {
+                (AluOp::Mov, Width::W64, Source::Imm(k)) => Op::MovK64(d, k as i64 as u64),
+                (AluOp::Mov, Width::W64, Source::Reg(r)) => Op::MovX64(d, r.num()),
+                (AluOp::Mov, Width::W32, Source::Imm(k)) => Op::MovK32(d, k as u32),
+                (AluOp::Mov, Width::W32, Source::Reg(r)) => Op::MovX32(d, r.num()),
+                (AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32, w, Source::Reg(r)) => {
+                    let bits = match op {
+                        AluOp::MovSx8 => 8,
+                        AluOp::MovSx16 => 16,
+                        _ => 32,
+                    };
+                    if w == Width::W64 {
+                        Op::MovSx64(d, r.num(), bits)
+                    } else {
+                        Op::MovSx32(d, r.num(), bits)
+                    }
+                }
+                _ => alu_op(op, width, d, src)
+                    .ok_or_else(|| LoadError::Unsupported { pc, msg: format!("{op:?} with {src:?}") })?,
+            }
+        }
+        I::Neg { width: Width::W64, dst } => Op::Neg64(dst.num()),
+        I::Neg { width: Width::W32, dst } => Op::Neg32(dst.num()),
+        I::End { kind, bits, dst } => Op::End(dst.num(), kind, bits),
+        I::Ja { off } => Op::Ja(target(pc, off as i64)),
+        I::JaLong { imm } => Op::Ja(target(pc, imm as i64)),
+        I::Jmp { width, cond, dst, src, off } => jmp_op(cond, width, dst.num(), src, target(pc, off as i64)),
+        I::Call(Call::Helper(12)) => Op::TailCall,
+        I::Call(Call::Helper(n)) => {
+            if !res.has_helper(n) {
+                return Err(LoadError::UnknownHelper { pc, helper: n });
+            }
+            Op::Call(n as u32)
+        }
+        I::Call(Call::Local(imm)) => Op::CallLocal(target(pc, imm as i64)),
+        I::Call(Call::Kfunc { btf_id, .. }) => {
+            return Err(LoadError::Unsupported { pc, msg: format!("kfunc call (BTF id {btf_id}) cannot be interpreted") })
+        }
+        I::CallX { reg } => Op::CallX(reg.num()),
+        I::Exit => Op::Exit,
+        I::LdImm64 { dst, pseudo, imm, next_imm } => {
+            let v = match pseudo {
+                Pseudo::Imm64 => Instruction::imm64(imm, next_imm),
+                _ => res.resolve(pc, pseudo, imm, next_imm).map_err(|msg| LoadError::Unsupported { pc, msg })?,
+            };
+            Op::Lddw(dst.num(), v)
+        }
+        I::Load { size, sign_extend: false, dst, src, off } => Op::Ldx(dst.num(), src.num(), off, size.bytes() as u8),
+        I::Load { size, sign_extend: true, dst, src, off } => Op::LdxSx(dst.num(), src.num(), off, size.bytes() as u8),
+        I::Store { size, dst, off, src: Source::Reg(r) } => Op::Stx(dst.num(), off, r.num(), size.bytes() as u8),
+        I::Store { size, dst, off, src: Source::Imm(k) } => Op::St(dst.num(), off, k as i64 as u64, size.bytes() as u8),
+        I::Atomic { width, op, dst, src, off } => Op::Atomic(width, op, dst.num(), src.num(), off),
+        I::LdAbs { size, imm } => Op::LdAbs(size.bytes() as u8, imm),
+        I::LdInd { size, src, imm } => Op::LdInd(size.bytes() as u8, src.num(), imm),
+    })
+}
