@@ -1,5 +1,7 @@
-//! The harness: the `tristate` command line, corpus runners, and (in later work) the kernel
-//! oracle and differential campaigns.
+//! The harness: the `tristate` command line, input readers and corpus runners; later the
+//! kernel oracle and differential campaigns.
 
 pub mod conformance;
+pub mod demo;
+pub mod input;
 pub mod precheck;

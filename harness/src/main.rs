@@ -1,18 +1,223 @@
-use clap::Parser;
+//! `tristate`: the command-line program of the workbench.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use harness::conformance::{self, Engine};
+use harness::input::{self, Prog};
+use semantics::decode::decode_all;
+use semantics::elf::ProgType;
+use semantics::interp::{Config, CtxLayout, Input, Outcome, Vm};
+use semantics::text::print::Flavor;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Parser)]
+#[command(name = "tristate", version, about = "A workbench for BPF verification research")]
 struct Cli {
-    dir: PathBuf,
+    #[command(subcommand)]
+    cmd: Cmd,
 }
 
-fn main() {
+#[derive(Clone, Copy, ValueEnum)]
+enum Syntax {
+    /// As `llvm-objdump -d` prints.
+    Llvm,
+    /// As the kernel verifier log prints.
+    Kernel,
+    /// The bpf_conformance assembler syntax.
+    Conformance,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CtxKind {
+    /// From the program type: `xdp_md` for XDP, `__sk_buff` for socket filters, tc and
+    /// cgroup skb programs; otherwise a plain buffer (r1 = data, r2 = length).
+    Auto,
+    None,
+    Mem,
+    Skb,
+    Xdp,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Disassemble an ELF object, a raw program, a `.data` test or an assembly file.
+    Disasm {
+        file: PathBuf,
+        /// Only the program with this function or section name.
+        #[arg(long)]
+        program: Option<String>,
+        #[arg(long, value_enum, default_value = "llvm")]
+        syntax: Syntax,
+    },
+    /// Assemble a text file (pseudo-C, or conformance syntax) into raw instruction bytes.
+    Asm {
+        file: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Run a program in the reference interpreter and print r0, the instruction count and any
+    /// fault.
+    Run {
+        file: PathBuf,
+        #[arg(long)]
+        program: Option<String>,
+        /// Input bytes from a file.
+        #[arg(long, conflicts_with = "data_hex")]
+        data: Option<PathBuf>,
+        /// Input bytes in hexadecimal.
+        #[arg(long)]
+        data_hex: Option<String>,
+        #[arg(long, value_enum, default_value = "auto")]
+        ctx: CtxKind,
+        /// Override the program type (for example `xdp`, `sched_cls`).
+        #[arg(long = "type")]
+        prog_type: Option<String>,
+        /// Instruction budget.
+        #[arg(long, default_value_t = 100_000_000)]
+        budget: u64,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Run a bpf_conformance test directory.
+    Conformance {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "interp")]
+        engine: Engine,
+        /// Write `{"passed": N, "failed": M, "cases": [...]}` here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Run the bundled example programs (examples/) and check their stated results.
+    Demo {
+        #[arg(long, default_value = "examples")]
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    let s = harness::conformance::run_dir(&cli.dir, harness::conformance::Engine::Interp).unwrap();
-    for c in &s.cases {
-        if !c.passed {
-            println!("FAIL {} expected {} got {:?}", c.file, c.expected, c.got);
+    match run(cli.cmd) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
         }
     }
-    println!("passed {} failed {}", s.passed, s.failed);
+}
+
+type Res = Result<ExitCode, Box<dyn std::error::Error>>;
+
+fn select(progs: Vec<Prog>, name: &Option<String>) -> Result<Vec<Prog>, String> {
+    match name {
+        None => Ok(progs),
+        Some(n) => {
+            let v: Vec<Prog> = progs.into_iter().filter(|p| p.name == *n || p.name.ends_with(&format!("/{n}")) || p.name.starts_with(&format!("{n}/"))).collect();
+            if v.is_empty() {
+                Err(format!("no program called `{n}`"))
+            } else {
+                Ok(v)
+            }
+        }
+    }
+}
+
+fn run(cmd: Cmd) -> Res {
+    match cmd {
+        Cmd::Disasm { file, program, syntax } => {
+            let progs = select(input::read(&file)?, &program)?;
+            for p in progs {
+                println!("{}:", p.name);
+                let d = decode_all(&p.insns).map_err(|e| format!("{}: {e}", p.name))?;
+                match syntax {
+                    Syntax::Llvm => print!("{}", semantics::text::print::print_program(&d.insns, Flavor::Llvm)),
+                    Syntax::Kernel => print!("{}", semantics::text::print::print_program(&d.insns, Flavor::Kernel)),
+                    Syntax::Conformance => {
+                        let ins: Vec<_> = d.insns.iter().map(|(_, i)| *i).collect();
+                        print!("{}", semantics::text::conformance::print_program(&ins));
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Asm { file, output } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let conf = text.lines().any(|l| !l.trim_start().starts_with(';') && !l.trim_start().starts_with('#') && l.contains("%r"));
+            let insns = if conf { semantics::text::assemble_conformance(&text) } else { semantics::text::assemble(&text) }
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            std::fs::write(&output, semantics::insn::insns_to_bytes(&insns)).map_err(|e| format!("{}: {e}", output.display()))?;
+            println!("{} instructions slots written to {}", insns.len(), output.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Run { file, program, data, data_hex, ctx, prog_type, budget, seed } => {
+            let mut progs = select(input::read(&file)?, &program)?;
+            if progs.len() != 1 {
+                let names: Vec<String> = progs.iter().map(|p| p.name.clone()).collect();
+                return Err(format!("{} programs; choose one with --program: {}", names.len(), names.join(", ")).into());
+            }
+            let mut p = progs.remove(0);
+            if let Some(t) = prog_type {
+                p.prog_type = Some(ProgType::from_name(&t).ok_or(format!("unknown program type `{t}`"))?);
+            }
+            let bytes = match (data, data_hex) {
+                (Some(f), _) => Some(std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?),
+                (None, Some(h)) => Some(parse_hex(&h)?),
+                (None, None) => p.default_input.clone(),
+            };
+            let inp = make_input(&p, ctx, bytes.unwrap_or_default());
+            let config = Config { budget, seed, ..Config::default() };
+            let (run, _vm) = execute(&p, config, &inp)?;
+            println!("program: {}", p.name);
+            report(&run);
+            Ok(match run.outcome {
+                Outcome::Exit(_) => ExitCode::SUCCESS,
+                _ => ExitCode::from(2),
+            })
+        }
+        Cmd::Conformance { dir, engine, json } => {
+            let s = conformance::run_dir(&dir, engine)?;
+            for c in s.cases.iter().filter(|c| !c.passed) {
+                println!("FAIL {}: expected {}, got {:?}", c.file, c.expected, c.got);
+            }
+            println!("passed {} failed {} ({})", s.passed, s.failed, dir.display());
+            if let Some(j) = json {
+                std::fs::write(&j, serde_json::to_string_pretty(&s)?).map_err(|e| format!("{}: {e}", j.display()))?;
+            }
+            Ok(if s.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+        }
+        Cmd::Demo { dir } => harness::demo::run(&dir),
+    }
+}
+
+fn parse_hex(h: &str) -> Result<Vec<u8>, String> {
+    let clean: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+    if clean.len() % 2 != 0 {
+        return Err("odd number of hex digits".into());
+    }
+    (0..clean.len()).step_by(2).map(|i| u8::from_str_radix(&clean[i..i + 2], 16).map_err(|e| format!("hex: {e}"))).collect()
+}
+
+fn make_input(p: &Prog, ctx: CtxKind, bytes: Vec<u8>) -> Input {
+    harness::demo::input_for(p.prog_type, match ctx {
+        CtxKind::Auto => None,
+        CtxKind::None => Some(harness::demo::Ctx::None),
+        CtxKind::Mem => Some(harness::demo::Ctx::Mem),
+        CtxKind::Skb => Some(harness::demo::Ctx::Packet(CtxLayout::SkBuff)),
+        CtxKind::Xdp => Some(harness::demo::Ctx::Packet(CtxLayout::Xdp)),
+    }, bytes)
+}
+
+fn execute(p: &Prog, config: Config, inp: &Input) -> Result<(semantics::interp::Run, Vm), String> {
+    let mut vm = Vm::new(config, &p.maps);
+    let id = vm.load(&p.name, &p.insns).map_err(|e| format!("{}: {e}", p.name))?;
+    let run = vm.run(id, inp);
+    Ok((run, vm))
+}
+
+fn report(run: &semantics::interp::Run) {
+    match &run.outcome {
+        Outcome::Exit(r0) => println!("r0: {r0:#x} ({r0})"),
+        Outcome::Fault(f) => println!("fault: {f}"),
+        other => println!("stopped: {other:?}"),
+    }
+    println!("instructions: {}", run.insns);
 }

@@ -360,3 +360,18 @@ fn link(code: &[CodeSec], pos: usize, f: &Func) -> Result<(Vec<Insn>, Vec<(Strin
     }
     Ok((out, subprograms))
 }
+
+pub(super) fn code_sections(bytes: &[u8]) -> Result<Vec<(String, Vec<Insn>)>, ElfError> {
+    let file = object::File::parse(bytes).map_err(|e| ElfError::Parse(e.to_string()))?;
+    let mut out = Vec::new();
+    for s in file.sections() {
+        if s.kind() != object::SectionKind::Text || s.size() == 0 {
+            continue;
+        }
+        let name = s.name().unwrap_or("").to_string();
+        let data = s.data().map_err(|e| sec_err(&name, e.to_string()))?;
+        let slots = crate::insn::insns_from_bytes(data).ok_or_else(|| sec_err(&name, "size is not a multiple of 8"))?;
+        out.push((name, slots));
+    }
+    Ok(out)
+}

@@ -116,3 +116,9 @@ pub fn load_file(path: &std::path::Path) -> Result<Object, crate::Error> {
     let bytes = std::fs::read(path).map_err(|source| crate::Error::Io { path: path.display().to_string(), source })?;
     Ok(load(&bytes)?)
 }
+
+/// The executable sections of an object as they are in the file, before relocation and
+/// linking: (section name, slots). For comparing with other disassemblers.
+pub fn code_sections(bytes: &[u8]) -> Result<Vec<(String, Vec<Insn>)>, ElfError> {
+    link::code_sections(bytes)
+}

@@ -1,0 +1,86 @@
+//! `tristate demo`: runs the bundled example programs and checks what they state.
+
+use crate::input::{self, Prog};
+use semantics::elf::ProgType;
+use semantics::interp::{Config, CtxLayout, Input, Outcome, Vm};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// How r1 is set up.
+#[derive(Clone, Copy, Debug)]
+pub enum Ctx {
+    None,
+    Mem,
+    Packet(CtxLayout),
+}
+
+/// The context layout a program type receives, for types that carry a packet.
+pub fn layout_of(t: ProgType) -> Option<CtxLayout> {
+    use ProgType as P;
+    match t {
+        P::Xdp => Some(CtxLayout::Xdp),
+        P::SocketFilter | P::SchedCls | P::SchedAct | P::CgroupSkb | P::SkSkb | P::LwtIn | P::LwtOut | P::LwtXmit | P::LwtSeg6local => {
+            Some(CtxLayout::SkBuff)
+        }
+        _ => None,
+    }
+}
+
+/// The input of a run: explicit context kind, or derived from the program type.
+pub fn input_for(t: Option<ProgType>, ctx: Option<Ctx>, bytes: Vec<u8>) -> Input {
+    let ctx = ctx.unwrap_or_else(|| match t.and_then(layout_of) {
+        Some(l) => Ctx::Packet(l),
+        None if bytes.is_empty() => Ctx::None,
+        None => Ctx::Mem,
+    });
+    match ctx {
+        Ctx::None => Input::None,
+        Ctx::Mem => Input::Mem(bytes),
+        Ctx::Packet(layout) => Input::Packet { layout, data: bytes },
+    }
+}
+
+/// Runs every example in `dir`; prints one line each; fails if any run does not exit
+/// normally or returns other than what the file states.
+pub fn run(dir: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "s" || x == "o" || x == "data"))
+        .collect();
+    files.sort();
+    let mut failed = 0;
+    println!("{:<40} {:>20} {:>12}  {}", "program", "r0", "insns", "outcome");
+    for f in files {
+        for p in input::read(&f)? {
+            let (line, ok) = run_one(&p);
+            println!("{line}");
+            if !ok {
+                failed += 1;
+            }
+        }
+    }
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
+
+fn run_one(p: &Prog) -> (String, bool) {
+    let name = p.name.rsplit('/').next().unwrap_or(&p.name).to_string();
+    let mut vm = Vm::new(Config::default(), &p.maps);
+    let id = match vm.load(&p.name, &p.insns) {
+        Ok(id) => id,
+        Err(e) => return (format!("{name:<40} load error: {e}"), false),
+    };
+    let inp = input_for(p.prog_type, None, p.default_input.clone().unwrap_or_default());
+    let run = vm.run(id, &inp);
+    match run.outcome {
+        Outcome::Exit(r0) => {
+            let (ok, note) = match p.expected_r0 {
+                Some(e) if e == r0 => (true, "exit, as expected".to_string()),
+                Some(e) => (false, format!("exit, EXPECTED {e:#x}")),
+                None => (true, "exit".to_string()),
+            };
+            (format!("{name:<40} {r0:>#20x} {:>12}  {note}", run.insns), ok)
+        }
+        other => (format!("{name:<40} {:>20} {:>12}  {other:?}", "-", run.insns), false),
+    }
+}
