@@ -165,11 +165,7 @@ pub(super) fn xdp_adjust(vm: &mut Vm, a: [u64; 5], end: End) -> HResult {
     let r = vm.mem.add(RegionKind::Packet, new, true);
     let prev = vm.packet_region;
     vm.move_packet(r);
-    if prev != crate::interp::PACKET_REGION {
-        vm.mem.free(prev);
-    } else {
-        let p = &mut vm.mem.regions[prev];
-        p.data.clear();
-    }
+    // The fixed packet region comes back to life at the next run's input.
+    vm.mem.free(prev);
     Ok(0)
 }

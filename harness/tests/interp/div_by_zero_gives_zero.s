@@ -1,0 +1,5 @@
+; expect: exit 0
+    r0 = 7
+    r1 = 0
+    r0 /= r1
+    exit

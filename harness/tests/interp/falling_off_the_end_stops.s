@@ -1,0 +1,2 @@
+; expect: fell-off at 1
+    r0 = 0
