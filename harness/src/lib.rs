@@ -3,5 +3,6 @@
 
 pub mod conformance;
 pub mod demo;
+pub mod fuzzing;
 pub mod input;
 pub mod precheck;
