@@ -7,7 +7,9 @@ fn main() {
     let mut vm = Vm::new(Config::default(), &[]);
     let id = vm.load("x", &slots).expect("loads");
     let input = Input::Mem((0..1500usize).map(|i| i as u8).collect());
-    let n = 200_000;
+    let first = vm.run(id, &input).insns.max(1);
+    let target: u64 = std::env::var("RUNCOST_INSNS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000_000);
+    let n = (target / first).clamp(3, 200_000);
     let t = std::time::Instant::now();
     let mut insns = 0;
     for _ in 0..n {

@@ -153,6 +153,40 @@ impl Memory {
         })
     }
 
+    /// `load` for a size known at compile time, with the common case (a plain region, in
+    /// bounds) inlined.
+    #[inline(always)]
+    pub fn load_n<const N: usize>(&self, addr: u64, pc: usize) -> Result<u64, Fault> {
+        let idx = (addr >> 32).wrapping_sub(1) as usize;
+        let off = (addr & 0xffff_ffff) as usize;
+        if let Some(r) = self.regions.get(idx) {
+            if r.fields.is_empty() {
+                if let Some(b) = r.data.get(off..off + N) {
+                    let mut w = [0u8; 8];
+                    w[..N].copy_from_slice(b);
+                    return Ok(u64::from_le_bytes(w));
+                }
+            }
+        }
+        self.load(addr, N, pc)
+    }
+
+    /// `store` for a size known at compile time.
+    #[inline(always)]
+    pub fn store_n<const N: usize>(&mut self, addr: u64, v: u64, pc: usize) -> Result<(), Fault> {
+        let idx = (addr >> 32).wrapping_sub(1) as usize;
+        let off = (addr & 0xffff_ffff) as usize;
+        if let Some(r) = self.regions.get_mut(idx) {
+            if r.writable {
+                if let Some(b) = r.data.get_mut(off..off + N) {
+                    b.copy_from_slice(&v.to_le_bytes()[..N]);
+                    return Ok(());
+                }
+            }
+        }
+        self.store(addr, N, v, pc)
+    }
+
     /// Stores the low `size` bytes of `v`, little endian.
     #[inline(always)]
     pub fn store(&mut self, addr: u64, size: usize, v: u64, pc: usize) -> Result<(), Fault> {

@@ -18,6 +18,7 @@ pub mod mapstate;
 pub mod memory;
 pub mod ops;
 mod run;
+pub mod runs;
 
 pub use ctx::{CtxLayout, Input};
 pub use mapstate::MapState;
@@ -102,6 +103,11 @@ pub struct Env {
 #[derive(Clone, Debug)]
 pub struct Loaded {
     pub ops: Rc<[Op]>,
+    /// The micro ops of the program's straight-line ALU runs.
+    pub micro: Rc<[runs::Micro]>,
+    /// For each slot, the instructions from it to the end of its basic block (the next jump,
+    /// call or exit, inclusive); one more entry, 0, for the slot past the end.
+    pub blocks: Rc<[u32]>,
     pub name: String,
 }
 
@@ -162,8 +168,9 @@ impl Vm {
     /// Decodes, checks and prepares a program; returns its id.
     pub fn load(&mut self, name: &str, slots: &[Insn]) -> Result<usize, LoadError> {
         let d = decode_program(slots)?;
-        let ops = ops::compile(&d, &mut Resolver { vm: self })?;
-        self.progs.push(Loaded { ops: ops.into(), name: name.to_string() });
+        let (ops, micro) = ops::compile(&d, &mut Resolver { vm: self })?;
+        let blocks = ops::block_lengths(&d);
+        self.progs.push(Loaded { ops: ops.into(), micro: micro.into(), blocks: blocks.into(), name: name.to_string() });
         Ok(self.progs.len() - 1)
     }
 

@@ -65,9 +65,17 @@ macro_rules! define_op {
             Neg32(u8),
             End(u8, EndKind, u8),
             Ja(u32),
-            Ldx(u8, u8, i16, u8),
+            /// Loads of 1, 2, 4, 8 bytes: (dst, src, off).
+            LdxB(u8, u8, i16),
+            LdxH(u8, u8, i16),
+            LdxW(u8, u8, i16),
+            LdxDW(u8, u8, i16),
+            /// Register stores of 1, 2, 4, 8 bytes: (dst, off, src).
+            StxB(u8, i16, u8),
+            StxH(u8, i16, u8),
+            StxW(u8, i16, u8),
+            StxDW(u8, i16, u8),
             LdxSx(u8, u8, i16, u8),
-            Stx(u8, i16, u8, u8),
             St(u8, i16, u64, u8),
             Atomic(Width, Atomic, u8, u8, i16),
             LdAbs(u8, i32),
@@ -77,6 +85,9 @@ macro_rules! define_op {
             CallLocal(u32),
             CallX(u8),
             TailCall,
+            /// A straight-line run of ALU instructions: (index of its first micro op in the
+            /// program's table, length).
+            AluRun(u32, u16),
             Exit,
             /// The second slot of an LD_IMM64; never executed.
             Pad,
@@ -104,12 +115,33 @@ pub enum LoadError {
 }
 
 /// Translates a decoded program into ops, one per slot.
-pub fn compile(d: &crate::decode::Decoded, res: &mut dyn PseudoResolver) -> Result<Vec<Op>, LoadError> {
+pub fn compile(d: &crate::decode::Decoded, res: &mut dyn PseudoResolver) -> Result<(Vec<Op>, Vec<super::runs::Micro>), LoadError> {
     let mut ops = vec![Op::Pad; d.slots.len()];
     for &(pc, ins) in &d.insns {
         ops[pc] = compile_one(pc, &ins, res)?;
     }
-    Ok(ops)
+    let mut micro = Vec::new();
+    for (start, run) in super::runs::find(&d.insns) {
+        let len = run.len().min(u16::MAX as usize);
+        ops[start] = Op::AluRun(micro.len() as u32, len as u16);
+        micro.extend_from_slice(&run[..len]);
+    }
+    Ok((ops, micro))
+}
+
+/// For each slot, how many instructions run from it to the end of its basic block: up to and
+/// including the next jump, call or exit (or the end of the program). Slot `len` gets 0.
+pub fn block_lengths(d: &crate::decode::Decoded) -> Vec<u32> {
+    let n = d.slots.len();
+    let mut blocks = vec![0u32; n + 1];
+    for &(pc, ins) in d.insns.iter().rev() {
+        let ends = matches!(
+            ins,
+            Instruction::Ja { .. } | Instruction::JaLong { .. } | Instruction::Jmp { .. } | Instruction::Call(_) | Instruction::CallX { .. } | Instruction::Exit
+        );
+        blocks[pc] = if ends { 1 } else { 1 + blocks[(pc + ins.slots()).min(n)] };
+    }
+    blocks
 }
 
 fn target(pc: usize, off: i64) -> u32 {
@@ -201,9 +233,25 @@ fn compile_one(pc: usize, ins: &Instruction, res: &mut dyn PseudoResolver) -> Re
             };
             Op::Lddw(dst.num(), v)
         }
-        I::Load { size, sign_extend: false, dst, src, off } => Op::Ldx(dst.num(), src.num(), off, size.bytes() as u8),
+        I::Load { size, sign_extend: false, dst, src, off } => {
+            let (d, s) = (dst.num(), src.num());
+            match size {
+                Size::B => Op::LdxB(d, s, off),
+                Size::H => Op::LdxH(d, s, off),
+                Size::W => Op::LdxW(d, s, off),
+                Size::DW => Op::LdxDW(d, s, off),
+            }
+        }
         I::Load { size, sign_extend: true, dst, src, off } => Op::LdxSx(dst.num(), src.num(), off, size.bytes() as u8),
-        I::Store { size, dst, off, src: Source::Reg(r) } => Op::Stx(dst.num(), off, r.num(), size.bytes() as u8),
+        I::Store { size, dst, off, src: Source::Reg(r) } => {
+            let (d, s) = (dst.num(), r.num());
+            match size {
+                Size::B => Op::StxB(d, off, s),
+                Size::H => Op::StxH(d, off, s),
+                Size::W => Op::StxW(d, off, s),
+                Size::DW => Op::StxDW(d, off, s),
+            }
+        }
         I::Store { size, dst, off, src: Source::Imm(k) } => Op::St(dst.num(), off, k as i64 as u64, size.bytes() as u8),
         I::Atomic { width, op, dst, src, off } => Op::Atomic(width, op, dst.num(), src.num(), off),
         I::LdAbs { size, imm } => Op::LdAbs(size.bytes() as u8, imm),

@@ -1,6 +1,6 @@
-//! The run loop: one `match` per instruction over the pre-decoded [`Op`]s.
+//! The run loops: one `match` per instruction over the pre-decoded [`Op`]s.
 
-use super::memory::{region_base, Fault, FaultKind};
+use super::memory::{region_base, Fault};
 use super::ops::{with_op_table, Op};
 use super::{Input, Outcome, Run, Vm, CODE_REGION, PACKET_REGION, STACK_SIZE};
 use crate::alu;
@@ -13,10 +13,40 @@ struct Frame {
     r10: u64,
 }
 
-/// What a step that leaves the fast path asks the loop to do.
+/// The program being executed (a tail call replaces it).
+#[derive(Clone)]
+struct Code {
+    ops: Rc<[Op]>,
+    micro: Rc<[super::runs::Micro]>,
+    blocks: Rc<[u32]>,
+}
+
+/// The machine state of one run, handed from the fast to the exact loop. Each loop keeps it
+/// in local variables while it runs.
+struct State {
+    regs: [u64; 16],
+    frames: Vec<Frame>,
+    pc: usize,
+    /// In the fast loop: instructions executed plus the rest of the current basic block,
+    /// which is charged when the block is entered. In the exact loop: instructions executed.
+    count: u64,
+    code: Code,
+    tail_calls: u32,
+}
+
+/// Why a loop returned.
+enum Exec {
+    Done(Outcome),
+    /// The fast loop reached a block that would cross the budget; continue exactly.
+    Exact,
+}
+
+/// What a step off the hot path asks the loop to do.
 enum Flow {
+    /// Go on with the next instruction of the block.
     Continue,
-    Jump(usize),
+    /// The block ends; continue at this slot.
+    Goto(usize),
     Stop(Outcome),
 }
 
@@ -25,40 +55,122 @@ macro_rules! define_loop {
      jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident) ),* $(,)? ]) => {
         impl Vm {
             /// Runs program `prog` on `input`.
+            ///
+            /// The instruction budget is kept exactly without a check per instruction: the
+            /// fast loop charges a whole basic block when it enters it, and hands over to the
+            /// exact loop (one check per instruction) at the first block that would cross the
+            /// budget.
             pub fn run(&mut self, prog: usize, input: &Input) -> Run {
                 let (r1, r2) = self.install(input);
                 let Some(p) = self.progs.get(prog) else {
                     return Run { outcome: Outcome::Error { pc: 0, reason: format!("no program {prog}") }, insns: 0 };
                 };
-                let mut ops: Rc<[Op]> = p.ops.clone();
+                let code = Code { ops: p.ops.clone(), micro: p.micro.clone(), blocks: p.blocks.clone() };
+                let mut st = State { regs: [0u64; 16], frames: Vec::with_capacity(self.config.max_frames), pc: 0, count: 0, code, tail_calls: 0 };
                 self.mem.regions[0].data.fill(0);
-                let mut regs = [0u64; 16];
-                regs[1] = r1;
-                regs[2] = r2;
-                regs[10] = region_base(0) + STACK_SIZE as u64;
-                let mut frames: Vec<Frame> = Vec::with_capacity(self.config.max_frames);
+                st.regs[1] = r1;
+                st.regs[2] = r2;
+                st.regs[10] = region_base(0) + STACK_SIZE as u64;
+                let first = st.code.blocks.first().copied().unwrap_or(0) as u64;
+                let outcome = if first <= self.config.budget {
+                    st.count = first;
+                    match self.exec::<false>(&mut st) {
+                        Exec::Done(o) => o,
+                        Exec::Exact => self.exact(&mut st),
+                    }
+                } else {
+                    self.exact(&mut st)
+                };
+                Run { outcome, insns: st.count }
+            }
+
+            fn exact(&mut self, st: &mut State) -> Outcome {
+                match self.exec::<true>(st) {
+                    Exec::Done(o) => o,
+                    Exec::Exact => Outcome::Error { pc: st.pc, reason: "internal: the exact loop asked for itself".into() },
+                }
+            }
+
+            #[inline(never)]
+            fn exec<const EXACT: bool>(&mut self, st: &mut State) -> Exec {
                 let budget = self.config.budget;
-                let mut tail_calls = 0u32;
-                let mut count = 0u64;
-                let mut pc = 0usize;
+                let mut regs = st.regs;
+                let mut frames = std::mem::take(&mut st.frames);
+                let mut pc = st.pc;
+                let mut count = st.count;
+                let mut code = st.code.clone();
+                let mut tail_calls = st.tail_calls;
+                // Writes the locals back and returns.
+                macro_rules! ret {
+                    ($e:expr) => {{
+                        st.regs = regs;
+                        st.frames = frames;
+                        st.pc = pc;
+                        st.count = count;
+                        st.code = code;
+                        st.tail_calls = tail_calls;
+                        return $e;
+                    }};
+                }
                 macro_rules! r {
                     ($i:expr) => {
                         regs[($i & 15) as usize]
                     };
                 }
+                // Ends the run because of the instruction at `$at`; the fast loop gives back
+                // the uncharged rest of the block.
                 macro_rules! stop {
-                    ($o:expr) => {
-                        return Run { outcome: $o, insns: count }
-                    };
+                    ($at:expr, $o:expr) => {{
+                        if !EXACT {
+                            count = count + 1 - code.blocks[$at] as u64;
+                        }
+                        ret!(Exec::Done($o));
+                    }};
+                }
+                // Enters the block at `$next`.
+                macro_rules! goto {
+                    ($next:expr) => {{
+                        let next: usize = $next;
+                        pc = next;
+                        if !EXACT {
+                            let c = match code.blocks.get(next) {
+                                Some(c) => *c as u64,
+                                None => ret!(Exec::Done(Outcome::FellOffEnd { pc: next })),
+                            };
+                            if count + c > budget {
+                                ret!(Exec::Exact);
+                            }
+                            count += c;
+                        }
+                    }};
+                }
+                macro_rules! load {
+                    ($at:expr, $d:expr, $s:expr, $off:expr, $n:literal) => {{
+                        let addr = r!($s).wrapping_add($off as i64 as u64);
+                        match self.mem.load_n::<$n>(addr, $at) {
+                            Ok(v) => r!($d) = v,
+                            Err(f) => stop!($at, Outcome::Fault(f)),
+                        }
+                    }};
+                }
+                macro_rules! store {
+                    ($at:expr, $d:expr, $off:expr, $v:expr, $n:literal) => {{
+                        let addr = r!($d).wrapping_add($off as i64 as u64);
+                        if let Err(f) = self.mem.store_n::<$n>(addr, $v, $at) {
+                            stop!($at, Outcome::Fault(f));
+                        }
+                    }};
                 }
                 loop {
-                    let Some(&op) = ops.get(pc) else { stop!(Outcome::FellOffEnd { pc }) };
-                    if count >= budget {
-                        stop!(Outcome::BudgetExhausted { pc });
-                    }
-                    count += 1;
                     let at = pc;
-                    pc += 1;
+                    let Some(&op) = code.ops.get(at) else { ret!(Exec::Done(Outcome::FellOffEnd { pc: at })) };
+                    if EXACT {
+                        if count >= budget {
+                            ret!(Exec::Done(Outcome::BudgetExhausted { pc: at }));
+                        }
+                        count += 1;
+                    }
+                    pc = at + 1;
                     match op {
                         $(
                             Op::$k64(d, k) => r!(d) = alu::$f::<u64>(&r!(d), &k),
@@ -68,30 +180,26 @@ macro_rules! define_loop {
                         )*
                         $(
                             Op::$jk64(d, k, t) => {
-                                if alu::cond::<u64>(crate::isa::JmpCond::$c, &r!(d), &k) {
-                                    pc = t as usize;
-                                }
+                                let taken = alu::cond::<u64>(crate::isa::JmpCond::$c, &r!(d), &k);
+                                goto!(if taken { t as usize } else { at + 1 });
                             }
                             Op::$jx64(d, s, t) => {
-                                if alu::cond::<u64>(crate::isa::JmpCond::$c, &r!(d), &r!(s)) {
-                                    pc = t as usize;
-                                }
+                                let taken = alu::cond::<u64>(crate::isa::JmpCond::$c, &r!(d), &r!(s));
+                                goto!(if taken { t as usize } else { at + 1 });
                             }
                             Op::$jk32(d, k, t) => {
-                                if alu::cond::<u32>(crate::isa::JmpCond::$c, &(r!(d) as u32), &k) {
-                                    pc = t as usize;
-                                }
+                                let taken = alu::cond::<u32>(crate::isa::JmpCond::$c, &(r!(d) as u32), &k);
+                                goto!(if taken { t as usize } else { at + 1 });
                             }
                             Op::$jx32(d, s, t) => {
-                                if alu::cond::<u32>(crate::isa::JmpCond::$c, &(r!(d) as u32), &(r!(s) as u32)) {
-                                    pc = t as usize;
-                                }
+                                let taken = alu::cond::<u32>(crate::isa::JmpCond::$c, &(r!(d) as u32), &(r!(s) as u32));
+                                goto!(if taken { t as usize } else { at + 1 });
                             }
                         )*
                         Op::MovK64(d, k) => r!(d) = k,
                         Op::Lddw(d, k) => {
                             r!(d) = k;
-                            pc += 1;
+                            pc = at + 2;
                         }
                         Op::MovX64(d, s) => r!(d) = r!(s),
                         Op::MovK32(d, k) => r!(d) = k as u64,
@@ -101,55 +209,72 @@ macro_rules! define_loop {
                         Op::Neg64(d) => r!(d) = alu::neg::<u64>(&r!(d)),
                         Op::Neg32(d) => r!(d) = alu::neg::<u32>(&(r!(d) as u32)) as u64,
                         Op::End(d, kind, bits) => r!(d) = alu::end::<u64>(kind, bits as u32, &r!(d)),
-                        Op::Ja(t) => pc = t as usize,
-                        Op::Ldx(d, s, off, size) => {
-                            let addr = r!(s).wrapping_add(off as i64 as u64);
-                            match self.mem.load(addr, size as usize, at) {
-                                Ok(v) => r!(d) = v,
-                                Err(f) => stop!(Outcome::Fault(f)),
-                            }
-                        }
+                        Op::Ja(t) => goto!(t as usize),
+                        Op::LdxB(d, s, off) => load!(at, d, s, off, 1),
+                        Op::LdxH(d, s, off) => load!(at, d, s, off, 2),
+                        Op::LdxW(d, s, off) => load!(at, d, s, off, 4),
+                        Op::LdxDW(d, s, off) => load!(at, d, s, off, 8),
+                        Op::StxB(d, off, s) => store!(at, d, off, r!(s), 1),
+                        Op::StxH(d, off, s) => store!(at, d, off, r!(s), 2),
+                        Op::StxW(d, off, s) => store!(at, d, off, r!(s), 4),
+                        Op::StxDW(d, off, s) => store!(at, d, off, r!(s), 8),
                         Op::LdxSx(d, s, off, size) => {
                             let addr = r!(s).wrapping_add(off as i64 as u64);
                             match self.mem.load(addr, size as usize, at) {
                                 Ok(v) => r!(d) = alu::sext::<u64>(&v, 8 * size as u32),
-                                Err(f) => stop!(Outcome::Fault(f)),
-                            }
-                        }
-                        Op::Stx(d, off, s, size) => {
-                            let addr = r!(d).wrapping_add(off as i64 as u64);
-                            if let Err(f) = self.mem.store(addr, size as usize, r!(s), at) {
-                                stop!(Outcome::Fault(f));
+                                Err(f) => stop!(at, Outcome::Fault(f)),
                             }
                         }
                         Op::St(d, off, k, size) => {
                             let addr = r!(d).wrapping_add(off as i64 as u64);
                             if let Err(f) = self.mem.store(addr, size as usize, k, at) {
-                                stop!(Outcome::Fault(f));
+                                stop!(at, Outcome::Fault(f));
                             }
                         }
                         Op::Exit => match frames.pop() {
-                            None => stop!(Outcome::Exit(r!(0))),
+                            None => stop!(at, Outcome::Exit(r!(0))),
                             Some(fr) => {
                                 regs[6..10].copy_from_slice(&fr.callee_saved);
                                 regs[10] = fr.r10;
-                                pc = fr.ret;
+                                goto!(fr.ret);
                             }
                         },
+                        Op::AluRun(first, len) => {
+                            let run = &code.micro[first as usize..first as usize + len as usize];
+                            if !EXACT {
+                                for m in run {
+                                    super::runs::eval(m, &mut regs);
+                                }
+                            } else {
+                                let mut stopped = None;
+                                for (i, m) in run.iter().enumerate() {
+                                    if i > 0 {
+                                        if count >= budget {
+                                            stopped = Some(at + i);
+                                            break;
+                                        }
+                                        count += 1;
+                                    }
+                                    super::runs::eval(m, &mut regs);
+                                }
+                                if let Some(p) = stopped {
+                                    pc = p;
+                                    ret!(Exec::Done(Outcome::BudgetExhausted { pc: p }));
+                                }
+                            }
+                            pc = at + len as usize;
+                        }
                         Op::CallLocal(t) => {
-                            if let Err(o) = self.push_frame(&mut frames, &mut regs, pc, at) {
-                                stop!(o);
+                            if let Err(o) = self.push_frame(&mut frames, &mut regs, at + 1, at) {
+                                stop!(at, o);
                             }
-                            pc = t as usize;
+                            goto!(t as usize);
                         }
-                        other => {
-                            let flow = self.slow_step(other, at, &mut regs, &mut frames, &mut ops, &mut tail_calls);
-                            match flow {
-                                Flow::Continue => {}
-                                Flow::Jump(t) => pc = t,
-                                Flow::Stop(o) => stop!(o),
-                            }
-                        }
+                        other => match self.slow_step(other, at, &mut regs, &mut frames, &mut code, &mut tail_calls) {
+                            Flow::Continue => {}
+                            Flow::Goto(t) => goto!(t),
+                            Flow::Stop(o) => stop!(at, o),
+                        },
                     }
                 }
             }
@@ -173,62 +298,58 @@ impl Vm {
     }
 
     /// Instructions off the hot path: atomics, legacy packet loads, calls.
-    fn slow_step(
-        &mut self,
-        op: Op,
-        at: usize,
-        regs: &mut [u64; 16],
-        frames: &mut Vec<Frame>,
-        ops: &mut Rc<[Op]>,
-        tail_calls: &mut u32,
-    ) -> Flow {
+    fn slow_step(&mut self, op: Op, at: usize, regs: &mut [u64; 16], frames: &mut Vec<Frame>, code: &mut Code, tail_calls: &mut u32) -> Flow {
         match op {
             Op::Atomic(width, aop, d, s, off) => {
                 let addr = regs[d as usize & 15].wrapping_add(off as i64 as u64);
-                match self.atomic(width, aop, addr, d, s, regs, at) {
+                match self.atomic(width, aop, addr, s, regs, at) {
                     Ok(()) => Flow::Continue,
                     Err(f) => Flow::Stop(Outcome::Fault(f)),
                 }
             }
             Op::LdAbs(size, imm) => self.ld_packet(size, imm as i64 as u64, regs),
-            Op::LdInd(size, s, imm) => self.ld_packet(size, regs[s as usize & 15].wrapping_add(imm as i64 as u64), regs),
+            Op::LdInd(size, s, imm) => {
+                let off = regs[s as usize & 15].wrapping_add(imm as i64 as u64);
+                self.ld_packet(size, off, regs)
+            }
             Op::Call(n) => {
-                let args = [regs[1], regs[2], regs[3], regs[4], regs[5]];
+                let r = &*regs;
+                let args = [r[1], r[2], r[3], r[4], r[5]];
                 match crate::helpers::call(self, n as i32, args, at) {
                     Ok(v) => {
                         regs[0] = v;
-                        Flow::Continue
+                        Flow::Goto(at + 1)
                     }
                     Err(o) => Flow::Stop(o),
                 }
             }
             Op::CallX(r) => {
                 let v = regs[r as usize & 15];
-                let code = region_base(CODE_REGION);
-                if v >= code && v < code + ops.len() as u64 * 8 && (v - code) % 8 == 0 {
+                let base = region_base(CODE_REGION);
+                if v >= base && v < base + code.ops.len() as u64 * 8 && (v - base) % 8 == 0 {
                     if let Err(o) = self.push_frame(frames, regs, at + 1, at) {
                         return Flow::Stop(o);
                     }
-                    return Flow::Jump(((v - code) / 8) as usize);
+                    return Flow::Goto(((v - base) / 8) as usize);
                 }
                 // bpf_conformance's convention: a small value is a helper number.
-                if v < 1 << 31 && crate::helpers::implemented(v as i32) {
-                    return self.slow_step(Op::Call(v as u32), at, regs, frames, ops, tail_calls);
+                if v < 1 << 31 && crate::helpers::implemented(v as i32) && v != 12 {
+                    return self.slow_step(Op::Call(v as u32), at, regs, frames, code, tail_calls);
                 }
                 Flow::Stop(Outcome::Error { pc: at, reason: format!("indirect call to {v:#x}, which is neither a function nor a helper") })
             }
             Op::TailCall => {
                 regs[0] = (-super::mapstate::errno::ENOENT) as u64;
                 if !frames.is_empty() || *tail_calls >= self.config.max_tail_calls {
-                    return Flow::Continue;
+                    return Flow::Goto(at + 1);
                 }
-                let Some(map) = self.map_at(regs[2]) else { return Flow::Continue };
+                let Some(map) = self.map_at(regs[2]) else { return Flow::Goto(at + 1) };
                 let idx = regs[3] as u32;
-                let Some(&prog) = self.maps[map as usize].progs.get(&idx) else { return Flow::Continue };
-                let Some(p) = self.progs.get(prog) else { return Flow::Continue };
+                let Some(&prog) = self.maps[map as usize].progs.get(&idx) else { return Flow::Goto(at + 1) };
+                let Some(p) = self.progs.get(prog) else { return Flow::Goto(at + 1) };
                 *tail_calls += 1;
-                *ops = p.ops.clone();
-                Flow::Jump(0)
+                *code = Code { ops: p.ops.clone(), micro: p.micro.clone(), blocks: p.blocks.clone() };
+                Flow::Goto(0)
             }
             Op::Pad => Flow::Stop(Outcome::Error { pc: at, reason: "executed the second slot of an LD_IMM64".into() }),
             // Every other op is handled by the fast path.
@@ -237,7 +358,7 @@ impl Vm {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn atomic(&mut self, width: Width, aop: Atomic, addr: u64, _d: u8, s: u8, regs: &mut [u64; 16], at: usize) -> Result<(), Fault> {
+    fn atomic(&mut self, width: Width, aop: Atomic, addr: u64, s: u8, regs: &mut [u64; 16], at: usize) -> Result<(), Fault> {
         let size = if width == Width::W64 { 8 } else { 4 };
         let old = self.mem.load(addr, size, at)?;
         // The region must be writable even where the value does not change.
@@ -284,6 +405,3 @@ impl Vm {
         Flow::Continue
     }
 }
-
-#[allow(dead_code)]
-fn unused(_: FaultKind) {}
