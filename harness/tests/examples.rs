@@ -111,3 +111,31 @@ fn unknown_helpers_and_missing_maps_are_load_errors() {
     let p = semantics::text::assemble("r1 = map_idx(3) ll\n exit").unwrap();
     assert_eq!(vm.load("p", &p).unwrap_err().to_string(), "instruction 0: LD_IMM64 names map 3, which does not exist");
 }
+
+/// Every budget from 0 to the full count stops after exactly that many instructions, across
+/// blocks, calls and straight-line ALU runs.
+#[test]
+fn budget_is_exact_at_every_instruction() {
+    for name in ["call_local.s", "straight_line.s", "xdp_count_ipv4.s", "byte_sum.s"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
+        let p = harness::input::read(&path).unwrap().remove(0);
+        let input = input_for(p.prog_type, None, p.default_input.clone().unwrap_or_default());
+        let full = {
+            let mut vm = Vm::new(Config::default(), &p.maps);
+            let id = vm.load(name, &p.insns).unwrap();
+            vm.run(id, &input)
+        };
+        let step = (full.insns / 300).max(1);
+        for b in (0..=full.insns + 1).step_by(step as usize) {
+            let mut vm = Vm::new(Config { budget: b, ..Config::default() }, &p.maps);
+            let id = vm.load(name, &p.insns).unwrap();
+            let r = vm.run(id, &input);
+            if b >= full.insns {
+                assert_eq!(r, full, "{name} budget {b}");
+            } else {
+                assert_eq!(r.insns, b, "{name} budget {b}");
+                assert!(matches!(r.outcome, Outcome::BudgetExhausted { .. }), "{name} budget {b}: {:?}", r.outcome);
+            }
+        }
+    }
+}

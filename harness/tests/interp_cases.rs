@@ -47,6 +47,22 @@ fn interpreter_cases() {
             runs.push(vm.run(id, &input_for(prog.prog_type, None, prog.default_input.clone().unwrap_or_default())));
         }
         assert_eq!(runs[0], runs[1], "{}: runs differ", f.display());
+        // The budget is exact: with a budget of exactly the instructions executed, the run
+        // ends the same way; with one less, it stops after that many.
+        let n = runs[0].insns;
+        for (b, want) in [(n, Some(runs[0].outcome.clone())), (n.saturating_sub(1), None)] {
+            if want.is_none() && (n == 0 || matches!(runs[0].outcome, Outcome::BudgetExhausted { .. })) {
+                continue;
+            }
+            let mut vm = Vm::new(Config { budget: b, ..Config::default() }, &prog.maps);
+            let id = vm.load("case", &prog.insns).unwrap();
+            let r = vm.run(id, &input_for(prog.prog_type, None, prog.default_input.clone().unwrap_or_default()));
+            assert_eq!(r.insns, b, "{}: budget {b}", f.display());
+            match want {
+                Some(o) => assert_eq!(r.outcome, o, "{}: budget {b}", f.display()),
+                None => assert!(matches!(r.outcome, Outcome::BudgetExhausted { .. }), "{}: budget {b}: {:?}", f.display(), r.outcome),
+            }
+        }
         if !matches(&expect, &runs[0]) {
             failures.push(format!("{}: expected `{expect}`, got {:?} after {} instructions", f.file_name().unwrap().to_string_lossy(), runs[0].outcome, runs[0].insns));
         }
