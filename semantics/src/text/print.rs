@@ -148,7 +148,10 @@ pub fn print(ins: &Instruction, flavor: Flavor) -> String {
             };
             format!("if {} {} {s} goto {}", reg_name(width, dst), cond_str(cond), rel(flavor, off as i64))
         }
-        I::Call(Call::Helper(n)) => format!("call {n}"),
+        I::Call(Call::Helper(n)) => match (flavor, crate::helpers::helper_name(n)) {
+            (Flavor::Kernel, Some(name)) => format!("call {name}#{n}"),
+            _ => format!("call {n}"),
+        },
         I::Call(Call::Local(n)) => format!("call pc{:+}", n),
         I::Call(Call::Kfunc { btf_id, off: 0 }) => format!("call kfunc#{btf_id}"),
         I::Call(Call::Kfunc { btf_id, off }) => format!("call kfunc#{btf_id}@{off}"),
