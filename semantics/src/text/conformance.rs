@@ -9,7 +9,7 @@
 
 use super::cursor::{imm32, off16, strip_comment, Cursor};
 use super::print::{atomic_op_str, pseudo_from_name};
-use super::{AsmError, Listing, Pending, Target};
+use super::{AsmError, Listing, Target};
 use crate::isa::*;
 
 const ALU_NAMES: [(&str, AluOp); 14] = [
@@ -204,26 +204,8 @@ pub fn parse(text: &str) -> Result<Listing, AsmError> {
     let mut src = Listing::default();
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
-        let mut c = Cursor::new(strip_comment(raw, &["#", ";", "//"]));
-        loop {
-            let save = c;
-            if let Some(name) = c.ident() {
-                if c.eat(":") {
-                    src.define_label(name, line)?;
-                    continue;
-                }
-            }
-            c = save;
-            break;
-        }
-        if c.at_end() {
-            continue;
-        }
-        let (ins, target) = parse_insn(&mut c).map_err(|msg| AsmError { line, msg })?;
-        if !c.at_end() {
-            return Err(AsmError { line, msg: format!("Invalid number of operands: unexpected `{}`", c.rest.trim()) });
-        }
-        src.items.push(Pending { ins, target, line });
+        let c = Cursor::new(strip_comment(raw, &["#", ";", "//"]));
+        super::parse_line(&mut src, c, line, parse_insn, "Invalid number of operands: unexpected ")?;
     }
     resolve_exit_label(&mut src);
     Ok(src)

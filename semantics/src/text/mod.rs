@@ -59,6 +59,37 @@ impl Listing {
     }
 }
 
+/// Parses the rest of one line: any `label:` definitions, then at most one instruction with
+/// `parse_insn`, which must consume the line.
+pub(crate) fn parse_line(
+    src: &mut Listing,
+    mut cur: cursor::Cursor,
+    line: usize,
+    parse_insn: fn(&mut cursor::Cursor) -> Result<(Instruction, Option<Target>), String>,
+    trailing: &str,
+) -> Result<(), AsmError> {
+    loop {
+        let save = cur;
+        if let Some(name) = cur.ident() {
+            if cur.eat(":") && !cur.peek("=") {
+                src.define_label(name, line)?;
+                continue;
+            }
+        }
+        cur = save;
+        break;
+    }
+    if cur.at_end() {
+        return Ok(());
+    }
+    let (ins, target) = parse_insn(&mut cur).map_err(|msg| AsmError { line, msg })?;
+    if !cur.at_end() {
+        return Err(AsmError { line, msg: format!("{trailing}`{}`", cur.rest.trim()) });
+    }
+    src.items.push(Pending { ins, target, line });
+    Ok(())
+}
+
 /// Resolves labels and relative targets and returns the instructions.
 pub fn resolve(src: Listing) -> Result<Vec<Instruction>, AsmError> {
     let mut pcs = Vec::with_capacity(src.items.len() + 1);

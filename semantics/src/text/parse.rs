@@ -6,7 +6,7 @@
 
 use super::cursor::{imm32, off16, strip_comment, Cursor};
 use super::print::pseudo_from_name;
-use super::{AsmError, Listing, Pending, Target};
+use super::{AsmError, Listing, Target};
 use crate::isa::*;
 
 /// Parses a whole text.
@@ -26,26 +26,7 @@ pub fn parse(text: &str) -> Result<Listing, AsmError> {
         } else {
             cur = save;
         }
-        // Labels, possibly several, possibly followed by an instruction.
-        loop {
-            let save = cur;
-            if let Some(name) = cur.ident() {
-                if cur.eat(":") && !cur.peek("=") {
-                    src.define_label(name, line)?;
-                    continue;
-                }
-            }
-            cur = save;
-            break;
-        }
-        if cur.at_end() {
-            continue;
-        }
-        let (ins, target) = parse_insn(&mut cur).map_err(|msg| AsmError { line, msg })?;
-        if !cur.at_end() {
-            return Err(AsmError { line, msg: format!("unexpected text `{}`", cur.rest.trim()) });
-        }
-        src.items.push(Pending { ins, target, line });
+        super::parse_line(&mut src, cur, line, parse_insn, "unexpected text ")?;
     }
     Ok(src)
 }
