@@ -163,7 +163,7 @@ macro_rules! define_loop {
                 }
                 loop {
                     let at = pc;
-                    let Some(&op) = code.ops.get(at) else { ret!(Exec::Done(Outcome::FellOffEnd { pc: at })) };
+                    let Some(op) = code.ops.get(at) else { ret!(Exec::Done(Outcome::FellOffEnd { pc: at })) };
                     if EXACT {
                         if count >= budget {
                             ret!(Exec::Done(Outcome::BudgetExhausted { pc: at }));
@@ -171,7 +171,7 @@ macro_rules! define_loop {
                         count += 1;
                     }
                     pc = at + 1;
-                    match op {
+                    match *op {
                         $(
                             Op::$k64(d, k) => r!(d) = alu::$f::<u64>(&r!(d), &k),
                             Op::$x64(d, s) => r!(d) = alu::$f::<u64>(&r!(d), &r!(s)),
