@@ -6,6 +6,7 @@
 //! numbers are deterministic functions of [`Config::seed`](crate::interp::Config).
 
 pub mod names;
+mod env;
 mod packet;
 mod printk;
 
@@ -16,8 +17,9 @@ pub use names::{helper_name, helper_number};
 
 /// The helpers this interpreter implements, by number.
 pub const IMPLEMENTED: &[i32] = &[
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14, 15, 16, 23, 25, 26, 28, 34, 35, 39, 42, 44, 45, 51, 54, 65, 112,
-    113, 114, 115, 118, 125, 130, 131, 132, 133, 160,
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 25, 26, 27, 28, 29, 30, 31,
+    33, 34, 35, 36, 37, 38, 39, 41, 42, 43, 44, 45, 49, 51, 53, 54, 55, 56, 57, 58, 59, 65, 69, 112, 113, 114,
+    115, 118, 125, 130, 131, 132, 133, 137, 160,
 ];
 
 /// Whether helper `n` is implemented.
@@ -73,6 +75,12 @@ pub fn call(vm: &mut Vm, n: i32, a: [u64; 5], pc: usize) -> HResult {
         44 => packet::xdp_adjust(vm, a, packet::End::Head),
         54 => packet::xdp_adjust(vm, a, packet::End::Meta),
         65 => packet::xdp_adjust(vm, a, packet::End::Tail),
+        18 => packet::skb_vlan_push(vm, a),
+        19 => packet::skb_vlan_pop(vm),
+        31 => packet::skb_change_proto(vm, a),
+        38 => packet::skb_change_tail(vm, a),
+        43 => packet::skb_change_head(vm, a),
+        20 | 21 | 22 | 27 | 29 | 30 | 33 | 36 | 37 | 41 | 49 | 53 | 55 | 56 | 57 | 58 | 59 | 69 | 137 | 13 => env::call(vm, n, a, pc),
         _ => Err(Outcome::Error { pc, reason: format!("unknown helper {n}") }),
     }
 }

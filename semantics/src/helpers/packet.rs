@@ -162,10 +162,140 @@ pub(super) fn xdp_adjust(vm: &mut Vm, a: [u64; 5], end: End) -> HResult {
             v
         }
     };
+    replace_packet(vm, new);
+    Ok(0)
+}
+
+/// Installs new packet contents in a new region; pointers into the old packet fault
+/// afterwards (the verifier makes programs re-check them after any helper that may change
+/// the packet).
+pub(super) fn replace_packet(vm: &mut Vm, new: Vec<u8>) {
     let r = vm.mem.add(RegionKind::Packet, new, true);
     let prev = vm.packet_region;
     vm.move_packet(r);
     // The fixed packet region comes back to life at the next run's input.
     vm.mem.free(prev);
+}
+
+const ETH_P_8021Q: u16 = 0x8100;
+const ETH_P_8021AD: u16 = 0x88a8;
+const ETH_P_IP: u16 = 0x0800;
+const ETH_P_IPV6: u16 = 0x86dd;
+const ENOTSUPP: i64 = 524;
+/// Offsets of `__sk_buff` fields the skb helpers keep current.
+const SKB_PROTOCOL: usize = 16;
+const SKB_VLAN_PRESENT: usize = 20;
+const SKB_VLAN_TCI: usize = 24;
+const SKB_VLAN_PROTO: usize = 28;
+
+fn ctx_u32(vm: &Vm, off: usize) -> u32 {
+    let c = &vm.mem.regions[crate::interp::CTX_REGION].data;
+    c.get(off..off + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).unwrap_or(0)
+}
+
+fn set_ctx_u32(vm: &mut Vm, off: usize, v: u32) {
+    if let Some(b) = vm.mem.regions[crate::interp::CTX_REGION].data.get_mut(off..off + 4) {
+        b.copy_from_slice(&v.to_le_bytes());
+    }
+}
+
+/// The packet's ethertype in host order, when it has an Ethernet header.
+fn ethertype(p: &[u8]) -> Option<u16> {
+    (p.len() >= ETH_HLEN).then(|| u16::from_be_bytes([p[12], p[13]]))
+}
+
+/// `skb_vlan_push(skb, proto, tci)`: the tag goes into the skb's metadata (as with hardware
+/// acceleration); a tag already there moves into the packet first.
+pub(super) fn skb_vlan_push(vm: &mut Vm, a: [u64; 5]) -> HResult {
+    let proto = u16::from_be(a[1] as u16);
+    if proto != ETH_P_8021Q && proto != ETH_P_8021AD {
+        return Ok(neg(errno::EINVAL));
+    }
+    if ctx_u32(vm, SKB_VLAN_PRESENT) != 0 {
+        let old = packet(vm).clone();
+        if old.len() < ETH_HLEN {
+            return Ok(neg(errno::EINVAL));
+        }
+        let (tci, tproto) = (ctx_u32(vm, SKB_VLAN_TCI) as u16, u16::from_be(ctx_u32(vm, SKB_VLAN_PROTO) as u16));
+        let mut new = old[..12].to_vec();
+        new.extend_from_slice(&tproto.to_be_bytes());
+        new.extend_from_slice(&tci.to_be_bytes());
+        new.extend_from_slice(&old[12..]);
+        replace_packet(vm, new);
+    }
+    set_ctx_u32(vm, SKB_VLAN_PRESENT, 1);
+    set_ctx_u32(vm, SKB_VLAN_TCI, a[2] as u16 as u32);
+    set_ctx_u32(vm, SKB_VLAN_PROTO, a[1] as u16 as u32);
+    Ok(0)
+}
+
+/// `skb_vlan_pop(skb)`: clears the metadata tag, or removes a tag from the packet.
+pub(super) fn skb_vlan_pop(vm: &mut Vm) -> HResult {
+    if ctx_u32(vm, SKB_VLAN_PRESENT) != 0 {
+        set_ctx_u32(vm, SKB_VLAN_PRESENT, 0);
+        set_ctx_u32(vm, SKB_VLAN_TCI, 0);
+        return Ok(0);
+    }
+    let old = packet(vm).clone();
+    match ethertype(&old) {
+        Some(ETH_P_8021Q | ETH_P_8021AD) if old.len() >= ETH_HLEN + 4 => {
+            let mut new = old[..12].to_vec();
+            new.extend_from_slice(&old[16..]);
+            replace_packet(vm, new);
+            Ok(0)
+        }
+        _ => Ok(0),
+    }
+}
+
+/// `skb_change_tail(skb, len, flags)`: truncates or zero-extends the packet to `len`.
+pub(super) fn skb_change_tail(vm: &mut Vm, a: [u64; 5]) -> HResult {
+    let len = a[1];
+    if a[2] != 0 || len < ETH_HLEN as u64 || len > 0xffff {
+        return Ok(neg(errno::EINVAL));
+    }
+    let mut new = packet(vm).clone();
+    new.resize(len as usize, 0);
+    replace_packet(vm, new);
+    Ok(0)
+}
+
+/// `skb_change_head(skb, head_room, flags)`: prepends `head_room` zero bytes.
+pub(super) fn skb_change_head(vm: &mut Vm, a: [u64; 5]) -> HResult {
+    if a[2] != 0 || a[1] > 0xffff {
+        return Ok(neg(errno::EINVAL));
+    }
+    let mut new = vec![0u8; a[1] as usize];
+    new.extend_from_slice(packet(vm));
+    replace_packet(vm, new);
+    Ok(0)
+}
+
+/// `skb_change_proto(skb, proto, flags)`: between IPv4 and IPv6, grows or shrinks the room
+/// after the Ethernet header by the 20 bytes the headers differ by, and sets the protocol.
+pub(super) fn skb_change_proto(vm: &mut Vm, a: [u64; 5]) -> HResult {
+    let to = u16::from_be(a[1] as u16);
+    let old = packet(vm).clone();
+    if a[2] != 0 {
+        return Ok(neg(errno::EINVAL));
+    }
+    let from = u16::from_be(ctx_u32(vm, SKB_PROTOCOL) as u16);
+    let new = match (from, to) {
+        (f, t) if f == t => return Ok(0),
+        (ETH_P_IP, ETH_P_IPV6) if old.len() >= ETH_HLEN => {
+            let mut n = old[..ETH_HLEN].to_vec();
+            n.extend_from_slice(&[0u8; 20]);
+            n.extend_from_slice(&old[ETH_HLEN..]);
+            n
+        }
+        (ETH_P_IPV6, ETH_P_IP) if old.len() >= ETH_HLEN + 20 => {
+            let mut n = old[..ETH_HLEN].to_vec();
+            n.extend_from_slice(&old[ETH_HLEN + 20..]);
+            n
+        }
+        _ => return Ok(neg(ENOTSUPP)),
+    };
+    replace_packet(vm, new);
+    set_ctx_u32(vm, SKB_PROTOCOL, a[1] as u16 as u32);
     Ok(0)
 }
