@@ -145,15 +145,29 @@ pub struct CaseReport {
     pub got: Got,
 }
 
+/// How a directory's tests are read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Mode {
+    /// `tests/`: each test states what a correct implementation does.
+    #[default]
+    Positive,
+    /// `negative/`: each test states an error that must be reported, or a result (or
+    /// assembly) that a correct implementation must NOT produce.
+    Negative,
+}
+
 /// Runs a test and compares with its expectation. A test with `-- error` passes when the
-/// run gives an error containing that text (any error when the text is empty); otherwise it
-/// passes when r0 equals the `-- result`.
-pub fn check_case(file: &str, tc: &TestCase, engine: Engine) -> CaseReport {
+/// run gives an error containing that text (any error when the text is empty). Otherwise, in
+/// positive mode it passes when r0 equals the `-- result`; in negative mode when it does not
+/// (an error included).
+pub fn check_case(file: &str, tc: &TestCase, engine: Engine, mode: Mode) -> CaseReport {
     let got = run_case(tc, engine);
-    let (passed, expected) = match (&tc.error, tc.result) {
-        (Some(err), _) => (matches!(&got, Got::Error { message } if message.contains(err.as_str())), format!("error containing `{err}`")),
-        (None, Some(r)) => (got == Got::Result { r0: r }, format!("r0 = {r:#x}")),
-        (None, None) => (false, "nothing (the test has no result)".into()),
+    let (passed, expected) = match (&tc.error, tc.result, mode) {
+        (Some(err), _, _) => (matches!(&got, Got::Error { message } if message.contains(err.as_str())), format!("error containing `{err}`")),
+        (None, Some(r), Mode::Positive) => (got == Got::Result { r0: r }, format!("r0 = {r:#x}")),
+        (None, Some(r), Mode::Negative) => (got != Got::Result { r0: r }, format!("anything but r0 = {r:#x}")),
+        (None, None, Mode::Positive) => (false, "nothing (the test has no result)".into()),
+        (None, None, Mode::Negative) => (matches!(got, Got::Error { .. }), "an error".into()),
     };
     CaseReport { file: file.to_string(), passed, expected, got }
 }
@@ -177,14 +191,15 @@ pub fn data_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// Runs every `.data` file of `dir`.
-pub fn run_dir(dir: &Path, engine: Engine) -> std::io::Result<Summary> {
+pub fn run_dir(dir: &Path, engine: Engine, mode: Mode) -> std::io::Result<Summary> {
     let mut cases = Vec::new();
     for p in data_files(dir)? {
         let text = std::fs::read_to_string(&p)?;
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let rep = match parse(&text) {
-            Ok(tc) => check_case(&name, &tc, engine),
-            Err(e) => CaseReport { file: name, passed: false, expected: "a parsable test".into(), got: Got::Error { message: e } },
+            Ok(tc) => check_case(&name, &tc, engine, mode),
+            // A malformed test file is itself a negative case.
+            Err(e) => CaseReport { file: name, passed: mode == Mode::Negative, expected: "a parsable test".into(), got: Got::Error { message: e } },
         };
         cases.push(rep);
     }

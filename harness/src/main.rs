@@ -86,6 +86,10 @@ enum Cmd {
         /// Write `{"passed": N, "failed": M, "cases": [...]}` here.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Read the directory as negative tests (bpf_conformance's `negative/`): each must fail
+        /// as it states.
+        #[arg(long)]
+        negative: bool,
     },
     /// Run the bundled example programs (examples/) and check their stated results.
     Demo {
@@ -173,8 +177,9 @@ fn run(cmd: Cmd) -> Res {
                 _ => ExitCode::from(2),
             })
         }
-        Cmd::Conformance { dir, engine, json } => {
-            let s = conformance::run_dir(&dir, engine)?;
+        Cmd::Conformance { dir, engine, json, negative } => {
+            let mode = if negative { conformance::Mode::Negative } else { conformance::Mode::Positive };
+            let s = conformance::run_dir(&dir, engine, mode)?;
             for c in s.cases.iter().filter(|c| !c.passed) {
                 println!("FAIL {}: expected {}, got {:?}", c.file, c.expected, c.got);
             }

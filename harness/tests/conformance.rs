@@ -10,7 +10,7 @@ fn dir(sub: &str) -> PathBuf {
 
 #[test]
 fn all_313_conformance_tests_pass_with_the_interpreter() {
-    let s = conformance::run_dir(&dir("tests"), Engine::Interp).unwrap();
+    let s = conformance::run_dir(&dir("tests"), Engine::Interp, conformance::Mode::Positive).unwrap();
     let failures: Vec<String> = s.cases.iter().filter(|c| !c.passed).map(|c| format!("{}: expected {}, got {:?}", c.file, c.expected, c.got)).collect();
     assert_eq!(s.passed, 313, "{}", failures.join("\n"));
     assert_eq!(s.failed, 0);
@@ -51,6 +51,9 @@ fn negative_conformance_tests_fail_as_stated() {
         }
     }
     assert!(unmatched_text.is_empty(), "{}", unmatched_text.join("\n"));
+    // The runner's negative mode agrees.
+    let s = conformance::run_dir(&dir("negative"), Engine::Interp, conformance::Mode::Negative).unwrap();
+    assert_eq!((s.passed, s.failed), (60, 0));
 }
 
 #[test]
