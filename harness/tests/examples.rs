@@ -139,3 +139,37 @@ fn budget_is_exact_at_every_instruction() {
         }
     }
 }
+
+#[test]
+fn random_numbers_and_time_are_deterministic_under_a_seed() {
+    let p = semantics::text::assemble("call 7\n r6 = r0\n call 5\n r0 ^= r6\n exit").unwrap();
+    let run = |seed| {
+        let mut vm = Vm::new(Config { seed, ..Config::default() }, &[]);
+        let id = vm.load("p", &p).unwrap();
+        vm.run(id, &Input::None).outcome
+    };
+    assert_eq!(run(1), run(1));
+    assert_ne!(run(1), run(2));
+}
+
+#[test]
+fn trace_printk_output_is_captured_and_formatted() {
+    // "x=%d y=%llx %s\0" on the stack, then the call.
+    let fmt = b"x=%d y=%llx s=%s\0";
+    let mut text = String::new();
+    let mut off = -32i32;
+    for chunk in fmt.chunks(8) {
+        let mut w = [0u8; 8];
+        w[..chunk.len()].copy_from_slice(chunk);
+        text += &format!("r1 = {} ll\n *(u64 *)(r10 {off}) = r1\n", u64::from_le_bytes(w) as i64);
+        off += 8;
+    }
+    text += "r1 = 0x6b6f ll\n *(u64 *)(r10 -8) = r1\n"; // "ok\0"
+    text += "r1 = r10\n r1 += -32\n r2 = 17\n r3 = -5\n r4 = 0xbeef\n r5 = r10\n r5 += -8\n call 6\n exit";
+    let p = semantics::text::assemble(&text).unwrap();
+    let mut vm = Vm::new(Config::default(), &[]);
+    let id = vm.load("p", &p).unwrap();
+    let r = vm.run(id, &Input::None);
+    assert_eq!(vm.env.trace.printk, vec!["x=-5 y=beef s=ok".to_string()]);
+    assert_eq!(r.outcome, Outcome::Exit(16));
+}
