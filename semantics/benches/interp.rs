@@ -35,6 +35,8 @@ fn bench(c: &mut Criterion) {
         let theirs = rb.execute_program(&mut m).expect("rbpf runs the program");
         assert_eq!(ours, theirs, "{name}: the two interpreters disagree");
 
+        paired_ratio(name, &mut vm, id, &input, &rb, &mut m, first.insns);
+
         let mut g = c.benchmark_group(name);
         g.throughput(Throughput::Elements(first.insns));
         g.bench_function(BenchmarkId::new("tristate_interp", first.insns), |b| {
@@ -51,6 +53,36 @@ fn bench(c: &mut Criterion) {
         });
         g.finish();
     }
+}
+
+/// The throughput ratio measured in interleaved rounds (ours, then rbpf's, 31 times), which
+/// is robust to the slow drifts of a shared machine: the median of the per-round ratios.
+fn paired_ratio(name: &str, vm: &mut Vm, id: usize, input: &Input, rb: &rbpf::EbpfVmRaw, m: &mut [u8], insns: u64) {
+    use std::time::Instant;
+    let reps = (2_000_000 / insns).clamp(1, 2000);
+    let mut ratios = Vec::new();
+    for _ in 0..31 {
+        let t = Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(vm.run(id, input).outcome);
+        }
+        let ours = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(rb.execute_program(m).ok());
+        }
+        let theirs = t.elapsed().as_secs_f64();
+        ratios.push(theirs / ours);
+    }
+    ratios.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let total = (reps * insns) as f64;
+    println!(
+        "{name}: tristate/rbpf throughput ratio, median of 31 interleaved rounds: {:.2}x (min {:.2}x, max {:.2}x; {:.0} M insns per round each)",
+        ratios[15],
+        ratios[0],
+        ratios[30],
+        total / 1e6
+    );
 }
 
 criterion_group! {
