@@ -59,7 +59,7 @@ fn bench(c: &mut Criterion) {
 /// is robust to the slow drifts of a shared machine: the median of the per-round ratios.
 fn paired_ratio(name: &str, vm: &mut Vm, id: usize, input: &Input, rb: &rbpf::EbpfVmRaw, m: &mut [u8], insns: u64) {
     use std::time::Instant;
-    let reps = (2_000_000 / insns).clamp(1, 2000);
+    let reps = (10_000_000 / insns).clamp(1, 5000);
     let mut ratios = Vec::new();
     for _ in 0..31 {
         let t = Instant::now();

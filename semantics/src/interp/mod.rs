@@ -14,6 +14,7 @@
 //!   find nothing and updates fail with `-EOPNOTSUPP`.
 
 pub mod ctx;
+pub mod divide;
 pub mod mapstate;
 pub mod memory;
 pub mod ops;
@@ -105,6 +106,8 @@ pub struct Loaded {
     pub ops: Rc<[Op]>,
     /// The micro ops of the program's straight-line ALU runs.
     pub micro: Rc<[runs::Micro]>,
+    /// The precomputed divisors of division and remainder by constants.
+    pub divisors: Rc<[divide::Divisor]>,
     /// For each slot, the instructions from it to the end of its basic block (the next jump,
     /// call or exit, inclusive); one more entry, 0, for the slot past the end.
     pub blocks: Rc<[u32]>,
@@ -168,9 +171,9 @@ impl Vm {
     /// Decodes, checks and prepares a program; returns its id.
     pub fn load(&mut self, name: &str, slots: &[Insn]) -> Result<usize, LoadError> {
         let d = decode_program(slots)?;
-        let (ops, micro) = ops::compile(&d, &mut Resolver { vm: self })?;
+        let c = ops::compile(&d, &mut Resolver { vm: self })?;
         let blocks = ops::block_lengths(&d);
-        self.progs.push(Loaded { ops: ops.into(), micro: micro.into(), blocks: blocks.into(), name: name.to_string() });
+        self.progs.push(Loaded { ops: c.ops.into(), micro: c.micro.into(), divisors: c.divisors.into(), blocks: blocks.into(), name: name.to_string() });
         Ok(self.progs.len() - 1)
     }
 

@@ -88,6 +88,12 @@ macro_rules! define_op {
             /// A straight-line run of ALU instructions: (index of its first micro op in the
             /// program's table, length).
             AluRun(u32, u16),
+            /// Unsigned division and remainder by a constant: (dst, index into the program's
+            /// divisor table), 64- and 32-bit.
+            DivConst64(u8, u32),
+            ModConst64(u8, u32),
+            DivConst32(u8, u32),
+            ModConst32(u8, u32),
             Exit,
             /// The second slot of an LD_IMM64; never executed.
             Pad,
@@ -115,10 +121,32 @@ pub enum LoadError {
 }
 
 /// Translates a decoded program into ops, one per slot.
-pub fn compile(d: &crate::decode::Decoded, res: &mut dyn PseudoResolver) -> Result<(Vec<Op>, Vec<super::runs::Micro>), LoadError> {
+/// What `compile` produces: one op per slot and the side tables some ops index.
+pub struct Compiled {
+    pub ops: Vec<Op>,
+    pub micro: Vec<super::runs::Micro>,
+    pub divisors: Vec<super::divide::Divisor>,
+}
+
+pub fn compile(d: &crate::decode::Decoded, res: &mut dyn PseudoResolver) -> Result<Compiled, LoadError> {
     let mut ops = vec![Op::Pad; d.slots.len()];
+    let mut divisors = Vec::new();
     for &(pc, ins) in &d.insns {
-        ops[pc] = compile_one(pc, &ins, res)?;
+        ops[pc] = match ins {
+            // Division by a constant: the reciprocal is computed once, here.
+            Instruction::Alu { width, op: op @ (AluOp::Div | AluOp::Mod), dst, src: Source::Imm(k) } => {
+                let dv = if width == Width::W64 { k as i64 as u64 } else { k as u32 as u64 };
+                divisors.push(super::divide::Divisor::new(dv));
+                let i = (divisors.len() - 1) as u32;
+                match (width, op) {
+                    (Width::W64, AluOp::Div) => Op::DivConst64(dst.num(), i),
+                    (Width::W64, _) => Op::ModConst64(dst.num(), i),
+                    (Width::W32, AluOp::Div) => Op::DivConst32(dst.num(), i),
+                    (Width::W32, _) => Op::ModConst32(dst.num(), i),
+                }
+            }
+            _ => compile_one(pc, &ins, res)?,
+        };
     }
     let mut micro = Vec::new();
     for (start, run) in super::runs::find(&d.insns) {
@@ -126,7 +154,7 @@ pub fn compile(d: &crate::decode::Decoded, res: &mut dyn PseudoResolver) -> Resu
         ops[start] = Op::AluRun(micro.len() as u32, len as u16);
         micro.extend_from_slice(&run[..len]);
     }
-    Ok((ops, micro))
+    Ok(Compiled { ops, micro, divisors })
 }
 
 /// For each slot, how many instructions run from it to the end of its basic block: up to and

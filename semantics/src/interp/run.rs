@@ -18,7 +18,14 @@ struct Frame {
 struct Code {
     ops: Rc<[Op]>,
     micro: Rc<[super::runs::Micro]>,
+    divisors: Rc<[super::divide::Divisor]>,
     blocks: Rc<[u32]>,
+}
+
+impl Code {
+    fn of(p: &super::Loaded) -> Code {
+        Code { ops: p.ops.clone(), micro: p.micro.clone(), divisors: p.divisors.clone(), blocks: p.blocks.clone() }
+    }
 }
 
 /// The machine state of one run, handed from the fast to the exact loop. Each loop keeps it
@@ -65,7 +72,7 @@ macro_rules! define_loop {
                 let Some(p) = self.progs.get(prog) else {
                     return Run { outcome: Outcome::Error { pc: 0, reason: format!("no program {prog}") }, insns: 0 };
                 };
-                let code = Code { ops: p.ops.clone(), micro: p.micro.clone(), blocks: p.blocks.clone() };
+                let code = Code::of(p);
                 let mut st = State { regs: [0u64; 16], frames: Vec::with_capacity(self.config.max_frames), pc: 0, count: 0, code, tail_calls: 0 };
                 self.mem.regions[0].data.fill(0);
                 st.regs[1] = r1;
@@ -197,6 +204,10 @@ macro_rules! define_loop {
                             }
                         )*
                         Op::MovK64(d, k) => r!(d) = k,
+                        Op::DivConst64(d, i) => r!(d) = code.divisors[i as usize].div(r!(d)),
+                        Op::ModConst64(d, i) => r!(d) = code.divisors[i as usize].rem(r!(d)),
+                        Op::DivConst32(d, i) => r!(d) = code.divisors[i as usize].div(r!(d) as u32 as u64),
+                        Op::ModConst32(d, i) => r!(d) = code.divisors[i as usize].rem(r!(d) as u32 as u64),
                         Op::Lddw(d, k) => {
                             r!(d) = k;
                             pc = at + 2;
@@ -348,7 +359,7 @@ impl Vm {
                 let Some(&prog) = self.maps[map as usize].progs.get(&idx) else { return Flow::Goto(at + 1) };
                 let Some(p) = self.progs.get(prog) else { return Flow::Goto(at + 1) };
                 *tail_calls += 1;
-                *code = Code { ops: p.ops.clone(), micro: p.micro.clone(), blocks: p.blocks.clone() };
+                *code = Code::of(p);
                 Flow::Goto(0)
             }
             Op::Pad => Flow::Stop(Outcome::Error { pc: at, reason: "executed the second slot of an LD_IMM64".into() }),
