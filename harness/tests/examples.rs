@@ -116,7 +116,7 @@ fn unknown_helpers_and_missing_maps_are_load_errors() {
 /// blocks, calls and straight-line ALU runs.
 #[test]
 fn budget_is_exact_at_every_instruction() {
-    for name in ["call_local.s", "straight_line.s", "xdp_count_ipv4.s", "byte_sum.s"] {
+    for name in ["call_local.s", "straight_line.s", "xdp_count_ipv4.s", "byte_sum.s", "divmod_loop.s"] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
         let p = harness::input::read(&path).unwrap().remove(0);
         let input = input_for(p.prog_type, None, p.default_input.clone().unwrap_or_default());

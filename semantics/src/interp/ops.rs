@@ -10,19 +10,19 @@ macro_rules! with_op_table {
     ($cb:ident) => {
         $cb! {
             alu [
-                (AddK64, AddX64, AddK32, AddX32, add, Add),
-                (SubK64, SubX64, SubK32, SubX32, sub, Sub),
-                (MulK64, MulX64, MulK32, MulX32, mul, Mul),
-                (DivK64, DivX64, DivK32, DivX32, div, Div),
-                (SdivK64, SdivX64, SdivK32, SdivX32, sdiv, Sdiv),
-                (OrK64, OrX64, OrK32, OrX32, or, Or),
-                (AndK64, AndX64, AndK32, AndX32, and, And),
-                (LshK64, LshX64, LshK32, LshX32, lsh, Lsh),
-                (RshK64, RshX64, RshK32, RshX32, rsh, Rsh),
-                (ModK64, ModX64, ModK32, ModX32, modulo, Mod),
-                (SmodK64, SmodX64, SmodK32, SmodX32, smod, Smod),
-                (XorK64, XorX64, XorK32, XorX32, xor, Xor),
-                (ArshK64, ArshX64, ArshK32, ArshX32, arsh, Arsh),
+                (AddK64, AddX64, AddK32, AddX32, add, Add, MovAddK64, MovAddX64),
+                (SubK64, SubX64, SubK32, SubX32, sub, Sub, MovSubK64, MovSubX64),
+                (MulK64, MulX64, MulK32, MulX32, mul, Mul, MovMulK64, MovMulX64),
+                (DivK64, DivX64, DivK32, DivX32, div, Div, MovDivK64, MovDivX64),
+                (SdivK64, SdivX64, SdivK32, SdivX32, sdiv, Sdiv, MovSdivK64, MovSdivX64),
+                (OrK64, OrX64, OrK32, OrX32, or, Or, MovOrK64, MovOrX64),
+                (AndK64, AndX64, AndK32, AndX32, and, And, MovAndK64, MovAndX64),
+                (LshK64, LshX64, LshK32, LshX32, lsh, Lsh, MovLshK64, MovLshX64),
+                (RshK64, RshX64, RshK32, RshX32, rsh, Rsh, MovRshK64, MovRshX64),
+                (ModK64, ModX64, ModK32, ModX32, modulo, Mod, MovModK64, MovModX64),
+                (SmodK64, SmodX64, SmodK32, SmodX32, smod, Smod, MovSmodK64, MovSmodX64),
+                (XorK64, XorX64, XorK32, XorX32, xor, Xor, MovXorK64, MovXorX64),
+                (ArshK64, ArshX64, ArshK32, ArshX32, arsh, Arsh, MovArshK64, MovArshX64),
             ]
             jmp [
                 (JeqK64, JeqX64, JeqK32, JeqX32, Eq),
@@ -43,13 +43,16 @@ macro_rules! with_op_table {
 pub(crate) use with_op_table;
 
 macro_rules! define_op {
-    (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident) ),* $(,)? ]
+    (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident, $mk64:ident, $mx64:ident) ),* $(,)? ]
      jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident) ),* $(,)? ]) => {
         /// One pre-decoded instruction. Registers are indices 0..=10; `u32` targets are slot
         /// indices.
         #[derive(Clone, Copy, PartialEq, Eq, Debug)]
         pub enum Op {
             $( $k64(u8, u64), $x64(u8, u8), $k32(u8, u32), $x32(u8, u8), )*
+            // `dst = src` fused with the 64-bit ALU instruction after it on `dst`:
+            // (dst, src, imm) and (dst, src, second source); see `fuse`.
+            $( $mk64(u8, u8, u64), $mx64(u8, u8, u8), )*
             $( $jk64(u8, u64, u32), $jx64(u8, u8, u32), $jk32(u8, u32, u32), $jx32(u8, u8, u32), )*
             MovK64(u8, u64),
             /// LD_IMM64: like `MovK64`, then skips the second slot.
@@ -94,6 +97,10 @@ macro_rules! define_op {
             ModConst64(u8, u32),
             DivConst32(u8, u32),
             ModConst32(u8, u32),
+            /// `dst = src` fused with a division or remainder of `dst` by a constant:
+            /// (dst, src, index into the divisor table).
+            MovDivConst64(u8, u8, u32),
+            MovModConst64(u8, u8, u32),
             Exit,
             /// The second slot of an LD_IMM64; never executed.
             Pad,
@@ -148,6 +155,15 @@ pub fn compile(d: &crate::decode::Decoded, res: &mut dyn PseudoResolver) -> Resu
             _ => compile_one(pc, &ins, res)?,
         };
     }
+    // Superinstructions: the second slot keeps its own op, so a jump to it still works.
+    for w in d.insns.windows(2) {
+        let ((a, ia), (b, _)) = (w[0], w[1]);
+        if b == a + ia.slots() {
+            if let Some(f) = fuse(ops[a], ops[b]) {
+                ops[a] = f;
+            }
+        }
+    }
     let mut micro = Vec::new();
     for (start, run) in super::runs::find(&d.insns) {
         let len = run.len().min(u16::MAX as usize);
@@ -177,7 +193,7 @@ fn target(pc: usize, off: i64) -> u32 {
 }
 
 macro_rules! compile_alu_jmp {
-    (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident) ),* $(,)? ]
+    (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident, $mk64:ident, $mx64:ident) ),* $(,)? ]
      jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident) ),* $(,)? ]) => {
         /// The op of a binary ALU instruction other than moves.
         fn alu_op(op: AluOp, width: Width, dst: u8, src: Source) -> Option<Op> {
@@ -193,6 +209,21 @@ macro_rules! compile_alu_jmp {
                 _ => None,
             }
         }
+        /// The superinstruction for a register move followed by a 64-bit ALU instruction on
+        /// the moved-to register (`r3 = r1; r3 /= 3`, `r2 = r10; r2 += -4`), or `None`.
+        fn fuse(first: Op, second: Op) -> Option<Op> {
+            let Op::MovX64(d, s) = first else { return None };
+            match second {
+                $(
+                    Op::$k64(d2, k) if d2 == d => Some(Op::$mk64(d, s, k)),
+                    Op::$x64(d2, t) if d2 == d && t != d => Some(Op::$mx64(d, s, t)),
+                )*
+                Op::DivConst64(d2, i) if d2 == d => Some(Op::MovDivConst64(d, s, i)),
+                Op::ModConst64(d2, i) if d2 == d => Some(Op::MovModConst64(d, s, i)),
+                _ => None,
+            }
+        }
+
         fn jmp_op(cond: JmpCond, width: Width, dst: u8, src: Source, t: u32) -> Op {
             match cond {
                 $(

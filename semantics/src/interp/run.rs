@@ -58,7 +58,7 @@ enum Flow {
 }
 
 macro_rules! define_loop {
-    (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident) ),* $(,)? ]
+    (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident, $mk64:ident, $mx64:ident) ),* $(,)? ]
      jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident) ),* $(,)? ]) => {
         impl Vm {
             /// Runs program `prog` on `input`.
@@ -184,6 +184,24 @@ macro_rules! define_loop {
                             Op::$x64(d, s) => r!(d) = alu::$f::<u64>(&r!(d), &r!(s)),
                             Op::$k32(d, k) => r!(d) = alu::$f::<u32>(&(r!(d) as u32), &k) as u64,
                             Op::$x32(d, s) => r!(d) = alu::$f::<u32>(&(r!(d) as u32), &(r!(s) as u32)) as u64,
+                            // A fused move and ALU instruction; the exact loop does the move
+                            // only and lets the next slot count and run the second one.
+                            Op::$mk64(d, s, k) => {
+                                if EXACT {
+                                    r!(d) = r!(s);
+                                } else {
+                                    r!(d) = alu::$f::<u64>(&r!(s), &k);
+                                    pc = at + 2;
+                                }
+                            }
+                            Op::$mx64(d, s, t) => {
+                                if EXACT {
+                                    r!(d) = r!(s);
+                                } else {
+                                    r!(d) = alu::$f::<u64>(&r!(s), &r!(t));
+                                    pc = at + 2;
+                                }
+                            }
                         )*
                         $(
                             Op::$jk64(d, k, t) => {
@@ -205,6 +223,22 @@ macro_rules! define_loop {
                         )*
                         Op::MovK64(d, k) => r!(d) = k,
                         Op::DivConst64(d, i) => r!(d) = code.divisors[i as usize].div(r!(d)),
+                        Op::MovDivConst64(d, s, i) => {
+                            if EXACT {
+                                r!(d) = r!(s);
+                            } else {
+                                r!(d) = code.divisors[i as usize].div(r!(s));
+                                pc = at + 2;
+                            }
+                        }
+                        Op::MovModConst64(d, s, i) => {
+                            if EXACT {
+                                r!(d) = r!(s);
+                            } else {
+                                r!(d) = code.divisors[i as usize].rem(r!(s));
+                                pc = at + 2;
+                            }
+                        }
                         Op::ModConst64(d, i) => r!(d) = code.divisors[i as usize].rem(r!(d)),
                         Op::DivConst32(d, i) => r!(d) = code.divisors[i as usize].div(r!(d) as u32 as u64),
                         Op::ModConst32(d, i) => r!(d) = code.divisors[i as usize].rem(r!(d) as u32 as u64),
