@@ -25,17 +25,17 @@ macro_rules! with_op_table {
                 (ArshK64, ArshX64, ArshK32, ArshX32, arsh, Arsh, MovArshK64, MovArshX64),
             ]
             jmp [
-                (JeqK64, JeqX64, JeqK32, JeqX32, Eq),
-                (JneK64, JneX64, JneK32, JneX32, Ne),
-                (JgtK64, JgtX64, JgtK32, JgtX32, Gt),
-                (JgeK64, JgeX64, JgeK32, JgeX32, Ge),
-                (JltK64, JltX64, JltK32, JltX32, Lt),
-                (JleK64, JleX64, JleK32, JleX32, Le),
-                (JsgtK64, JsgtX64, JsgtK32, JsgtX32, Sgt),
-                (JsgeK64, JsgeX64, JsgeK32, JsgeX32, Sge),
-                (JsltK64, JsltX64, JsltK32, JsltX32, Slt),
-                (JsleK64, JsleX64, JsleK32, JsleX32, Sle),
-                (JsetK64, JsetX64, JsetK32, JsetX32, Set),
+                (JeqK64, JeqX64, JeqK32, JeqX32, Eq, AddJeqK64, AddJeqX64),
+                (JneK64, JneX64, JneK32, JneX32, Ne, AddJneK64, AddJneX64),
+                (JgtK64, JgtX64, JgtK32, JgtX32, Gt, AddJgtK64, AddJgtX64),
+                (JgeK64, JgeX64, JgeK32, JgeX32, Ge, AddJgeK64, AddJgeX64),
+                (JltK64, JltX64, JltK32, JltX32, Lt, AddJltK64, AddJltX64),
+                (JleK64, JleX64, JleK32, JleX32, Le, AddJleK64, AddJleX64),
+                (JsgtK64, JsgtX64, JsgtK32, JsgtX32, Sgt, AddJsgtK64, AddJsgtX64),
+                (JsgeK64, JsgeX64, JsgeK32, JsgeX32, Sge, AddJsgeK64, AddJsgeX64),
+                (JsltK64, JsltX64, JsltK32, JsltX32, Slt, AddJsltK64, AddJsltX64),
+                (JsleK64, JsleX64, JsleK32, JsleX32, Sle, AddJsleK64, AddJsleX64),
+                (JsetK64, JsetX64, JsetK32, JsetX32, Set, AddJsetK64, AddJsetX64),
             ]
         }
     };
@@ -44,7 +44,7 @@ pub(crate) use with_op_table;
 
 macro_rules! define_op {
     (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident, $mk64:ident, $mx64:ident) ),* $(,)? ]
-     jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident) ),* $(,)? ]) => {
+     jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident, $ajk64:ident, $ajx64:ident) ),* $(,)? ]) => {
         /// One pre-decoded instruction. Registers are indices 0..=10; `u32` targets are slot
         /// indices.
         #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -54,6 +54,10 @@ macro_rules! define_op {
             // (dst, src, imm) and (dst, src, second source); see `fuse`.
             $( $mk64(u8, u8, u64), $mx64(u8, u8, u8), )*
             $( $jk64(u8, u64, u32), $jx64(u8, u8, u32), $jk32(u8, u32, u32), $jx32(u8, u8, u32), )*
+            // `dst += imm` fused with the 64-bit conditional jump after it on `dst` (a loop
+            // latch): (dst, added imm, compared imm, target) and (dst, added imm, compared
+            // register, target).
+            $( $ajk64(u8, i32, i32, u32), $ajx64(u8, i32, u8, u32), )*
             MovK64(u8, u64),
             /// LD_IMM64: like `MovK64`, then skips the second slot.
             Lddw(u8, u64),
@@ -194,7 +198,7 @@ fn target(pc: usize, off: i64) -> u32 {
 
 macro_rules! compile_alu_jmp {
     (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident, $mk64:ident, $mx64:ident) ),* $(,)? ]
-     jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident) ),* $(,)? ]) => {
+     jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident, $ajk64:ident, $ajx64:ident) ),* $(,)? ]) => {
         /// The op of a binary ALU instruction other than moves.
         fn alu_op(op: AluOp, width: Width, dst: u8, src: Source) -> Option<Op> {
             match op {
@@ -210,8 +214,19 @@ macro_rules! compile_alu_jmp {
             }
         }
         /// The superinstruction for a register move followed by a 64-bit ALU instruction on
-        /// the moved-to register (`r3 = r1; r3 /= 3`, `r2 = r10; r2 += -4`), or `None`.
+        /// the moved-to register (`r3 = r1; r3 /= 3`, `r2 = r10; r2 += -4`), or for an
+        /// addition of a constant followed by a conditional jump on the same register
+        /// (`r1 += 1; if r1 < r2 goto loop`), or `None`.
         fn fuse(first: Op, second: Op) -> Option<Op> {
+            if let Op::AddK64(d, k) = first {
+                return match second {
+                    $(
+                        Op::$jk64(d2, c, t) if d2 == d && c as i64 as i32 as i64 as u64 == c => Some(Op::$ajk64(d, k as i64 as i32, c as i64 as i32, t)),
+                        Op::$jx64(d2, r, t) if d2 == d => Some(Op::$ajx64(d, k as i64 as i32, r, t)),
+                    )*
+                    _ => None,
+                };
+            }
             let Op::MovX64(d, s) = first else { return None };
             match second {
                 $(

@@ -59,7 +59,7 @@ enum Flow {
 
 macro_rules! define_loop {
     (alu [ $( ($k64:ident, $x64:ident, $k32:ident, $x32:ident, $f:ident, $a:ident, $mk64:ident, $mx64:ident) ),* $(,)? ]
-     jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident) ),* $(,)? ]) => {
+     jmp [ $( ($jk64:ident, $jx64:ident, $jk32:ident, $jx32:ident, $c:ident, $ajk64:ident, $ajx64:ident) ),* $(,)? ]) => {
         impl Vm {
             /// Runs program `prog` on `input`.
             ///
@@ -219,6 +219,22 @@ macro_rules! define_loop {
                             Op::$jx32(d, s, t) => {
                                 let taken = alu::cond::<u32>(crate::isa::JmpCond::$c, &(r!(d) as u32), &(r!(s) as u32));
                                 goto!(if taken { t as usize } else { at + 1 });
+                            }
+                            // A fused add and jump; the exact loop does the add only and lets
+                            // the next slot count and run the jump.
+                            Op::$ajk64(d, k, c, t) => {
+                                r!(d) = alu::add::<u64>(&r!(d), &(k as i64 as u64));
+                                if !EXACT {
+                                    let taken = alu::cond::<u64>(crate::isa::JmpCond::$c, &r!(d), &(c as i64 as u64));
+                                    goto!(if taken { t as usize } else { at + 2 });
+                                }
+                            }
+                            Op::$ajx64(d, k, s, t) => {
+                                r!(d) = alu::add::<u64>(&r!(d), &(k as i64 as u64));
+                                if !EXACT {
+                                    let taken = alu::cond::<u64>(crate::isa::JmpCond::$c, &r!(d), &r!(s));
+                                    goto!(if taken { t as usize } else { at + 2 });
+                                }
                             }
                         )*
                         Op::MovK64(d, k) => r!(d) = k,
