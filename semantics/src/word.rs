@@ -174,3 +174,172 @@ machine_word!(u8, i8);
 machine_word!(u16, i16);
 machine_word!(u32, i32);
 machine_word!(u64, i64);
+
+/// A word with a half-width view: a BPF register and its 32-bit subregister. The scalar
+/// domain keeps bounds for both views.
+pub trait Split: Word {
+    type Half: Word<Bool = Self::Bool>;
+    /// The low half.
+    fn low(&self) -> Self::Half;
+    /// The half `h` zero-extended.
+    fn zext_half(h: &Self::Half) -> Self;
+    /// The half `h` sign-extended.
+    fn sext_half(h: &Self::Half) -> Self;
+    /// The high half, shifted down (`x >> BITS/2`).
+    fn high(&self) -> Self::Half;
+}
+
+impl Split for u64 {
+    type Half = u32;
+    fn low(&self) -> u32 {
+        *self as u32
+    }
+    fn zext_half(h: &u32) -> u64 {
+        *h as u64
+    }
+    fn sext_half(h: &u32) -> u64 {
+        *h as i32 as i64 as u64
+    }
+    fn high(&self) -> u32 {
+        (*self >> 32) as u32
+    }
+}
+
+/// A 4-bit word, the half of `u8`, so that the scalar domain can be tested exhaustively at
+/// 8 bits. The value is kept in the low 4 bits.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct U4(pub u8);
+
+impl U4 {
+    fn m(v: u8) -> U4 {
+        U4(v & 0xf)
+    }
+    fn s(self) -> i8 {
+        ((self.0 << 4) as i8) >> 4
+    }
+}
+
+impl Word for U4 {
+    type Bool = bool;
+    const BITS: u32 = 4;
+    fn lit(&self, v: u64) -> Self {
+        U4::m(v as u8)
+    }
+    fn add(&self, o: &Self) -> Self {
+        U4::m(self.0.wrapping_add(o.0))
+    }
+    fn sub(&self, o: &Self) -> Self {
+        U4::m(self.0.wrapping_sub(o.0))
+    }
+    fn mul(&self, o: &Self) -> Self {
+        U4::m(self.0.wrapping_mul(o.0))
+    }
+    fn udiv_raw(&self, o: &Self) -> Self {
+        U4::m(self.0.checked_div(o.0).unwrap_or(0))
+    }
+    fn urem_raw(&self, o: &Self) -> Self {
+        U4::m(self.0.checked_rem(o.0).unwrap_or(0))
+    }
+    fn sdiv_raw(&self, o: &Self) -> Self {
+        if o.0 == 0 {
+            return U4(0);
+        }
+        U4::m(self.s().wrapping_div(o.s()) as u8)
+    }
+    fn srem_raw(&self, o: &Self) -> Self {
+        if o.0 == 0 {
+            return U4(0);
+        }
+        U4::m(self.s().wrapping_rem(o.s()) as u8)
+    }
+    fn and(&self, o: &Self) -> Self {
+        U4(self.0 & o.0)
+    }
+    fn or(&self, o: &Self) -> Self {
+        U4(self.0 | o.0)
+    }
+    fn xor(&self, o: &Self) -> Self {
+        U4(self.0 ^ o.0)
+    }
+    fn not(&self) -> Self {
+        U4::m(!self.0)
+    }
+    fn neg(&self) -> Self {
+        U4::m(self.0.wrapping_neg())
+    }
+    fn shl(&self, amt: &Self) -> Self {
+        U4::m(self.0 << (amt.0 & 7))
+    }
+    fn lshr(&self, amt: &Self) -> Self {
+        U4(self.0 >> (amt.0 & 7))
+    }
+    fn ashr(&self, amt: &Self) -> Self {
+        U4::m((self.s() >> (amt.0 & 7)) as u8)
+    }
+    fn eq(&self, o: &Self) -> bool {
+        self.0 == o.0
+    }
+    fn ult(&self, o: &Self) -> bool {
+        self.0 < o.0
+    }
+    fn ule(&self, o: &Self) -> bool {
+        self.0 <= o.0
+    }
+    fn slt(&self, o: &Self) -> bool {
+        self.s() < o.s()
+    }
+    fn sle(&self, o: &Self) -> bool {
+        self.s() <= o.s()
+    }
+    fn select(c: &bool, a: &Self, b: &Self) -> Self {
+        if *c {
+            *a
+        } else {
+            *b
+        }
+    }
+    fn bool_not(b: &bool) -> bool {
+        !b
+    }
+    fn bool_and(a: &bool, b: &bool) -> bool {
+        *a && *b
+    }
+    fn bool_or(a: &bool, b: &bool) -> bool {
+        *a || *b
+    }
+}
+
+impl Split for u8 {
+    type Half = U4;
+    fn low(&self) -> U4 {
+        U4::m(*self)
+    }
+    fn zext_half(h: &U4) -> u8 {
+        h.0
+    }
+    fn sext_half(h: &U4) -> u8 {
+        h.s() as u8
+    }
+    fn high(&self) -> U4 {
+        U4(*self >> 4)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn u4_is_four_bit_twos_complement() {
+        for a in 0..16u8 {
+            for b in 0..16u8 {
+                let (x, y) = (U4(a), U4(b));
+                assert_eq!(x.add(&y).0, (a + b) & 15);
+                assert_eq!(x.slt(&y), (((a << 4) as i8) >> 4) < (((b << 4) as i8) >> 4));
+                assert_eq!(x.ashr(&U4(1)).0, (((((a << 4) as i8) >> 4) >> 1) as u8) & 15);
+            }
+        }
+        assert_eq!(u8::sext_half(&U4(0x8)), 0xf8);
+        assert_eq!(0xabu8.high(), U4(0xa));
+    }
+}
