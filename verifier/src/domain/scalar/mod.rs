@@ -244,6 +244,76 @@ impl Scalar<u64> {
     pub fn as_const(&self) -> Option<u64> {
         (self.var_off.mask == 0).then_some(self.var_off.value)
     }
+
+    /// The Linux 6.18 verifier log notation: a constant as its number; otherwise
+    /// `scalar(...)` with the bounds that differ from their defaults (equal minima, or
+    /// maxima, of the same sign merged as `smin=umin=...`) and the tnum unless unknown.
+    /// Numbers are decimal when small (|s| <= 32767, u <= 65535) and hexadecimal otherwise.
+    pub fn log(&self) -> String {
+        if let Some(v) = self.as_const() {
+            return snum(v);
+        }
+        // 32-bit signed bounds print sign-extended only when decimal, as the kernel does.
+        let s32 = |v: u32| {
+            let x = v as i32 as i64;
+            if (-32768..=32767).contains(&x) {
+                x as u64
+            } else {
+                v as u64
+            }
+        };
+        let mut f = [
+            ("smin", self.smin, self.smin == i64::MIN as u64),
+            ("smax", self.smax, self.smax == i64::MAX as u64),
+            ("umin", self.umin, self.umin == 0),
+            ("umax", self.umax, self.umax == u64::MAX),
+            ("smin32", s32(self.s32_min), self.s32_min == i32::MIN as u32),
+            ("smax32", s32(self.s32_max), self.s32_max == i32::MAX as u32),
+            ("umin32", self.u32_min as u64, self.u32_min == 0),
+            ("umax32", self.u32_max as u64, self.u32_max == u32::MAX),
+        ];
+        let neg = |name: &str, v: u64| name.starts_with('s') && (v as i64) < 0;
+        let mut parts = Vec::new();
+        for i in 0..f.len() {
+            let (name, v, omit) = f[i];
+            if omit {
+                continue;
+            }
+            let mut text = format!("{name}=");
+            let mut j = i + 2;
+            while j < f.len() {
+                let (n2, v2, o2) = f[j];
+                if !o2 && v2 == v && neg(n2, v2) == neg(name, v) {
+                    f[j].2 = true;
+                    text += &format!("{n2}=");
+                }
+                j += 2;
+            }
+            text += &if name.starts_with('s') { snum(v) } else { unum(v) };
+            parts.push(text);
+        }
+        if self.var_off.mask != u64::MAX {
+            parts.push(format!("var_off={}", self.var_off.log()));
+        }
+        format!("scalar({})", parts.join(","))
+    }
+}
+
+fn snum(v: u64) -> String {
+    let x = v as i64;
+    if (-32768..=32767).contains(&x) {
+        x.to_string()
+    } else {
+        format!("{v:#x}")
+    }
+}
+
+fn unum(v: u64) -> String {
+    if v <= 65535 {
+        v.to_string()
+    } else {
+        format!("{v:#x}")
+    }
 }
 
 #[cfg(test)]

@@ -125,3 +125,56 @@ fn known_deductions_at_64_bits() {
     assert_eq!((t.umin, t.umax), (16, 48));
     assert_eq!(t.var_off, Tnum::new(0, 0x3f));
 }
+
+/// Register states as the kernel prints them (examples from the kernel's own selftests).
+#[test]
+fn log_notation_matches_the_kernel() {
+    let top = Scalar::unknown(&0u64);
+    let mut s = top;
+    s.smax = 0x7ffffffe;
+    assert_eq!(s.log(), "scalar(smax=0x7ffffffe)");
+    let mut s = top;
+    s.smax = u64::MAX;
+    s.umin = 1 << 63;
+    s.var_off = Tnum::new(1 << 63, (1 << 63) - 1);
+    assert_eq!(s.log(), "scalar(smax=-1,umin=0x8000000000000000,var_off=(0x8000000000000000; 0x7fffffffffffffff))");
+    let mut s = top;
+    s.smin = 0x8000_0000;
+    s.umin = 0x8000_0000;
+    s.umax = i64::MAX as u64;
+    s.var_off = Tnum::new(0, i64::MAX as u64);
+    assert_eq!(s.log(), "scalar(smin=umin=0x80000000,umax=0x7fffffffffffffff,var_off=(0x0; 0x7fffffffffffffff))");
+    let mut s = top;
+    s.smin = 0xffff_ffff_8000_0002;
+    s.smax = 0x7fff_fffd;
+    s.s32_min = 0x8000_0002;
+    s.s32_max = 0x7fff_fffd;
+    assert_eq!(s.log(), "scalar(smin=0xffffffff80000002,smax=smax32=0x7ffffffd,smin32=0x80000002)");
+    let mut s = top;
+    s.smin = 0;
+    s.smax = 255;
+    s.umax = 255;
+    s.s32_min = 0;
+    s.s32_max = 255;
+    s.u32_max = 255;
+    s.var_off = Tnum::new(0, 0xff);
+    assert_eq!(s.log(), "scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))");
+    assert_eq!(Scalar::constant(&5u64).log(), "5");
+    assert_eq!(Scalar::constant(&(-3i64 as u64)).log(), "-3");
+    assert_eq!(Scalar::constant(&0x12345u64).log(), "0x12345");
+    // What sync derives from `umax = 255` prints as the kernel prints a masked byte.
+    let mut s = top;
+    s.umax = 255;
+    assert_eq!(s.sync().log(), "scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))");
+}
+
+/// What the live Linux 6.18 kernel printed for `r0 = skb->len` (a u32) and `r0 &= 1020`
+/// (log level 2), against our sync of the same facts.
+#[test]
+fn sync_and_log_agree_with_the_live_kernel() {
+    let mut len = Scalar::unknown(&0u64);
+    len.umax = u32::MAX as u64;
+    assert_eq!(len.sync().log(), "scalar(smin=0,smax=umax=0xffffffff,var_off=(0x0; 0xffffffff))");
+    let masked = Scalar::from_tnum(&Tnum::new(0u64, 0x3fc));
+    assert_eq!(masked.log(), "scalar(smin=smin32=0,smax=umax=smax32=umax32=1020,var_off=(0x0; 0x3fc))");
+}
