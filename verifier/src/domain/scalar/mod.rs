@@ -9,6 +9,8 @@
 //! visible through [`Scalar::maybe_nonempty`], which is false only when γ(s) is certainly
 //! empty. All code is written over [`Split`] words with selects, so the proofs can run it.
 
+mod alu;
+
 use super::Tnum;
 use semantics::word::{Split, Word};
 
@@ -144,7 +146,7 @@ impl<W: Split> Scalar<W> {
         s
     }
 
-    fn round(&self) -> Self {
+    pub(crate) fn round(&self) -> Self {
         let mut s = self.clone();
         s.bounds_from_tnum();
         s.signed_unsigned_64();

@@ -178,3 +178,120 @@ fn sync_and_log_agree_with_the_live_kernel() {
     let masked = Scalar::from_tnum(&Tnum::new(0u64, 0x3fc));
     assert_eq!(masked.log(), "scalar(smin=smin32=0,smax=umax=smax32=umax32=1020,var_off=(0x0; 0x3fc))");
 }
+
+mod alu_soundness {
+    use super::*;
+    use semantics::alu;
+    use semantics::isa::{AluOp, Width};
+
+    /// The concrete result at 8 bits: the operation on the word, or on the 4-bit halves
+    /// zero-extended (the 8-bit image of a 32-bit ALU instruction).
+    fn conc(op: AluOp, w: Width, x: u8, y: u8) -> u8 {
+        match w {
+            Width::W64 => alu::alu::<u8>(op, &x, &y),
+            Width::W32 => u8::zext_half(&alu::alu::<U4>(op, &x.low(), &y.low())),
+        }
+    }
+
+    fn check(a: &Scalar<u8>, xs: &[u8], b: &Scalar<u8>, ys: &[u8]) {
+        for op in AluOp::ALL {
+            for w in [Width::W64, Width::W32] {
+                let r = a.alu(op, w, b);
+                for &x in xs {
+                    for &y in ys {
+                        let v = conc(op, w, x, y);
+                        assert!(r.contains(&v), "{op:?} {w:?}: {x:#x} op {y:#x} = {v:#x} not in {r:?}\n a = {a:?}\n b = {b:?}");
+                    }
+                }
+            }
+        }
+        let n = a.neg(Width::W64);
+        assert!(xs.iter().all(|x| n.contains(&x.wrapping_neg())));
+    }
+
+    #[test]
+    fn every_alu_op_is_sound_on_every_tnum_at_8_bits() {
+        let mut seed = 0x5eed_u64;
+        // Operands of the second kind: loose abstractions of random small sets.
+        let mut others = Vec::new();
+        for _ in 0..6 {
+            let n = 1 + (rng(&mut seed) % 4) as usize;
+            let set: Vec<u8> = (0..n).map(|_| rng(&mut seed) as u8).collect();
+            others.push((loose(&set, &mut seed), set));
+        }
+        others.push((Scalar::constant(&0u8), vec![0]));
+        others.push((Scalar::constant(&7u8), vec![7]));
+        for value in 0..=255u8 {
+            for mask in 0..=255u8 {
+                if value & mask != 0 {
+                    continue;
+                }
+                let t = Tnum::new(value, mask);
+                let a = Scalar::from_tnum(&t);
+                let xs: Vec<u8> = (0..=255u8).filter(|x| t.contains(x)).collect();
+                for (b, ys) in &others {
+                    check(&a, &xs, b, ys);
+                    check(b, ys, &a, &xs);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_alu_op_is_sound_on_random_interval_combinations_at_8_bits() {
+        let mut seed = 0xabcdef_u64;
+        for _ in 0..100_000 {
+            let n = 1 + (rng(&mut seed) % 5) as usize;
+            let base = rng(&mut seed) as u8;
+            let xs: Vec<u8> = (0..n).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24)).collect();
+            let m = 1 + (rng(&mut seed) % 5) as usize;
+            let base = rng(&mut seed) as u8;
+            let ys: Vec<u8> = (0..m).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24)).collect();
+            let a = loose(&xs, &mut seed).sync();
+            let b = loose(&ys, &mut seed).sync();
+            check(&a, &xs, &b, &ys);
+        }
+    }
+}
+
+mod alu_soundness_64 {
+    use super::super::Scalar;
+    use crate::domain::Tnum;
+    use proptest::prelude::*;
+    use semantics::alu;
+    use semantics::isa::{AluOp, Width};
+
+    /// A scalar around a few random members: their best tnum, loosened, and their bounds.
+    fn scalar_and_members() -> impl Strategy<Value = (Scalar<u64>, Vec<u64>)> {
+        (any::<u64>(), prop::collection::vec(any::<u64>(), 1..4), any::<u64>(), 0u32..64).prop_map(|(base, offs, extra, spread)| {
+            let xs: Vec<u64> = offs.iter().map(|o| base.wrapping_add(o >> spread)).collect();
+            let diff = xs.iter().fold(0, |d, x| d | (x ^ xs[0])) | (extra >> spread);
+            let mut s = Scalar::from_tnum(&Tnum::new(xs[0] & !diff, diff));
+            s.umin = *xs.iter().min().unwrap();
+            s.umax = *xs.iter().max().unwrap();
+            (s.sync(), xs)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+        #[test]
+        fn alu_ops_are_sound_at_64_and_32_bits((a, xs) in scalar_and_members(), (b, ys) in scalar_and_members()) {
+            for op in AluOp::ALL {
+                for w in [Width::W64, Width::W32] {
+                    let r = a.alu(op, w, &b);
+                    prop_assert!(r.check_invariants(), "{op:?} {w:?}: {r:?}");
+                    for &x in &xs {
+                        for &y in &ys {
+                            let v = match w {
+                                Width::W64 => alu::alu::<u64>(op, &x, &y),
+                                Width::W32 => alu::alu::<u32>(op, &(x as u32), &(y as u32)) as u64,
+                            };
+                            prop_assert!(r.contains(&v), "{op:?} {w:?}: {x:#x}, {y:#x} -> {v:#x} not in {}", r.log());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! ALU transfer functions on scalars, at 64 bits and at 32 bits (with the result
+//! zero-extended), built from the one-width [`View`] operations and the reduction `sync`.
+
+use super::Scalar;
+use crate::domain::{Tnum, View};
+use semantics::isa::{AluOp, EndKind, Width};
+use semantics::word::{Split, Word};
+
+impl<W: Split> Scalar<W> {
+    /// The 64-bit view: the tnum and the u64/s64 bounds.
+    pub fn view64(&self) -> View<W> {
+        View { t: self.var_off.clone(), umin: self.umin.clone(), umax: self.umax.clone(), smin: self.smin.clone(), smax: self.smax.clone() }
+    }
+
+    /// The 32-bit view of the low half.
+    pub fn view32(&self) -> View<W::Half> {
+        View {
+            t: Tnum::new(self.var_off.value.low(), self.var_off.mask.low()),
+            umin: self.u32_min.clone(),
+            umax: self.u32_max.clone(),
+            smin: self.s32_min.clone(),
+            smax: self.s32_max.clone(),
+        }
+    }
+
+    /// A scalar from a 64-bit view of it and a view of its low half (both sound), reduced.
+    fn from_views(v64: View<W>, v32: View<W::Half>) -> Self {
+        let lo = Tnum::new(v64.t.value.low(), v64.t.mask.low()).intersect(&v32.t);
+        let hi_mask = v64.t.value.lit(u64::MAX).shl(&v64.t.value.lit(W::BITS as u64 / 2));
+        let var_off = Tnum::new(
+            v64.t.value.and(&hi_mask).or(&W::zext_half(&lo.value)),
+            v64.t.mask.and(&hi_mask).or(&W::zext_half(&lo.mask)),
+        );
+        Scalar {
+            var_off,
+            umin: v64.umin,
+            umax: v64.umax,
+            smin: v64.smin,
+            smax: v64.smax,
+            u32_min: v32.umin,
+            u32_max: v32.umax,
+            s32_min: v32.smin,
+            s32_max: v32.smax,
+        }
+        .sync()
+    }
+
+    /// The scalar of a 32-bit result, zero-extended into the register.
+    fn from_view32(v: View<W::Half>) -> Self {
+        let (lo, hi) = (W::zext_half(&v.umin), W::zext_half(&v.umax));
+        Scalar {
+            var_off: Tnum::new(W::zext_half(&v.t.value), W::zext_half(&v.t.mask)),
+            umin: lo.clone(),
+            umax: hi.clone(),
+            smin: lo,
+            smax: hi,
+            u32_min: v.umin,
+            u32_max: v.umax,
+            s32_min: v.smin,
+            s32_max: v.smax,
+        }
+        .sync()
+    }
+
+    /// `self op src` at the given width; a 32-bit result is zero-extended.
+    ///
+    /// # Soundness
+    /// For x ∈ γ(self), y ∈ γ(src): `semantics::alu` of the operation (at 64 bits, or on the
+    /// low halves, zero-extended) is in γ of the result (theorem `scalar_alu_sound`, checked
+    /// exhaustively at 8 bits in the tests).
+    pub fn alu(&self, op: AluOp, width: Width, src: &Self) -> Self {
+        match width {
+            Width::W64 => self.alu64(op, src),
+            Width::W32 => self.alu32(op, src),
+        }
+    }
+
+    fn alu64(&self, op: AluOp, src: &Self) -> Self {
+        let (a, b) = (self.view64(), src.view64());
+        let (a32, b32) = (self.view32(), src.view32());
+        let top32 = View::top(&a32.umin);
+        match op {
+            // The low half of these results depends only on the low halves.
+            AluOp::Add => Scalar::from_views(a.add(&b), a32.add(&b32)),
+            AluOp::Sub => Scalar::from_views(a.sub(&b), a32.sub(&b32)),
+            AluOp::Mul => Scalar::from_views(a.mul(&b), a32.mul(&b32)),
+            AluOp::And => Scalar::from_views(a.and(&b), a32.and(&b32)),
+            AluOp::Or => Scalar::from_views(a.or(&b), a32.or(&b32)),
+            AluOp::Xor => Scalar::from_views(a.xor(&b), a32.xor(&b32)),
+            AluOp::Div => Scalar::from_views(a.div(&b), top32),
+            AluOp::Mod => Scalar::from_views(a.modulo(&b), top32),
+            AluOp::Sdiv => Scalar::from_views(a.sdiv(&b), top32),
+            AluOp::Smod => Scalar::from_views(a.smod(&b), top32),
+            AluOp::Lsh => Scalar::from_views(a.lsh(&b), top32),
+            AluOp::Rsh => Scalar::from_views(a.rsh(&b), top32),
+            AluOp::Arsh => Scalar::from_views(a.arsh(&b), top32),
+            AluOp::Mov => src.clone(),
+            AluOp::MovSx8 => Scalar::from_tnum(&sext(&src.var_off, 8)),
+            AluOp::MovSx16 => Scalar::from_tnum(&sext(&src.var_off, 16)),
+            AluOp::MovSx32 => Scalar::from_tnum(&sext(&src.var_off, 32)),
+        }
+    }
+
+    fn alu32(&self, op: AluOp, src: &Self) -> Self {
+        let (a, b) = (self.view32(), src.view32());
+        let r = match op {
+            AluOp::Add => a.add(&b),
+            AluOp::Sub => a.sub(&b),
+            AluOp::Mul => a.mul(&b),
+            AluOp::And => a.and(&b),
+            AluOp::Or => a.or(&b),
+            AluOp::Xor => a.xor(&b),
+            AluOp::Div => a.div(&b),
+            AluOp::Mod => a.modulo(&b),
+            AluOp::Sdiv => a.sdiv(&b),
+            AluOp::Smod => a.smod(&b),
+            AluOp::Lsh => a.lsh(&b),
+            AluOp::Rsh => a.rsh(&b),
+            AluOp::Arsh => a.arsh(&b),
+            AluOp::Mov => b,
+            AluOp::MovSx8 => View::from_tnum(sext(&b.t, 8)),
+            AluOp::MovSx16 => View::from_tnum(sext(&b.t, 16)),
+            // MOVSX32 exists only at 64 bits; at 32 bits it would be a plain move.
+            AluOp::MovSx32 => b,
+        };
+        Scalar::from_view32(r)
+    }
+
+    /// `-self` at the given width.
+    pub fn neg(&self, width: Width) -> Self {
+        Scalar::constant(&self.umin.lit(0)).alu(AluOp::Sub, width, self)
+    }
+
+    /// A byte-order instruction: a permutation (and truncation) of bits, so the tnum maps
+    /// exactly; the bounds follow from it.
+    pub fn end(&self, kind: EndKind, bits: u32) -> Self {
+        let t = &self.var_off;
+        let r = Tnum::new(semantics::alu::end(kind, bits, &t.value), semantics::alu::end(kind, bits, &t.mask));
+        Scalar::from_tnum(&r)
+    }
+}
+
+/// The sign extension of a tnum's low `bits` bits: exact, since an unknown sign bit makes
+/// every copied bit unknown.
+fn sext<V: Word>(t: &Tnum<V>, bits: u32) -> Tnum<V> {
+    if bits >= V::BITS {
+        return t.clone();
+    }
+    t.lshift(V::BITS - bits).arshift(V::BITS - bits)
+}
