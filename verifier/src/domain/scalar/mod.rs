@@ -10,6 +10,7 @@
 //! empty. All code is written over [`Split`] words with selects, so the proofs can run it.
 
 mod alu;
+pub mod branch;
 
 use super::Tnum;
 use semantics::word::{Split, Word};

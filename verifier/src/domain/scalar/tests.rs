@@ -295,3 +295,94 @@ mod alu_soundness_64 {
         }
     }
 }
+
+mod branch_soundness {
+    use super::*;
+    use semantics::alu;
+    use semantics::isa::{JmpCond, Width};
+
+    fn holds(c: JmpCond, w: Width, x: u8, y: u8) -> bool {
+        match w {
+            Width::W64 => alu::cond::<u8>(c, &x, &y),
+            Width::W32 => alu::cond::<U4>(c, &x.low(), &y.low()),
+        }
+    }
+
+    fn check(a: &Scalar<u8>, xs: &[u8], b: &Scalar<u8>, ys: &[u8]) {
+        for c in JmpCond::ALL {
+            for w in [Width::W64, Width::W32] {
+                let (t, f) = a.branch(c, w, b);
+                for &x in xs {
+                    for &y in ys {
+                        let e = if holds(c, w, x, y) { &t } else { &f };
+                        assert!(e.feasible, "{c:?} {w:?}: ({x:#x}, {y:#x}) takes an edge said impossible\n a = {a:?}\n b = {b:?}");
+                        assert!(e.dst.contains(&x) && e.src.contains(&y), "{c:?} {w:?}: ({x:#x}, {y:#x}) lost: dst {:?} src {:?}\n a = {a:?}\n b = {b:?}", e.dst, e.src);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_branch_refinement_is_sound_on_every_tnum_at_8_bits() {
+        let mut seed = 0xb4a_u64;
+        let mut others = Vec::new();
+        for _ in 0..6 {
+            let n = 1 + (rng(&mut seed) % 4) as usize;
+            let set: Vec<u8> = (0..n).map(|_| rng(&mut seed) as u8).collect();
+            others.push((loose(&set, &mut seed).sync(), set));
+        }
+        for k in [0u8, 1, 0x7f, 0x80, 0xff, 0x10] {
+            others.push((Scalar::constant(&k), vec![k]));
+        }
+        for value in 0..=255u8 {
+            for mask in 0..=255u8 {
+                if value & mask != 0 {
+                    continue;
+                }
+                let t = Tnum::new(value, mask);
+                let a = Scalar::from_tnum(&t);
+                let xs: Vec<u8> = (0..=255u8).filter(|x| t.contains(x)).collect();
+                for (b, ys) in &others {
+                    check(&a, &xs, b, ys);
+                    check(b, ys, &a, &xs);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_branch_refinement_is_sound_on_random_intervals_at_8_bits() {
+        let mut seed = 0x1dea_u64;
+        for _ in 0..100_000 {
+            let n = 1 + (rng(&mut seed) % 5) as usize;
+            let base = rng(&mut seed) as u8;
+            let xs: Vec<u8> = (0..n).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24)).collect();
+            let m = 1 + (rng(&mut seed) % 5) as usize;
+            let base = rng(&mut seed) as u8;
+            let ys: Vec<u8> = (0..m).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24)).collect();
+            check(&loose(&xs, &mut seed).sync(), &xs, &loose(&ys, &mut seed).sync(), &ys);
+        }
+    }
+
+    #[test]
+    fn constants_decide_branches() {
+        let five = Scalar::constant(&5u64);
+        let six = Scalar::constant(&6u64);
+        assert_eq!(five.is_branch_taken(JmpCond::Lt, Width::W64, &six), Some(true));
+        assert_eq!(five.is_branch_taken(JmpCond::Eq, Width::W64, &six), Some(false));
+        let mut byte = Scalar::unknown(&0u64);
+        byte.umax = 255;
+        let byte = byte.sync();
+        assert_eq!(byte.is_branch_taken(JmpCond::Gt, Width::W64, &Scalar::constant(&255)), Some(false));
+        assert_eq!(byte.is_branch_taken(JmpCond::Gt, Width::W64, &Scalar::constant(&100)), None);
+        // The taken edge of `byte > 100` knows 101..=255.
+        let (t, f) = byte.branch(JmpCond::Gt, Width::W64, &Scalar::constant(&100));
+        assert_eq!((t.dst.umin, t.dst.umax), (101, 255));
+        assert_eq!((f.dst.umin, f.dst.umax), (0, 100));
+        // JSET with a single bit sets it on the taken edge and clears it on the other.
+        let (t, f) = byte.branch(JmpCond::Set, Width::W64, &Scalar::constant(&4));
+        assert_eq!(t.dst.var_off, Tnum::new(4, 0xfb));
+        assert_eq!(f.dst.var_off, Tnum::new(0, 0xfb));
+    }
+}
