@@ -321,3 +321,72 @@ fn unum(v: u64) -> String {
 
 #[cfg(test)]
 mod tests;
+
+impl<W: Split> Scalar<W> {
+    /// The join: a scalar containing both.
+    ///
+    /// # Soundness
+    /// γ(a) ∪ γ(b) ⊆ γ(join(a, b)) (theorem `scalar_join_sound`).
+    pub fn join(&self, b: &Self) -> Self {
+        let hu = <W::Half as Word>::select;
+        Scalar {
+            var_off: self.var_off.join(&b.var_off),
+            umin: umin_of(&self.umin, &b.umin),
+            umax: umax_of(&self.umax, &b.umax),
+            smin: smin_of(&self.smin, &b.smin),
+            smax: smax_of(&self.smax, &b.smax),
+            u32_min: hu(&self.u32_min.ult(&b.u32_min), &self.u32_min, &b.u32_min),
+            u32_max: hu(&self.u32_max.ult(&b.u32_max), &b.u32_max, &self.u32_max),
+            s32_min: hu(&self.s32_min.slt(&b.s32_min), &self.s32_min, &b.s32_min),
+            s32_max: hu(&self.s32_max.slt(&b.s32_max), &b.s32_max, &self.s32_max),
+        }
+        .sync()
+    }
+
+    /// The widening hook for research on loops: like `join`, but a bound that grew from
+    /// `self` to `next` jumps to its extreme, so that iterating reaches a fixpoint quickly.
+    ///
+    /// # Soundness
+    /// γ(self) ∪ γ(next) ⊆ γ(widen(self, next)).
+    pub fn widen(&self, next: &Self) -> Self {
+        let j = self.join(next);
+        let top = Scalar::unknown(&self.umin);
+        let hu = <W::Half as Word>::select;
+        Scalar {
+            var_off: j.var_off.clone(),
+            umin: W::select(&j.umin.ult(&self.umin), &top.umin, &j.umin),
+            umax: W::select(&self.umax.ult(&j.umax), &top.umax, &j.umax),
+            smin: W::select(&j.smin.slt(&self.smin), &top.smin, &j.smin),
+            smax: W::select(&self.smax.slt(&j.smax), &top.smax, &j.smax),
+            u32_min: hu(&j.u32_min.ult(&self.u32_min), &top.u32_min, &j.u32_min),
+            u32_max: hu(&self.u32_max.ult(&j.u32_max), &top.u32_max, &j.u32_max),
+            s32_min: hu(&j.s32_min.slt(&self.s32_min), &top.s32_min, &j.s32_min),
+            s32_max: hu(&self.s32_max.slt(&j.s32_max), &top.s32_max, &j.s32_max),
+        }
+        .sync()
+    }
+
+    /// Subsumption for pruning: whether every view of `self` lies within the same view of
+    /// `other` (so γ(self) ⊆ γ(other)).
+    ///
+    /// # Soundness
+    /// `self ⊑ other` implies γ(self) ⊆ γ(other) (theorem `scalar_subsumption_sound`).
+    ///
+    /// # Precision
+    /// Not complete: two scalars with the same γ but different (unreduced) views may not
+    /// compare; `sync` both first.
+    pub fn is_subsumed_by(&self, other: &Self) -> W::Bool {
+        let c = [
+            other.var_off.includes(&self.var_off),
+            other.umin.ule(&self.umin),
+            self.umax.ule(&other.umax),
+            other.smin.sle(&self.smin),
+            self.smax.sle(&other.smax),
+            other.u32_min.ule(&self.u32_min),
+            self.u32_max.ule(&other.u32_max),
+            other.s32_min.sle(&self.s32_min),
+            self.s32_max.sle(&other.s32_max),
+        ];
+        c.iter().skip(1).fold(c[0].clone(), |a, b| W::bool_and(&a, b))
+    }
+}

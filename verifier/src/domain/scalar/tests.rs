@@ -386,3 +386,35 @@ mod branch_soundness {
         assert_eq!(f.dst.var_off, Tnum::new(0, 0xfb));
     }
 }
+
+#[test]
+fn join_widen_and_subsumption_are_sound_at_8_bits() {
+    let mut seed = 0x10111_u64;
+    for _ in 0..100_000 {
+        let n = 1 + (rng(&mut seed) % 4) as usize;
+        let base = rng(&mut seed) as u8;
+        let xs: Vec<u8> = (0..n).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 40)).collect();
+        let ys: Vec<u8> = (0..n).map(|_| rng(&mut seed) as u8).collect();
+        let a = loose(&xs, &mut seed).sync();
+        let b = loose(&ys, &mut seed).sync();
+        let j = a.join(&b);
+        let w = a.widen(&b);
+        for x in xs.iter().chain(&ys) {
+            assert!(j.contains(x) && w.contains(x), "{x:#x}: join {j:?} widen {w:?}");
+        }
+        assert!(a.is_subsumed_by(&j) && b.is_subsumed_by(&j));
+        for x in 0..=255u8 {
+            if a.contains(&x) || b.contains(&x) {
+                assert!(j.contains(&x), "join {j:?} misses {x:#x} of {a:?} or {b:?}");
+            }
+        }
+        if a.is_subsumed_by(&b) {
+            // Every member of a is a member of b.
+            for x in 0..=255u8 {
+                if a.contains(&x) {
+                    assert!(b.contains(&x), "{a:?} is said to be within {b:?} but {x:#x} is not");
+                }
+            }
+        }
+    }
+}
