@@ -91,6 +91,16 @@ enum Cmd {
         #[arg(long)]
         negative: bool,
     },
+    /// Measure the precision of the scalar domain exhaustively at 8 bits: per operation, the
+    /// share of inputs where the result is the best abstraction, and the mean ratio of
+    /// |γ(ours)| to |γ(best)|.
+    DomainPrecision {
+        #[arg(long, default_value_t = 8)]
+        bits: u32,
+        /// Random interval pairs besides the enumeration of every tnum.
+        #[arg(long, default_value_t = 20_000)]
+        random: usize,
+    },
     /// Run the bundled example programs (examples/) and check their stated results.
     Demo {
         #[arg(long, default_value = "examples")]
@@ -190,6 +200,16 @@ fn run(cmd: Cmd) -> Res {
             Ok(if s.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
         }
         Cmd::Demo { dir } => harness::demo::run(&dir),
+        Cmd::DomainPrecision { bits, random } => {
+            if bits != 8 {
+                return Err(format!("--bits {bits}: only 8 is supported (the domain is enumerated exhaustively)").into());
+            }
+            println!("{:<16} {:>9} {:>8} {:>12}", "operation", "inputs", "best", "mean |γ|/|γ best|");
+            for r in verifier::domain::precision::measure(random) {
+                println!("{:<16} {:>9} {:>7.1}% {:>12.3}", r.name, r.inputs, 100.0 * r.best as f64 / r.inputs.max(1) as f64, r.ratio_sum / r.inputs.max(1) as f64);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

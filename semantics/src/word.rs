@@ -47,6 +47,9 @@ pub trait Word: Clone {
     fn bool_not(b: &Self::Bool) -> Self::Bool;
     fn bool_and(a: &Self::Bool, b: &Self::Bool) -> Self::Bool;
     fn bool_or(a: &Self::Bool, b: &Self::Bool) -> Self::Bool;
+    /// The concrete truth value, where there is one (machine words); `None` for symbolic
+    /// words. Used for debug assertions in generic code.
+    fn truth(b: &Self::Bool) -> Option<bool>;
 }
 
 macro_rules! machine_word {
@@ -165,6 +168,10 @@ macro_rules! machine_word {
             #[inline(always)]
             fn bool_or(a: &bool, b: &bool) -> bool {
                 *a || *b
+            }
+            #[inline(always)]
+            fn truth(b: &bool) -> Option<bool> {
+                Some(*b)
             }
         }
     };
@@ -306,6 +313,9 @@ impl Word for U4 {
     }
     fn bool_or(a: &bool, b: &bool) -> bool {
         *a || *b
+    }
+    fn truth(b: &bool) -> Option<bool> {
+        Some(*b)
     }
 }
 

@@ -95,9 +95,9 @@ impl<W: Split> Scalar<W> {
             AluOp::Rsh => Scalar::from_views(a.rsh(&b), top32),
             AluOp::Arsh => Scalar::from_views(a.arsh(&b), top32),
             AluOp::Mov => src.clone(),
-            AluOp::MovSx8 => Scalar::from_tnum(&sext(&src.var_off, 8)),
-            AluOp::MovSx16 => Scalar::from_tnum(&sext(&src.var_off, 16)),
-            AluOp::MovSx32 => Scalar::from_tnum(&sext(&src.var_off, 32)),
+            AluOp::MovSx8 => src.movsx(8),
+            AluOp::MovSx16 => src.movsx(16),
+            AluOp::MovSx32 => src.movsx(32),
         }
     }
 
@@ -124,6 +124,34 @@ impl<W: Split> Scalar<W> {
             AluOp::MovSx32 => b,
         };
         Scalar::from_view32(r)
+    }
+
+    /// Sign extension of the low `bits` bits to 64 bits. When every member already lies in
+    /// the signed range of `bits` bits the value does not change (so all bounds carry over);
+    /// otherwise the tnum extends exactly and the bounds follow from it.
+    fn movsx(&self, bits: u32) -> Self {
+        if bits >= W::BITS {
+            return self.clone();
+        }
+        let lim = self.umin.lit(1u64 << (bits - 1));
+        let fits = W::bool_and(&lim.neg().sle(&self.smin), &self.smax.slt(&lim));
+        Scalar::select(&fits, self, &Scalar::from_tnum(&sext(&self.var_off, bits)))
+    }
+
+    /// Field-wise `if c { a } else { b }`.
+    pub fn select(c: &W::Bool, a: &Self, b: &Self) -> Self {
+        let h = <W::Half as Word>::select;
+        Scalar {
+            var_off: Tnum::select(c, &a.var_off, &b.var_off),
+            umin: W::select(c, &a.umin, &b.umin),
+            umax: W::select(c, &a.umax, &b.umax),
+            smin: W::select(c, &a.smin, &b.smin),
+            smax: W::select(c, &a.smax, &b.smax),
+            u32_min: h(c, &a.u32_min, &b.u32_min),
+            u32_max: h(c, &a.u32_max, &b.u32_max),
+            s32_min: h(c, &a.s32_min, &b.s32_min),
+            s32_max: h(c, &a.s32_max, &b.s32_max),
+        }
     }
 
     /// `-self` at the given width.

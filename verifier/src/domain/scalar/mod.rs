@@ -144,6 +144,8 @@ impl<W: Split> Scalar<W> {
         for _ in 0..SYNC_ROUNDS {
             s = s.round();
         }
+        // A non-empty input stays well formed (checked in debug builds and tests).
+        debug_assert!(W::truth(&self.maybe_nonempty()) == Some(false) || W::truth(&s.var_off.check_invariants()) != Some(false));
         s
     }
 
