@@ -276,6 +276,29 @@ mod alu_soundness_64 {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(5_000))]
         #[test]
+        fn branches_join_and_subsumption_are_sound_at_64_and_32_bits((a, xs) in scalar_and_members(), (b, ys) in scalar_and_members()) {
+            use semantics::isa::JmpCond;
+            for c in JmpCond::ALL {
+                for w in [Width::W64, Width::W32] {
+                    let (t, f) = a.branch(c, w, &b);
+                    for &x in &xs {
+                        for &y in &ys {
+                            let holds = match w {
+                                Width::W64 => alu::cond::<u64>(c, &x, &y),
+                                Width::W32 => alu::cond::<u32>(c, &(x as u32), &(y as u32)),
+                            };
+                            let e = if holds { &t } else { &f };
+                            prop_assert!(e.feasible && e.dst.contains(&x) && e.src.contains(&y), "{c:?} {w:?} ({x:#x}, {y:#x}): dst {} src {}", e.dst.log(), e.src.log());
+                        }
+                    }
+                }
+            }
+            let j = a.join(&b);
+            prop_assert!(xs.iter().chain(&ys).all(|v| j.contains(v)));
+            prop_assert!(a.is_subsumed_by(&j) && b.is_subsumed_by(&j));
+        }
+
+        #[test]
         fn alu_ops_are_sound_at_64_and_32_bits((a, xs) in scalar_and_members(), (b, ys) in scalar_and_members()) {
             for op in AluOp::ALL {
                 for w in [Width::W64, Width::W32] {
