@@ -50,7 +50,7 @@ pub fn run(dir: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
         .collect();
     files.sort();
     let mut failed = 0;
-    println!("{:<40} {:>20} {:>12}  {}", "program", "r0", "insns", "outcome");
+    println!("{:<40} {:>20} {:>12}  outcome", "program", "r0", "insns");
     for f in files {
         for p in input::read(&f)? {
             let (line, ok) = run_one(&p);

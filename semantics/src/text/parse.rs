@@ -342,7 +342,7 @@ fn parse_skb(c: &mut Cursor, dst: Reg, size: Size) -> R<Instruction> {
     }
     expect(c, "[")?;
     let ins = if let Ok((src, _)) = reg(c) {
-        let imm = if c.eat("+") { imm(c)? } else if c.peek("-") { imm(c)? } else { 0 };
+        let imm = if c.eat("+") || c.peek("-") { imm(c)? } else { 0 };
         Instruction::LdInd { size, src, imm }
     } else {
         Instruction::LdAbs { size, imm: imm(c)? }

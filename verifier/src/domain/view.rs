@@ -193,7 +193,7 @@ impl<V: Word> View<V> {
     ///
     /// # Precision
     /// The join over every possible amount: exact on the tnum for a constant amount, and
-    /// more precise than the kernel for a variable one (which it treats as unknown).
+    /// still informative for a variable one (rather than unknown).
     pub fn lsh(&self, b: &Self) -> Self {
         View::over_amounts(b, |k| {
             let kk = self.umax.lit(k as u64);
