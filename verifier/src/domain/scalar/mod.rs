@@ -108,6 +108,20 @@ impl<W: Split> Scalar<W> {
         c.iter().skip(1).fold(c[0].clone(), |a, b| W::bool_and(&a, b))
     }
 
+    /// Whether the two are the same representation, field by field.
+    pub fn same(&self, o: &Self) -> W::Bool {
+        let h = [self.u32_min.eq(&o.u32_min), self.u32_max.eq(&o.u32_max), self.s32_min.eq(&o.s32_min), self.s32_max.eq(&o.s32_max)];
+        let w = [
+            self.var_off.value.eq(&o.var_off.value),
+            self.var_off.mask.eq(&o.var_off.mask),
+            self.umin.eq(&o.umin),
+            self.umax.eq(&o.umax),
+            self.smin.eq(&o.smin),
+            self.smax.eq(&o.smax),
+        ];
+        w.iter().chain(h.iter()).skip(1).fold(w[0].clone(), |a, b| W::bool_and(&a, b))
+    }
+
     /// False only when γ(self) is certainly empty: some view is empty.
     pub fn maybe_nonempty(&self) -> W::Bool {
         let c = [
@@ -142,7 +156,14 @@ impl<W: Split> Scalar<W> {
     pub fn sync(&self) -> Self {
         let mut s = self.clone();
         for _ in 0..SYNC_ROUNDS {
-            s = s.round();
+            let next = s.round();
+            // On machine words, stop as soon as a round changes nothing (a fixpoint); on
+            // symbolic words every round runs.
+            let done = W::truth(&next.same(&s)) == Some(true);
+            s = next;
+            if done {
+                break;
+            }
         }
         // A non-empty input stays well formed (checked in debug builds and tests).
         debug_assert!(W::truth(&self.maybe_nonempty()) == Some(false) || W::truth(&s.var_off.check_invariants()) != Some(false));
