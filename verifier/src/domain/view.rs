@@ -167,6 +167,10 @@ impl<V: Word> View<V> {
         for k in 0..V::BITS {
             let kk = lo.lit(k as u64);
             let possible = V::bool_and(&V::bool_and(&lo.ule(&kk), &kk.ule(&hi)), &t.contains(&kk));
+            // On machine words, skip the amounts that cannot occur.
+            if V::truth(&possible) == Some(false) {
+                continue;
+            }
             let r = f(k);
             let next = View::select(&have, &acc.join(&r), &r);
             acc = View::select(&possible, &next, &acc);
