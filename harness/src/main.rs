@@ -204,9 +204,17 @@ fn run(cmd: Cmd) -> Res {
             if bits != 8 {
                 return Err(format!("--bits {bits}: only 8 is supported (the domain is enumerated exhaustively)").into());
             }
-            println!("{:<16} {:>9} {:>8} {:>12}", "operation", "inputs", "best", "mean |γ|/|γ best|");
+            println!(
+                "{:<16} {:>9} {:>8} {:>10}   {:>8} {:>8} {:>8} {:>8}",
+                "operation", "inputs", "best", "|γ|/best", "vs kernel: more", "equal", "less", "incomparable"
+            );
             for r in verifier::domain::precision::measure(random) {
-                println!("{:<16} {:>9} {:>7.1}% {:>12.3}", r.name, r.inputs, 100.0 * r.best as f64 / r.inputs.max(1) as f64, r.ratio_sum / r.inputs.max(1) as f64);
+                let n = r.inputs.max(1) as f64;
+                let k = match r.vs_kernel {
+                    Some([m, e, l, i]) => format!("{:>7.1}% {:>7.1}% {:>7.1}% {:>7.1}%", 100.0 * m as f64 / n, 100.0 * e as f64 / n, 100.0 * l as f64 / n, 100.0 * i as f64 / n),
+                    None => "(no kernel model yet)".to_string(),
+                };
+                println!("{:<16} {:>9} {:>7.1}% {:>10.3}   {}", r.name, r.inputs, 100.0 * r.best as f64 / n, r.ratio_sum / n, k);
             }
             Ok(ExitCode::SUCCESS)
         }

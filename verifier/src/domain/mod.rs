@@ -8,6 +8,7 @@
 //! Every operation is written without data-dependent control flow (choices go through
 //! `Word::select`), so that the same code runs on machine words and on symbolic Z3 words.
 
+pub mod kernel_model;
 pub mod precision;
 pub mod scalar;
 pub mod tnum;

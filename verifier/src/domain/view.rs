@@ -118,16 +118,30 @@ impl<V: Word> View<V> {
     /// x * y ∈ γ(mul(a, b)) (theorem `view_mul_sound`).
     ///
     /// # Precision
-    /// Bounds only when both operands are below 2^(BITS/2) (no product can wrap); the tnum
-    /// product carries the rest.
+    /// Unsigned bounds when neither end's product wraps; signed bounds from the four corner
+    /// products when none overflows; the tnum product carries the rest.
     pub fn mul(&self, b: &Self) -> Self {
-        let half = self.umax.lit(1u64 << (V::BITS / 2));
-        let small = V::bool_and(&self.umax.ult(&half), &b.umax.ult(&half));
-        let lo = self.umin.mul(&b.umin);
-        let hi = self.umax.mul(&b.umax);
-        // The products are non-negative; they are a signed range if none reaches the sign bit.
-        let s_ok = V::bool_and(&small, &hi.ult(&sign(&hi)));
-        View::from_tnum(self.t.mul(&b.t)).with_unsigned(&small, &lo, &hi).with_signed(&s_ok, &lo, &hi)
+        let zero = self.umin.lit(0);
+        // Unsigned: the products of the ends bound every product when neither wraps.
+        let u_ovf = |x: &V, y: &V| V::bool_and(&V::bool_not(&x.eq(&zero)), &V::bool_not(&x.mul(y).udiv_raw(&V::select(&x.eq(&zero), &zero.lit(1), x)).eq(y)));
+        let u_ok = V::bool_not(&V::bool_or(&u_ovf(&self.umin, &b.umin), &u_ovf(&self.umax, &b.umax)));
+        // Signed: the extremes of the four corner products, when none overflows.
+        let m1 = zero.lit(u64::MAX);
+        let smin_c = sign(&zero);
+        let s_ovf = |x: &V, y: &V| {
+            let special = V::bool_or(&V::bool_and(&x.eq(&m1), &y.eq(&smin_c)), &V::bool_and(&y.eq(&m1), &x.eq(&smin_c)));
+            let div = V::select(&V::bool_or(&x.eq(&zero), &special), &zero.lit(1), x);
+            let wrong = V::bool_not(&x.mul(y).sdiv_raw(&div).eq(y));
+            V::bool_or(&special, &V::bool_and(&V::bool_not(&x.eq(&zero)), &wrong))
+        };
+        let corners = [(&self.smin, &b.smin), (&self.smin, &b.smax), (&self.smax, &b.smin), (&self.smax, &b.smax)];
+        let any_ovf = corners.iter().fold(V::bool_not(&t_true(&zero)), |acc, (x, y)| V::bool_or(&acc, &s_ovf(x, y)));
+        let prods: Vec<V> = corners.iter().map(|(x, y)| x.mul(y)).collect();
+        let lo = prods.iter().skip(1).fold(prods[0].clone(), |m, p| smin_of(&m, p));
+        let hi = prods.iter().skip(1).fold(prods[0].clone(), |m, p| smax_of(&m, p));
+        View::from_tnum(self.t.mul(&b.t))
+            .with_unsigned(&u_ok, &self.umin.mul(&b.umin), &self.umax.mul(&b.umax))
+            .with_signed(&V::bool_not(&any_ovf), &lo, &hi)
     }
 
     /// Bitwise and: the tnum is exact; an unsigned result is at most either operand.

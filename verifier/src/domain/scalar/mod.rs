@@ -207,6 +207,16 @@ impl<W: Split> Scalar<W> {
         let s_ok = self.smin.ule(&self.smax);
         self.umin = W::select(&s_ok, &umax_of(&self.umin, &self.smin), &self.umin);
         self.umax = W::select(&s_ok, &umin_of(&self.umax, &self.smax), &self.umax);
+        // A signed range that crosses zero is, unsigned, [0, smax] ∪ [smin, MAX]; an
+        // unsigned range that meets only one part selects it.
+        let cross = W::bool_not(&s_ok);
+        let below = W::bool_and(&cross, &self.umax.ult(&self.smin));
+        let above = W::bool_and(&W::bool_and(&cross, &W::bool_not(&below)), &self.smax.ult(&self.umin));
+        let (umin, umax, smin, smax) = (self.umin.clone(), self.umax.clone(), self.smin.clone(), self.smax.clone());
+        self.smin = W::select(&below, &smax_of(&smin, &umin), &self.smin);
+        self.umax = W::select(&below, &umin_of(&umax, &smax), &self.umax);
+        self.smax = W::select(&above, &smin_of(&smax, &umax), &self.smax);
+        self.umin = W::select(&above, &umax_of(&umin, &smin), &self.umin);
     }
 
     fn signed_unsigned_32(&mut self) {
@@ -230,6 +240,13 @@ impl<W: Split> Scalar<W> {
             let s_ok = W::bool_and(&same, &l.sle(&h));
             self.s32_min = sel(&s_ok, &smax_of(&self.s32_min, &l), &self.s32_min);
             self.s32_max = sel(&s_ok, &smin_of(&self.s32_max, &h), &self.s32_max);
+            // Consecutive high halves with the low halves crossing from negative to
+            // non-negative: the low halves form one signed range.
+            let hz = l.lit(0);
+            let next = lo.high().add(&hz.lit(1)).eq(&hi.high());
+            let c = W::bool_and(&next, &W::bool_and(&l.slt(&hz), &hz.sle(&h)));
+            self.s32_min = sel(&c, &smax_of(&self.s32_min, &l), &self.s32_min);
+            self.s32_max = sel(&c, &smin_of(&self.s32_max, &h), &self.s32_max);
         }
     }
 
@@ -251,6 +268,17 @@ impl<W: Split> Scalar<W> {
         let nmax = join(&self.smax, &self.u32_max);
         self.smin = W::select(&same, &smax_of(&self.smin, &nmin), &self.smin);
         self.smax = W::select(&same, &smin_of(&self.smax, &nmax), &self.smax);
+        // A value within the sign extension of 32-bit values whose low half is non-negative
+        // has a zero high half: the 64-bit bounds are the 32-bit signed ones.
+        let hz = self.s32_min.lit(0);
+        let lo32 = W::sext_half(&sign_bit(&hz));
+        let hi32 = W::sext_half(&sign_bit(&hz).not());
+        let c = W::bool_and(&hz.sle(&self.s32_min), &W::bool_and(&lo32.sle(&self.smin), &self.smax.sle(&hi32)));
+        let (l, h) = (W::zext_half(&self.s32_min), W::zext_half(&self.s32_max));
+        self.smin = W::select(&c, &smax_of(&self.smin, &l), &self.smin);
+        self.smax = W::select(&c, &smin_of(&self.smax, &h), &self.smax);
+        self.umin = W::select(&c, &umax_of(&self.umin, &l), &self.umin);
+        self.umax = W::select(&c, &umin_of(&self.umax, &h), &self.umax);
     }
 
     /// Bounds to tnum: the members share the bits a range's ends share above their highest
