@@ -10,7 +10,7 @@
 //! compares with it directly).
 
 use super::{Scalar, Tnum};
-use semantics::isa::{AluOp, Width};
+use semantics::isa::{AluOp, JmpCond, Width};
 use semantics::word::{Split, Word};
 
 type H<W> = <W as Split>::Half;
@@ -391,3 +391,175 @@ fn mark32_unbounded<W: Split>(r: &mut Scalar<W>) {
     r.s32_max = smax_v(&h);
 }
 
+
+fn is_const_w<W: Split<Bool = bool>>(r: &Scalar<W>, w32: bool) -> Option<W>
+where
+    H<W>: Word<Bool = bool>,
+{
+    if w32 {
+        let m = r.var_off.mask.low();
+        m.eq(&m.lit(0)).then(|| W::zext_half(&r.var_off.value.low()))
+    } else {
+        r.var_off.is_const().then(|| r.var_off.value.clone())
+    }
+}
+
+fn with_subreg<W: Split>(t: &Tnum<W>, lo: &Tnum<H<W>>) -> Tnum<W> {
+    let hi_mask = t.value.lit(u64::MAX).shl(&t.value.lit(W::BITS as u64 / 2));
+    Tnum::new(t.value.and(&hi_mask).or(&W::zext_half(&lo.value)), t.mask.and(&hi_mask).or(&W::zext_half(&lo.mask)))
+}
+
+/// `regs_refine_cond_op` (the `NotSet` case is the false edge of JSET).
+fn refine<W: Split<Bool = bool>>(r1: &mut Scalar<W>, r2: &mut Scalar<W>, cond: Option<JmpCond>, w32: bool)
+where
+    H<W>: Word<Bool = bool>,
+{
+    use JmpCond as J;
+    let (mut a, mut b) = (r1, r2);
+    let cond = match cond {
+        Some(J::Ge) | Some(J::Gt) | Some(J::Sge) | Some(J::Sgt) => {
+            std::mem::swap(&mut a, &mut b);
+            match cond {
+                Some(J::Ge) => Some(J::Le),
+                Some(J::Gt) => Some(J::Lt),
+                Some(J::Sge) => Some(J::Sle),
+                _ => Some(J::Slt),
+            }
+        }
+        c => c,
+    };
+    let one = a.umin.lit(1);
+    let h1 = a.u32_min.lit(1);
+    match cond {
+        Some(J::Eq) => {
+            if w32 {
+                a.u32_min = maxu(a.u32_min.clone(), b.u32_min.clone());
+                a.u32_max = minu(a.u32_max.clone(), b.u32_max.clone());
+                a.s32_min = maxs(a.s32_min.clone(), b.s32_min.clone());
+                a.s32_max = mins(a.s32_max.clone(), b.s32_max.clone());
+                (b.u32_min, b.u32_max, b.s32_min, b.s32_max) = (a.u32_min.clone(), a.u32_max.clone(), a.s32_min.clone(), a.s32_max.clone());
+                let lo = |t: &Tnum<W>| Tnum::new(t.value.low(), t.mask.low());
+                let t = lo(&a.var_off).intersect(&lo(&b.var_off));
+                a.var_off = with_subreg(&a.var_off, &t);
+                b.var_off = with_subreg(&b.var_off, &t);
+            } else {
+                a.umin = maxu(a.umin.clone(), b.umin.clone());
+                a.umax = minu(a.umax.clone(), b.umax.clone());
+                a.smin = maxs(a.smin.clone(), b.smin.clone());
+                a.smax = mins(a.smax.clone(), b.smax.clone());
+                (b.umin, b.umax, b.smin, b.smax) = (a.umin.clone(), a.umax.clone(), a.smin.clone(), a.smax.clone());
+                a.var_off = a.var_off.intersect(&b.var_off);
+                b.var_off = a.var_off.clone();
+            }
+        }
+        Some(J::Ne) | Some(J::Set) | None => {
+            if is_const_w(b, w32).is_none() {
+                std::mem::swap(&mut a, &mut b);
+            }
+            let Some(v) = is_const_w(b, w32) else { return };
+            match cond {
+                Some(J::Ne) => {
+                    if w32 {
+                        let v = v.low();
+                        if a.u32_min.eq(&v) {
+                            a.u32_min = a.u32_min.add(&h1);
+                        }
+                        if a.u32_max.eq(&v) {
+                            a.u32_max = a.u32_max.sub(&h1);
+                        }
+                        if a.s32_min.eq(&v) {
+                            a.s32_min = a.s32_min.add(&h1);
+                        }
+                        if a.s32_max.eq(&v) {
+                            a.s32_max = a.s32_max.sub(&h1);
+                        }
+                    } else {
+                        if a.umin.eq(&v) {
+                            a.umin = a.umin.add(&one);
+                        }
+                        if a.umax.eq(&v) {
+                            a.umax = a.umax.sub(&one);
+                        }
+                        if a.smin.eq(&v) {
+                            a.smin = a.smin.add(&one);
+                        }
+                        if a.smax.eq(&v) {
+                            a.smax = a.smax.sub(&one);
+                        }
+                    }
+                }
+                Some(_) => {
+                    let pow2 = !v.eq(&v.lit(0)) && v.and(&v.sub(&one)).eq(&v.lit(0));
+                    if !pow2 {
+                        return;
+                    }
+                    if w32 {
+                        let lo = Tnum::new(a.var_off.value.low(), a.var_off.mask.low()).or(&Tnum::constant(v.low()));
+                        a.var_off = with_subreg(&a.var_off, &lo);
+                    } else {
+                        a.var_off = a.var_off.or(&Tnum::constant(v));
+                    }
+                }
+                None => {
+                    let t = a.var_off.clone();
+                    *a = Scalar::unknown(&a.umin);
+                    a.var_off = t;
+                    if w32 {
+                        let lo = Tnum::new(a.var_off.value.low(), a.var_off.mask.low()).and(&Tnum::constant(v.low().not()));
+                        a.var_off = with_subreg(&a.var_off, &lo);
+                    } else {
+                        a.var_off = a.var_off.and(&Tnum::constant(v.not()));
+                    }
+                }
+            }
+        }
+        Some(J::Le) => {
+            if w32 {
+                a.u32_max = minu(a.u32_max.clone(), b.u32_max.clone());
+                b.u32_min = maxu(a.u32_min.clone(), b.u32_min.clone());
+            } else {
+                a.umax = minu(a.umax.clone(), b.umax.clone());
+                b.umin = maxu(a.umin.clone(), b.umin.clone());
+            }
+        }
+        Some(J::Lt) => {
+            if w32 {
+                a.u32_max = minu(a.u32_max.clone(), b.u32_max.sub(&h1));
+                b.u32_min = maxu(a.u32_min.add(&h1), b.u32_min.clone());
+            } else {
+                a.umax = minu(a.umax.clone(), b.umax.sub(&one));
+                b.umin = maxu(a.umin.add(&one), b.umin.clone());
+            }
+        }
+        Some(J::Sle) => {
+            if w32 {
+                a.s32_max = mins(a.s32_max.clone(), b.s32_max.clone());
+                b.s32_min = maxs(a.s32_min.clone(), b.s32_min.clone());
+            } else {
+                a.smax = mins(a.smax.clone(), b.smax.clone());
+                b.smin = maxs(a.smin.clone(), b.smin.clone());
+            }
+        }
+        Some(J::Slt) => {
+            if w32 {
+                a.s32_max = mins(a.s32_max.clone(), b.s32_max.sub(&h1));
+                b.s32_min = maxs(a.s32_min.add(&h1), b.s32_min.clone());
+            } else {
+                a.smax = mins(a.smax.clone(), b.smax.sub(&one));
+                b.smin = maxs(a.smin.add(&one), b.smin.clone());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The kernel's refined `dst` on the taken edge of `if dst cond src` (after
+/// `reg_bounds_sync`).
+pub fn branch_taken_dst<W: Split<Bool = bool>>(dst: &Scalar<W>, cond: JmpCond, width: Width, src: &Scalar<W>) -> Scalar<W>
+where
+    H<W>: Word<Bool = bool>,
+{
+    let (mut a, mut b) = (dst.clone(), src.clone());
+    refine(&mut a, &mut b, Some(cond), width == Width::W32);
+    sync(&a)
+}

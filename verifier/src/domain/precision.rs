@@ -205,6 +205,7 @@ pub fn measure_with(random_pairs: usize, all_tnums: bool) -> Vec<Row> {
                     continue;
                 }
                 row.add(&t.dst, &dsts);
+                row.compare(&t.dst, &super::kernel_model::branch_taken_dst(a, c, w, b));
             }
             rows.push(row);
         }
