@@ -42,13 +42,20 @@ pub fn parse(text: &str) -> Result<TestCase, String> {
     }
     let _ = section;
     for (name, b) in body {
-        let content: String = b.lines().map(|l| l.split('#').next().unwrap_or("")).collect::<Vec<_>>().join("\n");
+        let content: String = b
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
         match name.as_str() {
             "asm" => tc.asm = Some(b),
             "raw" => tc.raw = Some(content),
             "mem" => {
                 for tok in content.split_whitespace() {
-                    tc.mem.push(u8::from_str_radix(tok, 16).map_err(|e| format!("mem byte `{tok}`: {e}"))?);
+                    tc.mem.push(
+                        u8::from_str_radix(tok, 16)
+                            .map_err(|e| format!("mem byte `{tok}`: {e}"))?,
+                    );
                 }
             }
             "result" => {
@@ -117,22 +124,34 @@ pub fn run_case(tc: &TestCase, engine: Engine) -> Got {
         (None, None) => Err("the test has no program".to_string()),
     };
     let slots = match slots {
-        Ok(s) if s.is_empty() => return Got::Error { message: "empty program".into() },
+        Ok(s) if s.is_empty() => {
+            return Got::Error {
+                message: "empty program".into(),
+            }
+        }
         Ok(s) => s,
         Err(message) => return Got::Error { message },
     };
     if let Err(e) = crate::precheck::check(&slots) {
-        return Got::Error { message: format!("Invalid argument: {e}") };
+        return Got::Error {
+            message: format!("Invalid argument: {e}"),
+        };
     }
     let mut vm = Vm::new(Config::default(), &[]);
     let prog = match vm.load("test", &slots) {
         Ok(p) => p,
-        Err(e) => return Got::Error { message: e.to_string() },
+        Err(e) => {
+            return Got::Error {
+                message: e.to_string(),
+            }
+        }
     };
     let run = vm.run(prog, &Input::Mem(tc.mem.clone()));
     match run.outcome {
         Outcome::Exit(r0) => Got::Result { r0 },
-        other => Got::Error { message: format!("{other:?}") },
+        other => Got::Error {
+            message: format!("{other:?}"),
+        },
     }
 }
 
@@ -163,13 +182,24 @@ pub enum Mode {
 pub fn check_case(file: &str, tc: &TestCase, engine: Engine, mode: Mode) -> CaseReport {
     let got = run_case(tc, engine);
     let (passed, expected) = match (&tc.error, tc.result, mode) {
-        (Some(err), _, _) => (matches!(&got, Got::Error { message } if message.contains(err.as_str())), format!("error containing `{err}`")),
+        (Some(err), _, _) => (
+            matches!(&got, Got::Error { message } if message.contains(err.as_str())),
+            format!("error containing `{err}`"),
+        ),
         (None, Some(r), Mode::Positive) => (got == Got::Result { r0: r }, format!("r0 = {r:#x}")),
-        (None, Some(r), Mode::Negative) => (got != Got::Result { r0: r }, format!("anything but r0 = {r:#x}")),
+        (None, Some(r), Mode::Negative) => (
+            got != Got::Result { r0: r },
+            format!("anything but r0 = {r:#x}"),
+        ),
         (None, None, Mode::Positive) => (false, "nothing (the test has no result)".into()),
         (None, None, Mode::Negative) => (matches!(got, Got::Error { .. }), "an error".into()),
     };
-    CaseReport { file: file.to_string(), passed, expected, got }
+    CaseReport {
+        file: file.to_string(),
+        passed,
+        expected,
+        got,
+    }
 }
 
 /// A run over a directory.
@@ -195,14 +225,26 @@ pub fn run_dir(dir: &Path, engine: Engine, mode: Mode) -> std::io::Result<Summar
     let mut cases = Vec::new();
     for p in data_files(dir)? {
         let text = std::fs::read_to_string(&p)?;
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let rep = match parse(&text) {
             Ok(tc) => check_case(&name, &tc, engine, mode),
             // A malformed test file is itself a negative case.
-            Err(e) => CaseReport { file: name, passed: mode == Mode::Negative, expected: "a parsable test".into(), got: Got::Error { message: e } },
+            Err(e) => CaseReport {
+                file: name,
+                passed: mode == Mode::Negative,
+                expected: "a parsable test".into(),
+                got: Got::Error { message: e },
+            },
         };
         cases.push(rep);
     }
     let passed = cases.iter().filter(|c| c.passed).count();
-    Ok(Summary { passed, failed: cases.len() - passed, cases })
+    Ok(Summary {
+        passed,
+        failed: cases.len() - passed,
+        cases,
+    })
 }

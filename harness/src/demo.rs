@@ -19,9 +19,15 @@ pub fn layout_of(t: ProgType) -> Option<CtxLayout> {
     use ProgType as P;
     match t {
         P::Xdp => Some(CtxLayout::Xdp),
-        P::SocketFilter | P::SchedCls | P::SchedAct | P::CgroupSkb | P::SkSkb | P::LwtIn | P::LwtOut | P::LwtXmit | P::LwtSeg6local => {
-            Some(CtxLayout::SkBuff)
-        }
+        P::SocketFilter
+        | P::SchedCls
+        | P::SchedAct
+        | P::CgroupSkb
+        | P::SkSkb
+        | P::LwtIn
+        | P::LwtOut
+        | P::LwtXmit
+        | P::LwtSeg6local => Some(CtxLayout::SkBuff),
         _ => None,
     }
 }
@@ -36,7 +42,10 @@ pub fn input_for(t: Option<ProgType>, ctx: Option<Ctx>, bytes: Vec<u8>) -> Input
     match ctx {
         Ctx::None => Input::None,
         Ctx::Mem => Input::Mem(bytes),
-        Ctx::Packet(layout) => Input::Packet { layout, data: bytes },
+        Ctx::Packet(layout) => Input::Packet {
+            layout,
+            data: bytes,
+        },
     }
 }
 
@@ -46,7 +55,10 @@ pub fn run(dir: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "s" || x == "o" || x == "data"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "s" || x == "o" || x == "data")
+        })
         .collect();
     files.sort();
     let mut failed = 0;
@@ -60,7 +72,11 @@ pub fn run(dir: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
             }
         }
     }
-    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 fn run_one(p: &Prog) -> (String, bool) {
@@ -70,7 +86,11 @@ fn run_one(p: &Prog) -> (String, bool) {
         Ok(id) => id,
         Err(e) => return (format!("{name:<40} load error: {e}"), false),
     };
-    let inp = input_for(p.prog_type, None, p.default_input.clone().unwrap_or_default());
+    let inp = input_for(
+        p.prog_type,
+        None,
+        p.default_input.clone().unwrap_or_default(),
+    );
     let run = vm.run(id, &inp);
     match run.outcome {
         Outcome::Exit(r0) => {
@@ -79,8 +99,14 @@ fn run_one(p: &Prog) -> (String, bool) {
                 Some(e) => (false, format!("exit, EXPECTED {e:#x}")),
                 None => (true, "exit".to_string()),
             };
-            (format!("{name:<40} {r0:>#20x} {:>12}  {note}", run.insns), ok)
+            (
+                format!("{name:<40} {r0:>#20x} {:>12}  {note}", run.insns),
+                ok,
+            )
         }
-        other => (format!("{name:<40} {:>20} {:>12}  {other:?}", "-", run.insns), false),
+        other => (
+            format!("{name:<40} {:>20} {:>12}  {other:?}", "-", run.insns),
+            false,
+        ),
     }
 }

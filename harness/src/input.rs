@@ -29,32 +29,51 @@ pub struct Prog {
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: {msg}")]
     Bad { path: String, msg: String },
     #[error("{path}: {source}")]
-    Semantics { path: String, source: semantics::Error },
+    Semantics {
+        path: String,
+        source: semantics::Error,
+    },
 }
 
 fn bad(path: &Path, msg: impl Into<String>) -> InputError {
-    InputError::Bad { path: path.display().to_string(), msg: msg.into() }
+    InputError::Bad {
+        path: path.display().to_string(),
+        msg: msg.into(),
+    }
 }
 
 /// The byte pattern of `mem-pattern`: byte i is (7 i + 3) mod 256.
 pub fn pattern(n: usize) -> Vec<u8> {
-    (0..n).map(|i| (i.wrapping_mul(7).wrapping_add(3)) as u8).collect()
+    (0..n)
+        .map(|i| (i.wrapping_mul(7).wrapping_add(3)) as u8)
+        .collect()
 }
 
 fn map_type_by_name(s: &str) -> Option<u32> {
-    (0..34).find(|t| map_type::name(*t) == s).or_else(|| s.parse().ok())
+    (0..34)
+        .find(|t| map_type::name(*t) == s)
+        .or_else(|| s.parse().ok())
 }
 
 /// Reads every program of a file.
 pub fn read(path: &Path) -> Result<Vec<Prog>, InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.display().to_string(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     let p = path.display().to_string();
     if bytes.starts_with(b"\x7fELF") {
-        let obj = elf::load(&bytes).map_err(|e| InputError::Semantics { path: p.clone(), source: e.into() })?;
+        let obj = elf::load(&bytes).map_err(|e| InputError::Semantics {
+            path: p.clone(),
+            source: e.into(),
+        })?;
         for w in &obj.warnings {
             eprintln!("warning: {p}: {w}");
         }
@@ -77,49 +96,113 @@ pub fn read(path: &Path) -> Result<Vec<Prog>, InputError> {
         let tc = crate::conformance::parse(&text).map_err(|m| bad(path, m))?;
         let insns = match (&tc.raw, &tc.asm) {
             (Some(raw), _) => crate::conformance::parse_raw(raw).map_err(|m| bad(path, m))?,
-            (None, Some(asm)) => semantics::text::assemble_conformance(asm).map_err(|e| InputError::Semantics { path: p.clone(), source: e.into() })?,
+            (None, Some(asm)) => {
+                semantics::text::assemble_conformance(asm).map_err(|e| InputError::Semantics {
+                    path: p.clone(),
+                    source: e.into(),
+                })?
+            }
             _ => return Err(bad(path, "the test has no program")),
         };
-        return Ok(vec![Prog { name: p, prog_type: None, insns, maps: vec![], default_input: Some(tc.mem), expected_r0: tc.result }]);
+        return Ok(vec![Prog {
+            name: p,
+            prog_type: None,
+            insns,
+            maps: vec![],
+            default_input: Some(tc.mem),
+            expected_r0: tc.result,
+        }]);
     }
     if matches!(ext, "s" | "asm" | "bpf" | "txt") {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         return Ok(vec![read_asm(path, &text)?]);
     }
-    let insns = semantics::insn::insns_from_bytes(&bytes).ok_or_else(|| bad(path, format!("raw program of {} bytes is not a multiple of 8", bytes.len())))?;
-    Ok(vec![Prog { name: p, prog_type: None, insns, maps: vec![], default_input: None, expected_r0: None }])
+    let insns = semantics::insn::insns_from_bytes(&bytes).ok_or_else(|| {
+        bad(
+            path,
+            format!(
+                "raw program of {} bytes is not a multiple of 8",
+                bytes.len()
+            ),
+        )
+    })?;
+    Ok(vec![Prog {
+        name: p,
+        prog_type: None,
+        insns,
+        maps: vec![],
+        default_input: None,
+        expected_r0: None,
+    }])
 }
 
 fn read_asm(path: &Path, text: &str) -> Result<Prog, InputError> {
     let p = path.display().to_string();
-    let mut prog = Prog { name: p.clone(), prog_type: None, insns: vec![], maps: vec![], default_input: None, expected_r0: None };
+    let mut prog = Prog {
+        name: p.clone(),
+        prog_type: None,
+        insns: vec![],
+        maps: vec![],
+        default_input: None,
+        expected_r0: None,
+    };
     for line in text.lines() {
-        let Some(c) = line.trim_start().strip_prefix(';') else { continue };
+        let Some(c) = line.trim_start().strip_prefix(';') else {
+            continue;
+        };
         let c = c.trim();
         if let Some(t) = c.strip_prefix("type:") {
-            prog.prog_type = Some(ProgType::from_name(t.trim()).ok_or_else(|| bad(path, format!("unknown program type `{}`", t.trim())))?);
+            prog.prog_type = Some(
+                ProgType::from_name(t.trim())
+                    .ok_or_else(|| bad(path, format!("unknown program type `{}`", t.trim())))?,
+            );
         } else if let Some(m) = c.strip_prefix("map:") {
             let f: Vec<&str> = m.split_whitespace().collect();
             let nums: Vec<u32> = f.iter().skip(2).filter_map(|x| x.parse().ok()).collect();
-            let (Some(name), Some(t), [k, v, n]) = (f.first(), f.get(1).and_then(|t| map_type_by_name(t)), nums.as_slice()) else {
-                return Err(bad(path, format!("bad map directive `{m}`: want NAME TYPE KEY VALUE ENTRIES")));
+            let (Some(name), Some(t), [k, v, n]) = (
+                f.first(),
+                f.get(1).and_then(|t| map_type_by_name(t)),
+                nums.as_slice(),
+            ) else {
+                return Err(bad(
+                    path,
+                    format!("bad map directive `{m}`: want NAME TYPE KEY VALUE ENTRIES"),
+                ));
             };
             prog.maps.push(MapDef::new(name, t, *k, *v, *n));
         } else if let Some(n) = c.strip_prefix("mem-pattern:") {
             let n: usize = n.trim().parse().map_err(|_| bad(path, "bad mem-pattern"))?;
             prog.default_input = Some(pattern(n));
         } else if let Some(sets) = c.strip_prefix("set:") {
-            let mem = prog.default_input.as_mut().ok_or_else(|| bad(path, "`set:` before `mem-pattern:`"))?;
+            let mem = prog
+                .default_input
+                .as_mut()
+                .ok_or_else(|| bad(path, "`set:` before `mem-pattern:`"))?;
             for s in sets.split_whitespace() {
-                let (o, b) = s.split_once('=').ok_or_else(|| bad(path, format!("bad set `{s}`")))?;
-                let o: usize = o.parse().map_err(|_| bad(path, format!("bad offset `{o}`")))?;
-                let b = u8::from_str_radix(b.trim_start_matches("0x"), 16).map_err(|_| bad(path, format!("bad byte `{b}`")))?;
-                *mem.get_mut(o).ok_or_else(|| bad(path, format!("offset {o} outside the input")))? = b;
+                let (o, b) = s
+                    .split_once('=')
+                    .ok_or_else(|| bad(path, format!("bad set `{s}`")))?;
+                let o: usize = o
+                    .parse()
+                    .map_err(|_| bad(path, format!("bad offset `{o}`")))?;
+                let b = u8::from_str_radix(b.trim_start_matches("0x"), 16)
+                    .map_err(|_| bad(path, format!("bad byte `{b}`")))?;
+                *mem.get_mut(o)
+                    .ok_or_else(|| bad(path, format!("offset {o} outside the input")))? = b;
             }
         }
     }
-    let conformance_syntax = text.lines().any(|l| !l.trim_start().starts_with(';') && !l.trim_start().starts_with('#') && l.contains("%r"));
-    let asm = if conformance_syntax { semantics::text::assemble_conformance(text) } else { semantics::text::assemble(text) };
-    prog.insns = asm.map_err(|e| InputError::Semantics { path: p, source: e.into() })?;
+    let conformance_syntax = text.lines().any(|l| {
+        !l.trim_start().starts_with(';') && !l.trim_start().starts_with('#') && l.contains("%r")
+    });
+    let asm = if conformance_syntax {
+        semantics::text::assemble_conformance(text)
+    } else {
+        semantics::text::assemble(text)
+    };
+    prog.insns = asm.map_err(|e| InputError::Semantics {
+        path: p,
+        source: e.into(),
+    })?;
     Ok(prog)
 }

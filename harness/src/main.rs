@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "tristate", version, about = "A workbench for BPF verification research")]
+#[command(
+    name = "tristate",
+    version,
+    about = "A workbench for BPF verification research"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -125,7 +129,14 @@ fn select(progs: Vec<Prog>, name: &Option<String>) -> Result<Vec<Prog>, String> 
     match name {
         None => Ok(progs),
         Some(n) => {
-            let v: Vec<Prog> = progs.into_iter().filter(|p| p.name == *n || p.name.ends_with(&format!("/{n}")) || p.name.starts_with(&format!("{n}/"))).collect();
+            let v: Vec<Prog> = progs
+                .into_iter()
+                .filter(|p| {
+                    p.name == *n
+                        || p.name.ends_with(&format!("/{n}"))
+                        || p.name.starts_with(&format!("{n}/"))
+                })
+                .collect();
             if v.is_empty() {
                 Err(format!("no program called `{n}`"))
             } else {
@@ -137,14 +148,24 @@ fn select(progs: Vec<Prog>, name: &Option<String>) -> Result<Vec<Prog>, String> 
 
 fn run(cmd: Cmd) -> Res {
     match cmd {
-        Cmd::Disasm { file, program, syntax } => {
+        Cmd::Disasm {
+            file,
+            program,
+            syntax,
+        } => {
             let progs = select(input::read(&file)?, &program)?;
             for p in progs {
                 println!("{}:", p.name);
                 let d = decode_all(&p.insns).map_err(|e| format!("{}: {e}", p.name))?;
                 match syntax {
-                    Syntax::Llvm => print!("{}", semantics::text::print::print_program(&d.insns, Flavor::Llvm)),
-                    Syntax::Kernel => print!("{}", semantics::text::print::print_program(&d.insns, Flavor::Kernel)),
+                    Syntax::Llvm => print!(
+                        "{}",
+                        semantics::text::print::print_program(&d.insns, Flavor::Llvm)
+                    ),
+                    Syntax::Kernel => print!(
+                        "{}",
+                        semantics::text::print::print_program(&d.insns, Flavor::Kernel)
+                    ),
                     Syntax::Conformance => {
                         let ins: Vec<_> = d.insns.iter().map(|(_, i)| *i).collect();
                         print!("{}", semantics::text::conformance::print_program(&ins));
@@ -154,31 +175,66 @@ fn run(cmd: Cmd) -> Res {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Asm { file, output } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let conf = text.lines().any(|l| !l.trim_start().starts_with(';') && !l.trim_start().starts_with('#') && l.contains("%r"));
-            let insns = if conf { semantics::text::assemble_conformance(&text) } else { semantics::text::assemble(&text) }
-                .map_err(|e| format!("{}: {e}", file.display()))?;
-            std::fs::write(&output, semantics::insn::insns_to_bytes(&insns)).map_err(|e| format!("{}: {e}", output.display()))?;
-            println!("{} instructions slots written to {}", insns.len(), output.display());
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let conf = text.lines().any(|l| {
+                !l.trim_start().starts_with(';')
+                    && !l.trim_start().starts_with('#')
+                    && l.contains("%r")
+            });
+            let insns = if conf {
+                semantics::text::assemble_conformance(&text)
+            } else {
+                semantics::text::assemble(&text)
+            }
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+            std::fs::write(&output, semantics::insn::insns_to_bytes(&insns))
+                .map_err(|e| format!("{}: {e}", output.display()))?;
+            println!(
+                "{} instructions slots written to {}",
+                insns.len(),
+                output.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Run { file, program, data, data_hex, ctx, prog_type, budget, seed } => {
+        Cmd::Run {
+            file,
+            program,
+            data,
+            data_hex,
+            ctx,
+            prog_type,
+            budget,
+            seed,
+        } => {
             let mut progs = select(input::read(&file)?, &program)?;
             if progs.len() != 1 {
                 let names: Vec<String> = progs.iter().map(|p| p.name.clone()).collect();
-                return Err(format!("{} programs; choose one with --program: {}", names.len(), names.join(", ")).into());
+                return Err(format!(
+                    "{} programs; choose one with --program: {}",
+                    names.len(),
+                    names.join(", ")
+                )
+                .into());
             }
             let mut p = progs.remove(0);
             if let Some(t) = prog_type {
-                p.prog_type = Some(ProgType::from_name(&t).ok_or(format!("unknown program type `{t}`"))?);
+                p.prog_type =
+                    Some(ProgType::from_name(&t).ok_or(format!("unknown program type `{t}`"))?);
             }
             let bytes = match (data, data_hex) {
-                (Some(f), _) => Some(std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?),
+                (Some(f), _) => {
+                    Some(std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?)
+                }
                 (None, Some(h)) => Some(parse_hex(&h)?),
                 (None, None) => p.default_input.clone(),
             };
             let inp = make_input(&p, ctx, bytes.unwrap_or_default());
-            let config = Config { budget, seed, ..Config::default() };
+            let config = Config {
+                budget,
+                seed,
+                ..Config::default()
+            };
             let (run, _vm) = execute(&p, config, &inp)?;
             println!("program: {}", p.name);
             report(&run);
@@ -187,34 +243,76 @@ fn run(cmd: Cmd) -> Res {
                 _ => ExitCode::from(2),
             })
         }
-        Cmd::Conformance { dir, engine, json, negative } => {
-            let mode = if negative { conformance::Mode::Negative } else { conformance::Mode::Positive };
+        Cmd::Conformance {
+            dir,
+            engine,
+            json,
+            negative,
+        } => {
+            let mode = if negative {
+                conformance::Mode::Negative
+            } else {
+                conformance::Mode::Positive
+            };
             let s = conformance::run_dir(&dir, engine, mode)?;
             for c in s.cases.iter().filter(|c| !c.passed) {
                 println!("FAIL {}: expected {}, got {:?}", c.file, c.expected, c.got);
             }
-            println!("passed {} failed {} ({})", s.passed, s.failed, dir.display());
+            println!(
+                "passed {} failed {} ({})",
+                s.passed,
+                s.failed,
+                dir.display()
+            );
             if let Some(j) = json {
-                std::fs::write(&j, serde_json::to_string_pretty(&s)?).map_err(|e| format!("{}: {e}", j.display()))?;
+                std::fs::write(&j, serde_json::to_string_pretty(&s)?)
+                    .map_err(|e| format!("{}: {e}", j.display()))?;
             }
-            Ok(if s.failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+            Ok(if s.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(2)
+            })
         }
         Cmd::Demo { dir } => harness::demo::run(&dir),
         Cmd::DomainPrecision { bits, random } => {
             if bits != 8 {
-                return Err(format!("--bits {bits}: only 8 is supported (the domain is enumerated exhaustively)").into());
+                return Err(format!(
+                    "--bits {bits}: only 8 is supported (the domain is enumerated exhaustively)"
+                )
+                .into());
             }
             println!(
                 "{:<16} {:>9} {:>8} {:>10}   {:>8} {:>8} {:>8} {:>8}",
-                "operation", "inputs", "best", "|γ|/best", "vs kernel: more", "equal", "less", "incomparable"
+                "operation",
+                "inputs",
+                "best",
+                "|γ|/best",
+                "vs kernel: more",
+                "equal",
+                "less",
+                "incomparable"
             );
             for r in verifier::domain::precision::measure(random) {
                 let n = r.inputs.max(1) as f64;
                 let k = match r.vs_kernel {
-                    Some([m, e, l, i]) => format!("{:>7.1}% {:>7.1}% {:>7.1}% {:>7.1}%", 100.0 * m as f64 / n, 100.0 * e as f64 / n, 100.0 * l as f64 / n, 100.0 * i as f64 / n),
+                    Some([m, e, l, i]) => format!(
+                        "{:>7.1}% {:>7.1}% {:>7.1}% {:>7.1}%",
+                        100.0 * m as f64 / n,
+                        100.0 * e as f64 / n,
+                        100.0 * l as f64 / n,
+                        100.0 * i as f64 / n
+                    ),
                     None => "(no kernel model yet)".to_string(),
                 };
-                println!("{:<16} {:>9} {:>7.1}% {:>10.3}   {}", r.name, r.inputs, 100.0 * r.best as f64 / n, r.ratio_sum / n, k);
+                println!(
+                    "{:<16} {:>9} {:>7.1}% {:>10.3}   {}",
+                    r.name,
+                    r.inputs,
+                    100.0 * r.best as f64 / n,
+                    r.ratio_sum / n,
+                    k
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -226,22 +324,31 @@ fn parse_hex(h: &str) -> Result<Vec<u8>, String> {
     if clean.len() % 2 != 0 {
         return Err("odd number of hex digits".into());
     }
-    (0..clean.len()).step_by(2).map(|i| u8::from_str_radix(&clean[i..i + 2], 16).map_err(|e| format!("hex: {e}"))).collect()
+    (0..clean.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&clean[i..i + 2], 16).map_err(|e| format!("hex: {e}")))
+        .collect()
 }
 
 fn make_input(p: &Prog, ctx: CtxKind, bytes: Vec<u8>) -> Input {
-    harness::demo::input_for(p.prog_type, match ctx {
-        CtxKind::Auto => None,
-        CtxKind::None => Some(harness::demo::Ctx::None),
-        CtxKind::Mem => Some(harness::demo::Ctx::Mem),
-        CtxKind::Skb => Some(harness::demo::Ctx::Packet(CtxLayout::SkBuff)),
-        CtxKind::Xdp => Some(harness::demo::Ctx::Packet(CtxLayout::Xdp)),
-    }, bytes)
+    harness::demo::input_for(
+        p.prog_type,
+        match ctx {
+            CtxKind::Auto => None,
+            CtxKind::None => Some(harness::demo::Ctx::None),
+            CtxKind::Mem => Some(harness::demo::Ctx::Mem),
+            CtxKind::Skb => Some(harness::demo::Ctx::Packet(CtxLayout::SkBuff)),
+            CtxKind::Xdp => Some(harness::demo::Ctx::Packet(CtxLayout::Xdp)),
+        },
+        bytes,
+    )
 }
 
 fn execute(p: &Prog, config: Config, inp: &Input) -> Result<(semantics::interp::Run, Vm), String> {
     let mut vm = Vm::new(config, &p.maps);
-    let id = vm.load(&p.name, &p.insns).map_err(|e| format!("{}: {e}", p.name))?;
+    let id = vm
+        .load(&p.name, &p.insns)
+        .map_err(|e| format!("{}: {e}", p.name))?;
     let run = vm.run(id, inp);
     Ok((run, vm))
 }

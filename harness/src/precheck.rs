@@ -29,7 +29,12 @@ fn uses(ins: &Instruction) -> (Set, Set) {
     use semantics::isa::AluOp;
     use Instruction as I;
     match *ins {
-        I::Alu { op: AluOp::Mov | AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32, dst, src, .. } => (src_bit(src), bit(dst)),
+        I::Alu {
+            op: AluOp::Mov | AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32,
+            dst,
+            src,
+            ..
+        } => (src_bit(src), bit(dst)),
         I::Alu { dst, src, .. } => (bit(dst) | src_bit(src), bit(dst)),
         I::Neg { dst, .. } | I::End { dst, .. } => (bit(dst), bit(dst)),
         I::Jmp { dst, src, .. } => (bit(dst) | src_bit(src), 0),
@@ -37,7 +42,11 @@ fn uses(ins: &Instruction) -> (Set, Set) {
         I::Load { dst, src, .. } => (bit(src), bit(dst)),
         I::Store { dst, src, .. } => (bit(dst) | src_bit(src), 0),
         I::Atomic { dst, src, op, .. } => {
-            let r0 = if op == semantics::isa::Atomic::Cmpxchg { 1 } else { 0 };
+            let r0 = if op == semantics::isa::Atomic::Cmpxchg {
+                1
+            } else {
+                0
+            };
             (bit(dst) | bit(src) | r0, bit(src) | r0)
         }
         I::LdAbs { .. } => (0, 1),
@@ -86,7 +95,9 @@ pub fn check(slots: &[Insn]) -> Result<(), String> {
         let mut succ = Vec::new();
         match ins {
             Instruction::Exit => {}
-            Instruction::Ja { .. } | Instruction::JaLong { .. } => succ.push((pc as i64 + 1 + ins.jump_offset().unwrap_or(0)) as usize),
+            Instruction::Ja { .. } | Instruction::JaLong { .. } => {
+                succ.push((pc as i64 + 1 + ins.jump_offset().unwrap_or(0)) as usize)
+            }
             Instruction::Jmp { off, .. } => {
                 succ.push(next);
                 succ.push((pc as i64 + 1 + off as i64) as usize);
@@ -95,7 +106,9 @@ pub fn check(slots: &[Insn]) -> Result<(), String> {
         }
         for s in succ {
             if s >= n {
-                return Err(format!("instruction {pc}: falls off the end of the program"));
+                return Err(format!(
+                    "instruction {pc}: falls off the end of the program"
+                ));
             }
             work.push((index_of[s], out));
         }

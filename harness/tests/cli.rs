@@ -5,8 +5,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn tristate(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tristate")).args(args).current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("..")).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_tristate"))
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
@@ -19,34 +27,67 @@ fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
 
 #[test]
 fn malformed_inputs_are_errors_not_panics() {
-    let invalid = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/ebpf-samples/invalid");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&invalid).unwrap().map(|e| e.unwrap().path()).collect();
+    let invalid =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/ebpf-samples/invalid");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&invalid)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.push(tmp("empty.bin", b""));
     files.push(tmp("odd.bin", b"\x95\0\0\0\0\0\0"));
     files.push(tmp("badop.bin", &[0xff, 0, 0, 0, 0, 0, 0, 0]));
-    files.push(tmp("wild.bin", &[0x05, 0, 100, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]));
+    files.push(tmp(
+        "wild.bin",
+        &[0x05, 0, 100, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0],
+    ));
     files.push(tmp("helper.s", b"call 9999\nexit\n"));
     files.push(tmp("bad.s", b"r0 = \nexit\n"));
-    files.push(tmp("trunc.o", &std::fs::read(invalid.join("../linux/cpustat_kern.o")).unwrap()[..300]));
+    files.push(tmp(
+        "trunc.o",
+        &std::fs::read(invalid.join("../linux/cpustat_kern.o")).unwrap()[..300],
+    ));
     for f in &files {
         for cmd in ["disasm", "run"] {
             let (code, _, err) = tristate(&[cmd, f.to_str().unwrap()]);
             assert!(!err.contains("panicked"), "{cmd} {}: {err}", f.display());
-            assert!(code == 0 || code == 1 || code == 2, "{cmd} {}: exit {code}", f.display());
+            assert!(
+                code == 0 || code == 1 || code == 2,
+                "{cmd} {}: exit {code}",
+                f.display()
+            );
             if code == 1 {
                 assert!(err.starts_with("error: "), "{cmd} {}: {err}", f.display());
             }
         }
     }
-    let (code, _, err) = tristate(&["run", tmp("badop2.bin", &[0xff, 0, 0, 0, 0, 0, 0, 0]).to_str().unwrap()]);
+    let (code, _, err) = tristate(&[
+        "run",
+        tmp("badop2.bin", &[0xff, 0, 0, 0, 0, 0, 0, 0])
+            .to_str()
+            .unwrap(),
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("instruction 0: unknown opcode 0xff"), "{err}");
-    let (code, _, err) = tristate(&["run", tmp("helper2.s", b"call 9999\nexit\n").to_str().unwrap()]);
+    let (code, _, err) = tristate(&[
+        "run",
+        tmp("helper2.s", b"call 9999\nexit\n").to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     assert!(err.contains("unknown helper 9999"), "{err}");
-    let (code, _, err) = tristate(&["run", tmp("wild2.bin", &[0x05, 0, 100, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]).to_str().unwrap()]);
+    let (code, _, err) = tristate(&[
+        "run",
+        tmp(
+            "wild2.bin",
+            &[0x05, 0, 100, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0],
+        )
+        .to_str()
+        .unwrap(),
+    ]);
     assert_eq!(code, 1);
-    assert!(err.contains("instruction 0: jump to 101 is outside the program of 2 slots"), "{err}");
+    assert!(
+        err.contains("instruction 0: jump to 101 is outside the program of 2 slots"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -57,7 +98,10 @@ fn run_prints_r0_and_the_instruction_count() {
     assert!(out.contains("instructions: 16"), "{out}");
     let (code, out, _) = tristate(&["run", "examples/byte_sum.s", "--data-hex", "01020304"]);
     assert_eq!(code, 2, "reading past 4 bytes faults: {out}");
-    assert!(out.contains("fault: pc 3: invalid read of 1 bytes"), "{out}");
+    assert!(
+        out.contains("fault: pc 3: invalid read of 1 bytes"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -71,16 +115,27 @@ fn disasm_reassembles_with_asm() {
     let bin = s.with_extension("bin");
     let (code, _, err) = tristate(&["asm", s.to_str().unwrap(), "-o", bin.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
-    let obj = semantics::elf::load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(obj)).unwrap();
-    assert_eq!(std::fs::read(&bin).unwrap(), semantics::insn::insns_to_bytes(&obj.programs[0].insns));
+    let obj =
+        semantics::elf::load_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(obj))
+            .unwrap();
+    assert_eq!(
+        std::fs::read(&bin).unwrap(),
+        semantics::insn::insns_to_bytes(&obj.programs[0].insns)
+    );
 }
 
 #[test]
 fn conformance_command_writes_json() {
     let out = tmp("out.json", b"");
-    let (code, stdout, _) = tristate(&["conformance", "../shared/corpus/bpf-conformance/tests", "--json", out.to_str().unwrap()]);
+    let (code, stdout, _) = tristate(&[
+        "conformance",
+        "../shared/corpus/bpf-conformance/tests",
+        "--json",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{stdout}");
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["passed"], 313);
     assert_eq!(v["failed"], 0);
 }

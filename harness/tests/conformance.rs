@@ -5,13 +5,21 @@ use harness::conformance::{self, Engine, Got};
 use std::path::{Path, PathBuf};
 
 fn dir(sub: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/bpf-conformance").join(sub)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus/bpf-conformance")
+        .join(sub)
 }
 
 #[test]
 fn all_313_conformance_tests_pass_with_the_interpreter() {
-    let s = conformance::run_dir(&dir("tests"), Engine::Interp, conformance::Mode::Positive).unwrap();
-    let failures: Vec<String> = s.cases.iter().filter(|c| !c.passed).map(|c| format!("{}: expected {}, got {:?}", c.file, c.expected, c.got)).collect();
+    let s =
+        conformance::run_dir(&dir("tests"), Engine::Interp, conformance::Mode::Positive).unwrap();
+    let failures: Vec<String> = s
+        .cases
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| format!("{}: expected {}, got {:?}", c.file, c.expected, c.got))
+        .collect();
     assert_eq!(s.passed, 313, "{}", failures.join("\n"));
     assert_eq!(s.failed, 0);
 }
@@ -44,27 +52,53 @@ fn negative_conformance_tests_fail_as_stated() {
                         unmatched_text.push(format!("{name}: expected `{err}`, got `{message}`"));
                     }
                 }
-                Got::Result { r0 } => panic!("{name}: ran to r0 = {r0:#x}, but must fail with `{err}`"),
+                Got::Result { r0 } => {
+                    panic!("{name}: ran to r0 = {r0:#x}, but must fail with `{err}`")
+                }
             },
-            (None, Some(r)) => assert_ne!(got, Got::Result { r0: r }, "{name} must not produce its stated result"),
+            (None, Some(r)) => assert_ne!(
+                got,
+                Got::Result { r0: r },
+                "{name} must not produce its stated result"
+            ),
             (None, None) => assert!(matches!(got, Got::Error { .. }), "{name}: {got:?}"),
         }
     }
     assert!(unmatched_text.is_empty(), "{}", unmatched_text.join("\n"));
     // The runner's negative mode agrees.
-    let s = conformance::run_dir(&dir("negative"), Engine::Interp, conformance::Mode::Negative).unwrap();
+    let s = conformance::run_dir(
+        &dir("negative"),
+        Engine::Interp,
+        conformance::Mode::Negative,
+    )
+    .unwrap();
     assert_eq!((s.passed, s.failed), (60, 0));
 }
 
 #[test]
 fn raw_reserved_field_cases_name_the_field() {
-    let tc = conformance::parse(&std::fs::read_to_string(dir("negative").join("unused-exit-dst.data")).unwrap()).unwrap();
+    let tc = conformance::parse(
+        &std::fs::read_to_string(dir("negative").join("unused-exit-dst.data")).unwrap(),
+    )
+    .unwrap();
     let got = conformance::run_case(&tc, Engine::Interp);
-    assert_eq!(got, Got::Error { message: "Invalid argument: instruction 0: reserved field dst is 1, must be 0".into() });
+    assert_eq!(
+        got,
+        Got::Error {
+            message: "Invalid argument: instruction 0: reserved field dst is 1, must be 0".into()
+        }
+    );
 }
 
 #[test]
 fn error_data_reads_an_uninitialised_register() {
-    let tc = conformance::parse(&std::fs::read_to_string(dir("negative").join("error.data")).unwrap()).unwrap();
-    assert_eq!(conformance::run_case(&tc, Engine::Interp), Got::Error { message: "Invalid argument: instruction 0: R0 !read_ok".into() });
+    let tc =
+        conformance::parse(&std::fs::read_to_string(dir("negative").join("error.data")).unwrap())
+            .unwrap();
+    assert_eq!(
+        conformance::run_case(&tc, Engine::Interp),
+        Got::Error {
+            message: "Invalid argument: instruction 0: R0 !read_ok".into()
+        }
+    );
 }

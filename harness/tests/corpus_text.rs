@@ -8,16 +8,24 @@ use semantics::Insn;
 use std::path::{Path, PathBuf};
 
 fn shared(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus").join(p)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus")
+        .join(p)
 }
 
 /// Round-trips one program; returns false when it does not decode.
 fn round_trip(slots: &[Insn]) -> bool {
-    let Ok(d) = decode_all(slots) else { return false };
+    let Ok(d) = decode_all(slots) else {
+        return false;
+    };
     for flavor in [Flavor::Llvm, Flavor::Kernel] {
         let text = print_program(&d.insns, flavor);
         let back = semantics::text::assemble(&text);
-        if flavor == Flavor::Kernel && d.insns.iter().any(|(_, i)| matches!(i, semantics::Instruction::LdImm64 { .. })) {
+        if flavor == Flavor::Kernel
+            && d.insns
+                .iter()
+                .any(|(_, i)| matches!(i, semantics::Instruction::LdImm64 { .. }))
+        {
             // The kernel flavour prints 64-bit constants without `ll`; not lossless.
             continue;
         }
@@ -25,7 +33,11 @@ fn round_trip(slots: &[Insn]) -> bool {
     }
     let ins: Vec<_> = d.insns.iter().map(|(_, i)| *i).collect();
     let text = semantics::text::conformance::print_program(&ins);
-    assert_eq!(semantics::text::assemble_conformance(&text).as_deref(), Ok(slots), "{text}");
+    assert_eq!(
+        semantics::text::assemble_conformance(&text).as_deref(),
+        Ok(slots),
+        "{text}"
+    );
     true
 }
 
@@ -34,7 +46,9 @@ fn conformance_programs_round_trip_through_both_syntaxes() {
     let mut n = 0;
     for sub in ["tests", "negative"] {
         for f in harness::conformance::data_files(&shared("bpf-conformance").join(sub)).unwrap() {
-            let Ok(tc) = harness::conformance::parse(&std::fs::read_to_string(&f).unwrap()) else { continue };
+            let Ok(tc) = harness::conformance::parse(&std::fs::read_to_string(&f).unwrap()) else {
+                continue;
+            };
             let slots = match (&tc.raw, &tc.asm) {
                 (Some(r), _) => harness::conformance::parse_raw(r).unwrap(),
                 (None, Some(a)) => match semantics::text::assemble_conformance(a) {
@@ -63,7 +77,12 @@ fn kernel_selftest_programs_round_trip_or_fail_to_decode() {
             .unwrap()
             .iter()
             .map(|i| {
-                let f: Vec<i64> = i.as_array().unwrap().iter().map(|x| x.as_i64().unwrap()).collect();
+                let f: Vec<i64> = i
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|x| x.as_i64().unwrap())
+                    .collect();
                 Insn::new(f[0] as u8, f[1] as u8, f[2] as u8, f[3] as i16, f[4] as i32)
             })
             .collect();
@@ -83,12 +102,21 @@ fn kernel_selftest_programs_round_trip_or_fail_to_decode() {
 fn prevail_cases() -> Vec<(String, String)> {
     let mut out = Vec::new();
     let dir = shared("prevail-yaml");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|x| x == "yaml")).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
     files.sort();
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
         for doc in text.split("\n---") {
-            let name = doc.lines().find_map(|l| l.strip_prefix("test-case:")).unwrap_or("").trim().to_string();
+            let name = doc
+                .lines()
+                .find_map(|l| l.strip_prefix("test-case:"))
+                .unwrap_or("")
+                .trim()
+                .to_string();
             let mut asm = String::new();
             let mut in_code = false;
             for line in doc.lines() {
@@ -109,7 +137,10 @@ fn prevail_cases() -> Vec<(String, String)> {
                 }
             }
             if !asm.is_empty() {
-                out.push((format!("{}: {name}", f.file_name().unwrap().to_string_lossy()), asm));
+                out.push((
+                    format!("{}: {name}", f.file_name().unwrap().to_string_lossy()),
+                    asm,
+                ));
             }
         }
     }
@@ -132,7 +163,16 @@ fn prevail_yaml_programs_assemble_and_round_trip() {
             Err(e) => refused.push(format!("{name}: {e}")),
         }
     }
-    println!("{assembled} of {} PREVAIL cases assemble; the rest use PREVAIL's own notation, e.g.:\n{}", cases.len(), refused.iter().take(5).cloned().collect::<Vec<_>>().join("\n"));
+    println!(
+        "{assembled} of {} PREVAIL cases assemble; the rest use PREVAIL's own notation, e.g.:\n{}",
+        cases.len(),
+        refused
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     // 589 of 802 at the time of writing: the rest use `assume`, mixed-width moves and other
     // PREVAIL-only forms.
     assert!(assembled >= 580, "{assembled} of {}", cases.len());

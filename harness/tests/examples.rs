@@ -7,11 +7,20 @@ use semantics::maps::{map_type, MapDef};
 use std::path::Path;
 
 fn run_example(name: &str) -> (u64, Vm) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name);
     let p = harness::input::read(&path).unwrap().remove(0);
     let mut vm = Vm::new(Config::default(), &p.maps);
     let id = vm.load(name, &p.insns).unwrap();
-    let run = vm.run(id, &input_for(p.prog_type, None, p.default_input.clone().unwrap_or_default()));
+    let run = vm.run(
+        id,
+        &input_for(
+            p.prog_type,
+            None,
+            p.default_input.clone().unwrap_or_default(),
+        ),
+    );
     match run.outcome {
         Outcome::Exit(r0) => (r0, vm),
         o => panic!("{name}: {o:?}"),
@@ -35,7 +44,10 @@ fn alu_loop_matches_native_arithmetic() {
 
 #[test]
 fn byte_sum_matches_native_sum() {
-    let sum: u64 = harness::input::pattern(1500).iter().map(|b| *b as u64).sum();
+    let sum: u64 = harness::input::pattern(1500)
+        .iter()
+        .map(|b| *b as u64)
+        .sum();
     assert_eq!(run_example("byte_sum.s").0, sum);
 }
 
@@ -81,7 +93,8 @@ fn tail_call_jumps_to_the_prog_array_entry_and_is_bounded() {
     // for the first entry, 33 for the tail calls.
     assert_eq!(run.outcome, Outcome::Exit(34));
     // An empty slot: the call fails and the program continues.
-    let miss = semantics::text::assemble("r2 = map_idx(0) ll\n r3 = 3\n call 12\n r0 = 9\n exit").unwrap();
+    let miss =
+        semantics::text::assemble("r2 = map_idx(0) ll\n r3 = 3\n call 12\n r0 = 9\n exit").unwrap();
     let m = vm.load("miss", &miss).unwrap();
     assert_eq!(vm.run(m, &Input::None).outcome, Outcome::Exit(9));
 }
@@ -92,13 +105,21 @@ fn rodata_is_read_only() {
     ro.readonly = true;
     ro.initial = Some(vec![1, 2, 3, 4, 5, 6, 7, 8]);
     let mut vm = Vm::new(Config::default(), &[ro]);
-    let read = semantics::text::assemble("r1 = map_idx_value(0, 4) ll\n r0 = *(u32 *)(r1 + 0)\n exit").unwrap();
+    let read =
+        semantics::text::assemble("r1 = map_idx_value(0, 4) ll\n r0 = *(u32 *)(r1 + 0)\n exit")
+            .unwrap();
     let id = vm.load("read", &read).unwrap();
     assert_eq!(vm.run(id, &Input::None).outcome, Outcome::Exit(0x0807_0605));
-    let write = semantics::text::assemble("r1 = map_idx_value(0, 0) ll\n *(u8 *)(r1 + 0) = 1\n r0 = 0\n exit").unwrap();
+    let write = semantics::text::assemble(
+        "r1 = map_idx_value(0, 0) ll\n *(u8 *)(r1 + 0) = 1\n r0 = 0\n exit",
+    )
+    .unwrap();
     let id = vm.load("write", &write).unwrap();
     match vm.run(id, &Input::None).outcome {
-        Outcome::Fault(f) => assert_eq!((f.pc, f.write, f.kind), (2, true, semantics::interp::FaultKind::ReadOnly)),
+        Outcome::Fault(f) => assert_eq!(
+            (f.pc, f.write, f.kind),
+            (2, true, semantics::interp::FaultKind::ReadOnly)
+        ),
         o => panic!("{o:?}"),
     }
 }
@@ -107,19 +128,37 @@ fn rodata_is_read_only() {
 fn unknown_helpers_and_missing_maps_are_load_errors() {
     let mut vm = Vm::new(Config::default(), &[]);
     let p = semantics::text::assemble("call 999\n exit").unwrap();
-    assert_eq!(vm.load("p", &p).unwrap_err().to_string(), "instruction 0: unknown helper 999");
+    assert_eq!(
+        vm.load("p", &p).unwrap_err().to_string(),
+        "instruction 0: unknown helper 999"
+    );
     let p = semantics::text::assemble("r1 = map_idx(3) ll\n exit").unwrap();
-    assert_eq!(vm.load("p", &p).unwrap_err().to_string(), "instruction 0: LD_IMM64 names map 3, which does not exist");
+    assert_eq!(
+        vm.load("p", &p).unwrap_err().to_string(),
+        "instruction 0: LD_IMM64 names map 3, which does not exist"
+    );
 }
 
 /// Every budget from 0 to the full count stops after exactly that many instructions, across
 /// blocks, calls and straight-line ALU runs.
 #[test]
 fn budget_is_exact_at_every_instruction() {
-    for name in ["call_local.s", "straight_line.s", "xdp_count_ipv4.s", "byte_sum.s", "divmod_loop.s"] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name);
+    for name in [
+        "call_local.s",
+        "straight_line.s",
+        "xdp_count_ipv4.s",
+        "byte_sum.s",
+        "divmod_loop.s",
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples")
+            .join(name);
         let p = harness::input::read(&path).unwrap().remove(0);
-        let input = input_for(p.prog_type, None, p.default_input.clone().unwrap_or_default());
+        let input = input_for(
+            p.prog_type,
+            None,
+            p.default_input.clone().unwrap_or_default(),
+        );
         let full = {
             let mut vm = Vm::new(Config::default(), &p.maps);
             let id = vm.load(name, &p.insns).unwrap();
@@ -127,14 +166,24 @@ fn budget_is_exact_at_every_instruction() {
         };
         let step = (full.insns / 300).max(1);
         for b in (0..=full.insns + 1).step_by(step as usize) {
-            let mut vm = Vm::new(Config { budget: b, ..Config::default() }, &p.maps);
+            let mut vm = Vm::new(
+                Config {
+                    budget: b,
+                    ..Config::default()
+                },
+                &p.maps,
+            );
             let id = vm.load(name, &p.insns).unwrap();
             let r = vm.run(id, &input);
             if b >= full.insns {
                 assert_eq!(r, full, "{name} budget {b}");
             } else {
                 assert_eq!(r.insns, b, "{name} budget {b}");
-                assert!(matches!(r.outcome, Outcome::BudgetExhausted { .. }), "{name} budget {b}: {:?}", r.outcome);
+                assert!(
+                    matches!(r.outcome, Outcome::BudgetExhausted { .. }),
+                    "{name} budget {b}: {:?}",
+                    r.outcome
+                );
             }
         }
     }
@@ -144,7 +193,13 @@ fn budget_is_exact_at_every_instruction() {
 fn random_numbers_and_time_are_deterministic_under_a_seed() {
     let p = semantics::text::assemble("call 7\n r6 = r0\n call 5\n r0 ^= r6\n exit").unwrap();
     let run = |seed| {
-        let mut vm = Vm::new(Config { seed, ..Config::default() }, &[]);
+        let mut vm = Vm::new(
+            Config {
+                seed,
+                ..Config::default()
+            },
+            &[],
+        );
         let id = vm.load("p", &p).unwrap();
         vm.run(id, &Input::None).outcome
     };
@@ -161,7 +216,10 @@ fn trace_printk_output_is_captured_and_formatted() {
     for chunk in fmt.chunks(8) {
         let mut w = [0u8; 8];
         w[..chunk.len()].copy_from_slice(chunk);
-        text += &format!("r1 = {} ll\n *(u64 *)(r10 {off}) = r1\n", u64::from_le_bytes(w) as i64);
+        text += &format!(
+            "r1 = {} ll\n *(u64 *)(r10 {off}) = r1\n",
+            u64::from_le_bytes(w) as i64
+        );
         off += 8;
     }
     text += "r1 = 0x6b6f ll\n *(u64 *)(r10 -8) = r1\n"; // "ok\0"

@@ -12,7 +12,10 @@ use semantics::interp::{Config, Input, Outcome, Vm};
 const PROGRAMS: [(&str, &str); 4] = [
     ("alu_loop", include_str!("../../examples/alu_loop.s")),
     ("byte_sum_1500", include_str!("../../examples/byte_sum.s")),
-    ("straight_line_500", include_str!("../../examples/straight_line.s")),
+    (
+        "straight_line_500",
+        include_str!("../../examples/straight_line.s"),
+    ),
     ("divmod_loop", include_str!("../../examples/divmod_loop.s")),
 ];
 
@@ -29,7 +32,9 @@ fn bench(c: &mut Criterion) {
         let mut vm = Vm::new(Config::default(), &[]);
         let id = vm.load(name, &slots).expect("benchmark program loads");
         let first = vm.run(id, &input);
-        let Outcome::Exit(ours) = first.outcome else { panic!("{name}: {:?}", first.outcome) };
+        let Outcome::Exit(ours) = first.outcome else {
+            panic!("{name}: {:?}", first.outcome)
+        };
         let rb = rbpf::EbpfVmRaw::new(Some(&bytes)).expect("rbpf accepts the program");
         let mut m = mem.clone();
         let theirs = rb.execute_program(&mut m).expect("rbpf runs the program");
@@ -57,7 +62,15 @@ fn bench(c: &mut Criterion) {
 
 /// The throughput ratio measured in interleaved rounds (ours, then rbpf's, 31 times), which
 /// is robust to the slow drifts of a shared machine: the median of the per-round ratios.
-fn paired_ratio(name: &str, vm: &mut Vm, id: usize, input: &Input, rb: &rbpf::EbpfVmRaw, m: &mut [u8], insns: u64) {
+fn paired_ratio(
+    name: &str,
+    vm: &mut Vm,
+    id: usize,
+    input: &Input,
+    rb: &rbpf::EbpfVmRaw,
+    m: &mut [u8],
+    insns: u64,
+) {
     use std::time::Instant;
     let reps = (10_000_000 / insns).clamp(1, 5000);
     let mut ratios = Vec::new();

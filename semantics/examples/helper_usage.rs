@@ -22,9 +22,13 @@ fn main() {
     walk(std::path::Path::new(&dir), &mut files);
     let mut count: BTreeMap<i32, (usize, usize)> = BTreeMap::new();
     for f in files {
-        let Ok(obj) = semantics::elf::load_file(&f) else { continue };
+        let Ok(obj) = semantics::elf::load_file(&f) else {
+            continue;
+        };
         for p in &obj.programs {
-            let Ok(d) = decode_all(&p.insns) else { continue };
+            let Ok(d) = decode_all(&p.insns) else {
+                continue;
+            };
             let mut seen = std::collections::BTreeSet::new();
             for (_, i) in &d.insns {
                 if let Instruction::Call(Call::Helper(n)) = i {
@@ -39,7 +43,11 @@ fn main() {
     }
     for (n, (calls, progs)) in count {
         let name = semantics::helpers::helper_name(n).unwrap_or_else(|| "?".into());
-        let imp = if semantics::helpers::implemented(n) { "yes" } else { "NO" };
+        let imp = if semantics::helpers::implemented(n) {
+            "yes"
+        } else {
+            "NO"
+        };
         println!("{n:>4} {name:<32} calls {calls:>5} programs {progs:>4} implemented {imp}");
     }
 }

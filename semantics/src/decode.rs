@@ -15,7 +15,11 @@ pub enum DecodeErrorKind {
     #[error("invalid register r{0}")]
     BadRegister(u8),
     #[error("reserved field {field} is {value}, must be {expected}")]
-    Reserved { field: &'static str, value: i64, expected: i64 },
+    Reserved {
+        field: &'static str,
+        value: i64,
+        expected: i64,
+    },
     #[error("invalid {what} {value}")]
     BadField { what: &'static str, value: i64 },
     #[error("LD_IMM64 is truncated: its second slot is missing")]
@@ -46,7 +50,11 @@ fn zero(field: &'static str, value: i64) -> Result<(), DecodeErrorKind> {
     if value == 0 {
         Ok(())
     } else {
-        Err(DecodeErrorKind::Reserved { field, value, expected: 0 })
+        Err(DecodeErrorKind::Reserved {
+            field,
+            value,
+            expected: 0,
+        })
     }
 }
 
@@ -81,14 +89,25 @@ fn decode_inner(slots: &[Insn], pc: usize) -> Result<Instruction, DecodeErrorKin
                 _ => return Err(DecodeErrorKind::UnknownOpcode(code)),
             };
             zero("imm", i.imm as i64)?;
-            Ok(Instruction::Load { size, sign_extend, dst: reg(i.dst)?, src: reg(i.src)?, off: i.off })
+            Ok(Instruction::Load {
+                size,
+                sign_extend,
+                dst: reg(i.dst)?,
+                src: reg(i.src)?,
+                off: i.off,
+            })
         }
         op::ST => {
             if code & 0xe0 != op::MEM {
                 return Err(DecodeErrorKind::UnknownOpcode(code));
             }
             zero("src", i.src as i64)?;
-            Ok(Instruction::Store { size: Size::from_code(code), dst: reg(i.dst)?, off: i.off, src: Source::Imm(i.imm) })
+            Ok(Instruction::Store {
+                size: Size::from_code(code),
+                dst: reg(i.dst)?,
+                off: i.off,
+                src: Source::Imm(i.imm),
+            })
         }
         _ => decode_stx(&i),
     }
@@ -99,7 +118,12 @@ fn decode_stx(i: &Insn) -> Result<Instruction, DecodeErrorKind> {
     match i.code & 0xe0 {
         op::MEM => {
             zero("imm", i.imm as i64)?;
-            Ok(Instruction::Store { size, dst: reg(i.dst)?, off: i.off, src: Source::Reg(reg(i.src)?) })
+            Ok(Instruction::Store {
+                size,
+                dst: reg(i.dst)?,
+                off: i.off,
+                src: Source::Reg(reg(i.src)?),
+            })
         }
         op::ATOMIC => {
             let width = match size {
@@ -112,21 +136,38 @@ fn decode_stx(i: &Insn) -> Result<Instruction, DecodeErrorKind> {
                 op::CMPXCHG => Atomic::Cmpxchg,
                 imm => {
                     let fetch = imm & op::FETCH != 0;
-                    let rmw = AtomicOp::ALL.into_iter().find(|o| o.code() == imm & !op::FETCH);
+                    let rmw = AtomicOp::ALL
+                        .into_iter()
+                        .find(|o| o.code() == imm & !op::FETCH);
                     match rmw {
                         Some(op) => Atomic::Rmw { op, fetch },
-                        None => return Err(DecodeErrorKind::BadField { what: "atomic operation", value: imm as i64 }),
+                        None => {
+                            return Err(DecodeErrorKind::BadField {
+                                what: "atomic operation",
+                                value: imm as i64,
+                            })
+                        }
                     }
                 }
             };
-            Ok(Instruction::Atomic { width, op: aop, dst: reg(i.dst)?, src: reg(i.src)?, off: i.off })
+            Ok(Instruction::Atomic {
+                width,
+                op: aop,
+                dst: reg(i.dst)?,
+                src: reg(i.src)?,
+                off: i.off,
+            })
         }
         _ => Err(DecodeErrorKind::UnknownOpcode(i.code)),
     }
 }
 
 fn decode_alu(i: &Insn) -> Result<Instruction, DecodeErrorKind> {
-    let width = if i.class() == op::ALU64 { Width::W64 } else { Width::W32 };
+    let width = if i.class() == op::ALU64 {
+        Width::W64
+    } else {
+        Width::W32
+    };
     let dst = reg(i.dst)?;
     let opc = i.code & 0xf0;
     match opc {
@@ -149,21 +190,42 @@ fn decode_alu(i: &Insn) -> Result<Instruction, DecodeErrorKind> {
             zero("src", i.src as i64)?;
             zero("off", i.off as i64)?;
             if !matches!(i.imm, 16 | 32 | 64) {
-                return Err(DecodeErrorKind::BadField { what: "byte swap width", value: i.imm as i64 });
+                return Err(DecodeErrorKind::BadField {
+                    what: "byte swap width",
+                    value: i.imm as i64,
+                });
             }
-            Ok(Instruction::End { kind, bits: i.imm as u8, dst })
+            Ok(Instruction::End {
+                kind,
+                bits: i.imm as u8,
+                dst,
+            })
         }
         0xe0 | 0xf0 => Err(DecodeErrorKind::UnknownOpcode(i.code)),
         _ => {
-            let alu = AluOp::ALL.into_iter().find(|a| a.code_off() == (opc, i.off));
+            let alu = AluOp::ALL
+                .into_iter()
+                .find(|a| a.code_off() == (opc, i.off));
             let Some(alu) = alu else {
-                return Err(DecodeErrorKind::Reserved { field: "off", value: i.off as i64, expected: 0 });
+                return Err(DecodeErrorKind::Reserved {
+                    field: "off",
+                    value: i.off as i64,
+                    expected: 0,
+                });
             };
             let src = source(i)?;
             if !alu.valid(width, matches!(src, Source::Imm(_))) {
-                return Err(DecodeErrorKind::BadField { what: "movsx form", value: i.off as i64 });
+                return Err(DecodeErrorKind::BadField {
+                    what: "movsx form",
+                    value: i.off as i64,
+                });
             }
-            Ok(Instruction::Alu { width, op: alu, dst, src })
+            Ok(Instruction::Alu {
+                width,
+                op: alu,
+                dst,
+                src,
+            })
         }
     }
 }
@@ -204,8 +266,16 @@ fn decode_jmp(i: &Insn) -> Result<Instruction, DecodeErrorKind> {
                     zero("off", i.off as i64)?;
                     Call::Local(i.imm)
                 }
-                op::PSEUDO_KFUNC_CALL => Call::Kfunc { btf_id: i.imm, off: i.off },
-                s => return Err(DecodeErrorKind::BadField { what: "call source", value: s as i64 }),
+                op::PSEUDO_KFUNC_CALL => Call::Kfunc {
+                    btf_id: i.imm,
+                    off: i.off,
+                },
+                s => {
+                    return Err(DecodeErrorKind::BadField {
+                        what: "call source",
+                        value: s as i64,
+                    })
+                }
             };
             Ok(Instruction::Call(call))
         }
@@ -222,7 +292,13 @@ fn decode_jmp(i: &Insn) -> Result<Instruction, DecodeErrorKind> {
         c => {
             let cond = JmpCond::from_code(c).ok_or(DecodeErrorKind::UnknownOpcode(i.code))?;
             let src = source(i)?;
-            Ok(Instruction::Jmp { width, cond, dst: reg(i.dst)?, src, off: i.off })
+            Ok(Instruction::Jmp {
+                width,
+                cond,
+                dst: reg(i.dst)?,
+                src,
+                off: i.off,
+            })
         }
     }
 }
@@ -237,9 +313,16 @@ fn decode_ld(slots: &[Insn], pc: usize) -> Result<Instruction, DecodeErrorKind> 
                 return Err(DecodeErrorKind::BadLdImm64Second(next.code));
             }
             zero("off", i.off as i64)?;
-            let pseudo = Pseudo::from_src(i.src)
-                .ok_or(DecodeErrorKind::BadField { what: "LD_IMM64 pseudo source", value: i.src as i64 })?;
-            Ok(Instruction::LdImm64 { dst: reg(i.dst)?, pseudo, imm: i.imm, next_imm: next.imm })
+            let pseudo = Pseudo::from_src(i.src).ok_or(DecodeErrorKind::BadField {
+                what: "LD_IMM64 pseudo source",
+                value: i.src as i64,
+            })?;
+            Ok(Instruction::LdImm64 {
+                dst: reg(i.dst)?,
+                pseudo,
+                imm: i.imm,
+                next_imm: next.imm,
+            })
         }
         op::ABS | op::IND if size != Size::DW => {
             zero("dst", i.dst as i64)?;
@@ -248,7 +331,11 @@ fn decode_ld(slots: &[Insn], pc: usize) -> Result<Instruction, DecodeErrorKind> 
                 zero("src", i.src as i64)?;
                 Ok(Instruction::LdAbs { size, imm: i.imm })
             } else {
-                Ok(Instruction::LdInd { size, src: reg(i.src)?, imm: i.imm })
+                Ok(Instruction::LdInd {
+                    size,
+                    src: reg(i.src)?,
+                    imm: i.imm,
+                })
             }
         }
         _ => Err(DecodeErrorKind::UnknownOpcode(i.code)),
@@ -258,7 +345,9 @@ fn decode_ld(slots: &[Insn], pc: usize) -> Result<Instruction, DecodeErrorKind> 
 /// Encodes an instruction into its one or two slots.
 pub fn encode(ins: &Instruction) -> smallslots::Slots {
     use Instruction as I;
-    let one = |code: u8, dst: u8, src: u8, off: i16, imm: i32| smallslots::Slots::one(Insn::new(code, dst, src, off, imm));
+    let one = |code: u8, dst: u8, src: u8, off: i16, imm: i32| {
+        smallslots::Slots::one(Insn::new(code, dst, src, off, imm))
+    };
     let src = match ins {
         I::Alu { src, .. } | I::Jmp { src, .. } | I::Store { src, .. } => *src,
         _ => Source::Imm(0),
@@ -268,12 +357,28 @@ pub fn encode(ins: &Instruction) -> smallslots::Slots {
         Source::Imm(v) => (op::K, 0, v),
     };
     match *ins {
-        I::Alu { width, op: a, dst, .. } => {
-            let class = if width == Width::W64 { op::ALU64 } else { op::ALU };
+        I::Alu {
+            width, op: a, dst, ..
+        } => {
+            let class = if width == Width::W64 {
+                op::ALU64
+            } else {
+                op::ALU
+            };
             let (c, off) = a.code_off();
             one(class | c | x, dst.num(), sreg, off, imm)
         }
-        I::Neg { width, dst } => one(if width == Width::W64 { op::ALU64 } else { op::ALU } | op::NEG, dst.num(), 0, 0, 0),
+        I::Neg { width, dst } => one(
+            if width == Width::W64 {
+                op::ALU64
+            } else {
+                op::ALU
+            } | op::NEG,
+            dst.num(),
+            0,
+            0,
+            0,
+        ),
         I::End { kind, bits, dst } => {
             let code = match kind {
                 EndKind::Le => op::ALU | op::END,
@@ -284,30 +389,78 @@ pub fn encode(ins: &Instruction) -> smallslots::Slots {
         }
         I::Ja { off } => one(op::JMP | op::JA, 0, 0, off, 0),
         I::JaLong { imm } => one(op::JMP32 | op::JA, 0, 0, 0, imm),
-        I::Jmp { width, cond, dst, off, .. } => {
-            let class = if width == Width::W64 { op::JMP } else { op::JMP32 };
+        I::Jmp {
+            width,
+            cond,
+            dst,
+            off,
+            ..
+        } => {
+            let class = if width == Width::W64 {
+                op::JMP
+            } else {
+                op::JMP32
+            };
             one(class | cond.code() | x, dst.num(), sreg, off, imm)
         }
         I::Call(Call::Helper(n)) => one(op::JMP | op::CALL, 0, 0, 0, n),
         I::Call(Call::Local(n)) => one(op::JMP | op::CALL, 0, op::PSEUDO_CALL, 0, n),
-        I::Call(Call::Kfunc { btf_id, off }) => one(op::JMP | op::CALL, 0, op::PSEUDO_KFUNC_CALL, off, btf_id),
+        I::Call(Call::Kfunc { btf_id, off }) => {
+            one(op::JMP | op::CALL, 0, op::PSEUDO_KFUNC_CALL, off, btf_id)
+        }
         I::CallX { reg } => one(op::JMP | op::CALL | op::X, reg.num(), 0, 0, 0),
         I::Exit => one(op::JMP | op::EXIT, 0, 0, 0, 0),
-        I::LdImm64 { dst, pseudo, imm, next_imm } => smallslots::Slots::two(
+        I::LdImm64 {
+            dst,
+            pseudo,
+            imm,
+            next_imm,
+        } => smallslots::Slots::two(
             Insn::new(op::LD | op::IMM | op::DW, dst.num(), pseudo.src(), 0, imm),
             Insn::new(0, 0, 0, 0, next_imm),
         ),
-        I::Load { size, sign_extend, dst, src, off } => {
+        I::Load {
+            size,
+            sign_extend,
+            dst,
+            src,
+            off,
+        } => {
             let mode = if sign_extend { op::MEMSX } else { op::MEM };
             one(op::LDX | mode | size.code(), dst.num(), src.num(), off, 0)
         }
-        I::Store { size, dst, off, src } => {
-            let class = if matches!(src, Source::Reg(_)) { op::STX } else { op::ST };
+        I::Store {
+            size,
+            dst,
+            off,
+            src,
+        } => {
+            let class = if matches!(src, Source::Reg(_)) {
+                op::STX
+            } else {
+                op::ST
+            };
             one(class | op::MEM | size.code(), dst.num(), sreg, off, imm)
         }
-        I::Atomic { width, op: a, dst, src, off } => {
-            let size = if width == Width::W64 { Size::DW } else { Size::W };
-            one(op::STX | op::ATOMIC | size.code(), dst.num(), src.num(), off, a.imm())
+        I::Atomic {
+            width,
+            op: a,
+            dst,
+            src,
+            off,
+        } => {
+            let size = if width == Width::W64 {
+                Size::DW
+            } else {
+                Size::W
+            };
+            one(
+                op::STX | op::ATOMIC | size.code(),
+                dst.num(),
+                src.num(),
+                off,
+                a.imm(),
+            )
         }
         I::LdAbs { size, imm } => one(op::LD | op::ABS | size.code(), 0, 0, 0, imm),
         I::LdInd { size, src, imm } => one(op::LD | op::IND | size.code(), 0, src.num(), 0, imm),
@@ -326,10 +479,16 @@ pub mod smallslots {
 
     impl Slots {
         pub fn one(a: Insn) -> Slots {
-            Slots { slots: [a, Insn::default()], len: 1 }
+            Slots {
+                slots: [a, Insn::default()],
+                len: 1,
+            }
         }
         pub fn two(a: Insn, b: Insn) -> Slots {
-            Slots { slots: [a, b], len: 2 }
+            Slots {
+                slots: [a, b],
+                len: 2,
+            }
         }
         pub fn as_slice(&self) -> &[Insn] {
             &self.slots[..self.len as usize]
@@ -339,7 +498,9 @@ pub mod smallslots {
 
 /// Encodes a sequence of instructions into slots.
 pub fn encode_all(prog: &[Instruction]) -> Vec<Insn> {
-    prog.iter().flat_map(|i| encode(i).as_slice().to_vec()).collect()
+    prog.iter()
+        .flat_map(|i| encode(i).as_slice().to_vec())
+        .collect()
 }
 
 /// A decoded program: each instruction with the slot index where it starts.
@@ -359,14 +520,20 @@ pub fn decode_all(slots: &[Insn]) -> Result<Decoded, DecodeError> {
         insns.push((pc, ins));
         pc += ins.slots();
     }
-    Ok(Decoded { slots: slots.to_vec(), insns })
+    Ok(Decoded {
+        slots: slots.to_vec(),
+        insns,
+    })
 }
 
 /// Decodes a program and checks that every jump, local call and function address lands on
 /// the first slot of an instruction inside the program.
 pub fn decode_program(slots: &[Insn]) -> Result<Decoded, DecodeError> {
     if slots.is_empty() {
-        return Err(DecodeError { pc: 0, kind: DecodeErrorKind::Empty });
+        return Err(DecodeError {
+            pc: 0,
+            kind: DecodeErrorKind::Empty,
+        });
     }
     let d = decode_all(slots)?;
     let mut starts = vec![false; slots.len()];
@@ -376,16 +543,29 @@ pub fn decode_program(slots: &[Insn]) -> Result<Decoded, DecodeError> {
     for (pc, ins) in &d.insns {
         let rel = match *ins {
             Instruction::Call(Call::Local(imm)) => Some(imm as i64),
-            Instruction::LdImm64 { pseudo: Pseudo::Func, imm, .. } => Some(imm as i64),
+            Instruction::LdImm64 {
+                pseudo: Pseudo::Func,
+                imm,
+                ..
+            } => Some(imm as i64),
             _ => ins.jump_offset(),
         };
         if let Some(rel) = rel {
             let target = *pc as i64 + 1 + rel;
             if target < 0 || target >= slots.len() as i64 {
-                return Err(DecodeError { pc: *pc, kind: DecodeErrorKind::JumpOutOfRange { target, len: slots.len() } });
+                return Err(DecodeError {
+                    pc: *pc,
+                    kind: DecodeErrorKind::JumpOutOfRange {
+                        target,
+                        len: slots.len(),
+                    },
+                });
             }
             if !starts[target as usize] {
-                return Err(DecodeError { pc: *pc, kind: DecodeErrorKind::JumpIntoLdImm64 { target } });
+                return Err(DecodeError {
+                    pc: *pc,
+                    kind: DecodeErrorKind::JumpIntoLdImm64 { target },
+                });
             }
         }
     }

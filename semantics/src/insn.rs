@@ -19,7 +19,13 @@ pub const INSN_SIZE: usize = 8;
 
 impl Insn {
     pub const fn new(code: u8, dst: u8, src: u8, off: i16, imm: i32) -> Insn {
-        Insn { code, dst, src, off, imm }
+        Insn {
+            code,
+            dst,
+            src,
+            off,
+            imm,
+        }
     }
 
     /// Reads a slot from 8 little-endian bytes.
@@ -37,7 +43,16 @@ impl Insn {
     pub fn to_bytes(self) -> [u8; 8] {
         let o = self.off.to_le_bytes();
         let i = self.imm.to_le_bytes();
-        [self.code, (self.dst & 0x0f) | (self.src << 4), o[0], o[1], i[0], i[1], i[2], i[3]]
+        [
+            self.code,
+            (self.dst & 0x0f) | (self.src << 4),
+            o[0],
+            o[1],
+            i[0],
+            i[1],
+            i[2],
+            i[3],
+        ]
     }
 
     /// The instruction class (the low three bits of `code`).
@@ -51,7 +66,12 @@ pub fn insns_from_bytes(bytes: &[u8]) -> Option<Vec<Insn>> {
     if bytes.len() % INSN_SIZE != 0 {
         return None;
     }
-    Some(bytes.chunks_exact(8).map(|c| Insn::from_bytes(c.try_into().expect("chunk of 8"))).collect())
+    Some(
+        bytes
+            .chunks_exact(8)
+            .map(|c| Insn::from_bytes(c.try_into().expect("chunk of 8")))
+            .collect(),
+    )
 }
 
 /// Serialises slots to bytes.

@@ -354,33 +354,86 @@ pub enum Call {
 pub enum Instruction {
     /// `dst = dst op src` (or `dst = src` for moves) at the given width; 32-bit results are
     /// zero-extended into the 64-bit register.
-    Alu { width: Width, op: AluOp, dst: Reg, src: Source },
+    Alu {
+        width: Width,
+        op: AluOp,
+        dst: Reg,
+        src: Source,
+    },
     /// `dst = -dst`.
-    Neg { width: Width, dst: Reg },
+    Neg {
+        width: Width,
+        dst: Reg,
+    },
     /// Byte order conversion of the low `bits` (16, 32 or 64).
-    End { kind: EndKind, bits: u8, dst: Reg },
+    End {
+        kind: EndKind,
+        bits: u8,
+        dst: Reg,
+    },
     /// `goto pc + 1 + off` (JMP class, 16-bit offset).
-    Ja { off: i16 },
+    Ja {
+        off: i16,
+    },
     /// `gotol pc + 1 + imm` (JMP32 class, 32-bit offset).
-    JaLong { imm: i32 },
+    JaLong {
+        imm: i32,
+    },
     /// `if dst cond src goto pc + 1 + off`.
-    Jmp { width: Width, cond: JmpCond, dst: Reg, src: Source, off: i16 },
+    Jmp {
+        width: Width,
+        cond: JmpCond,
+        dst: Reg,
+        src: Source,
+        off: i16,
+    },
     Call(Call),
     /// `callx dst`: an indirect call through a register (LLVM's encoding, `dst` holds the target).
-    CallX { reg: Reg },
+    CallX {
+        reg: Reg,
+    },
     Exit,
     /// A two-slot 64-bit immediate load; `imm` is the first slot's, `next_imm` the second's.
-    LdImm64 { dst: Reg, pseudo: Pseudo, imm: i32, next_imm: i32 },
+    LdImm64 {
+        dst: Reg,
+        pseudo: Pseudo,
+        imm: i32,
+        next_imm: i32,
+    },
     /// `dst = *(size *)(src + off)`, sign-extending with `sign_extend` (MEMSX).
-    Load { size: Size, sign_extend: bool, dst: Reg, src: Reg, off: i16 },
+    Load {
+        size: Size,
+        sign_extend: bool,
+        dst: Reg,
+        src: Reg,
+        off: i16,
+    },
     /// `*(size *)(dst + off) = src` (STX for a register, ST for an immediate).
-    Store { size: Size, dst: Reg, off: i16, src: Source },
+    Store {
+        size: Size,
+        dst: Reg,
+        off: i16,
+        src: Source,
+    },
     /// An atomic operation on `*(width *)(dst + off)` with `src`.
-    Atomic { width: Width, op: Atomic, dst: Reg, src: Reg, off: i16 },
+    Atomic {
+        width: Width,
+        op: Atomic,
+        dst: Reg,
+        src: Reg,
+        off: i16,
+    },
     /// Legacy packet load `r0 = ntoh(*(size *)(skb->data + imm))`.
-    LdAbs { size: Size, imm: i32 },
+    LdAbs {
+        size: Size,
+        imm: i32,
+    },
     /// Legacy packet load `r0 = ntoh(*(size *)(skb->data + src + imm))`.
-    LdInd { size: Size, src: Reg, imm: i32 },
+    LdInd {
+        size: Size,
+        src: Reg,
+        imm: i32,
+    },
 }
 
 impl Instruction {

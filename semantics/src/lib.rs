@@ -35,5 +35,8 @@ pub enum Error {
     #[error(transparent)]
     Load(#[from] interp::LoadError),
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }

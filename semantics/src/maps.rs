@@ -28,12 +28,40 @@ pub mod map_type {
     /// The kernel's name of a map type (`BPF_MAP_TYPE_` dropped, lower case).
     pub fn name(t: u32) -> &'static str {
         const NAMES: [&str; 34] = [
-            "unspec", "hash", "array", "prog_array", "perf_event_array", "percpu_hash", "percpu_array",
-            "stack_trace", "cgroup_array", "lru_hash", "lru_percpu_hash", "lpm_trie", "array_of_maps",
-            "hash_of_maps", "devmap", "sockmap", "cpumap", "xskmap", "sockhash", "cgroup_storage",
-            "reuseport_sockarray", "percpu_cgroup_storage", "queue", "stack", "sk_storage", "devmap_hash",
-            "struct_ops", "ringbuf", "inode_storage", "task_storage", "bloom_filter", "user_ringbuf",
-            "cgrp_storage", "arena",
+            "unspec",
+            "hash",
+            "array",
+            "prog_array",
+            "perf_event_array",
+            "percpu_hash",
+            "percpu_array",
+            "stack_trace",
+            "cgroup_array",
+            "lru_hash",
+            "lru_percpu_hash",
+            "lpm_trie",
+            "array_of_maps",
+            "hash_of_maps",
+            "devmap",
+            "sockmap",
+            "cpumap",
+            "xskmap",
+            "sockhash",
+            "cgroup_storage",
+            "reuseport_sockarray",
+            "percpu_cgroup_storage",
+            "queue",
+            "stack",
+            "sk_storage",
+            "devmap_hash",
+            "struct_ops",
+            "ringbuf",
+            "inode_storage",
+            "task_storage",
+            "bloom_filter",
+            "user_ringbuf",
+            "cgrp_storage",
+            "arena",
         ];
         NAMES.get(t as usize).copied().unwrap_or("unknown")
     }
@@ -75,7 +103,13 @@ impl MapDef {
     pub fn array(name: &str, value_size: u32, max_entries: u32) -> MapDef {
         MapDef::new(name, map_type::ARRAY, 4, value_size, max_entries)
     }
-    pub fn new(name: &str, map_type: u32, key_size: u32, value_size: u32, max_entries: u32) -> MapDef {
+    pub fn new(
+        name: &str,
+        map_type: u32,
+        key_size: u32,
+        value_size: u32,
+        max_entries: u32,
+    ) -> MapDef {
         MapDef {
             name: name.to_string(),
             map_type,

@@ -346,7 +346,10 @@ mod tests {
                 let (x, y) = (U4(a), U4(b));
                 assert_eq!(x.add(&y).0, (a + b) & 15);
                 assert_eq!(x.slt(&y), (((a << 4) as i8) >> 4) < (((b << 4) as i8) >> 4));
-                assert_eq!(x.ashr(&U4(1)).0, (((((a << 4) as i8) >> 4) >> 1) as u8) & 15);
+                assert_eq!(
+                    x.ashr(&U4(1)).0,
+                    (((((a << 4) as i8) >> 4) >> 1) as u8) & 15
+                );
             }
         }
         assert_eq!(u8::sext_half(&U4(0x8)), 0xf8);

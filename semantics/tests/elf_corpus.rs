@@ -26,7 +26,11 @@ fn every_sample_object_loads_with_the_kernels_instruction_counts() {
     let mut files = Vec::new();
     objects(&root, &mut files);
     files.sort();
-    assert_eq!(files.len(), 153, "ebpf-samples has 153 objects outside invalid/");
+    assert_eq!(
+        files.len(),
+        153,
+        "ebpf-samples has 153 objects outside invalid/"
+    );
     let csv = std::fs::read_to_string(root.join("kernel-6.18-verdicts.csv")).expect("verdicts csv");
     let mut expected = std::collections::HashMap::new();
     for line in csv.lines().skip(1) {
@@ -41,22 +45,43 @@ fn every_sample_object_loads_with_the_kernels_instruction_counts() {
     let mut compared = 0;
     let mut mismatches = Vec::new();
     for f in &files {
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        let rel = f
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let obj = semantics::elf::load_file(f).unwrap_or_else(|e| panic!("{rel}: {e}"));
         for p in &obj.programs {
             programs += 1;
             if let Some(&n) = expected.get(&(rel.clone(), p.section.clone(), p.name.clone())) {
                 compared += 1;
                 if n != p.insns.len() {
-                    mismatches.push(format!("{rel} {} {}: ours {} kernel {}", p.section, p.name, p.insns.len(), n));
+                    mismatches.push(format!(
+                        "{rel} {} {}: ours {} kernel {}",
+                        p.section,
+                        p.name,
+                        p.insns.len(),
+                        n
+                    ));
                 }
             }
         }
     }
-    println!("{} objects, {programs} programs, {compared} compared with the kernel's counts", files.len());
-    assert_eq!(compared, programs, "every program we load has a row in the kernel CSV");
+    println!(
+        "{} objects, {programs} programs, {compared} compared with the kernel's counts",
+        files.len()
+    );
+    assert_eq!(
+        compared, programs,
+        "every program we load has a row in the kernel CSV"
+    );
     assert_eq!(programs, 398);
-    assert!(mismatches.is_empty(), "{} mismatches:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 #[test]
@@ -68,7 +93,14 @@ fn malformed_objects_give_errors_not_panics() {
         let bytes = std::fs::read(&p).unwrap();
         // Either an error or an object; the point is that nothing panics.
         let r = semantics::elf::load(&bytes);
-        println!("{}: {}", p.display(), match &r { Ok(o) => format!("{} programs", o.programs.len()), Err(e) => e.to_string() });
+        println!(
+            "{}: {}",
+            p.display(),
+            match &r {
+                Ok(o) => format!("{} programs", o.programs.len()),
+                Err(e) => e.to_string(),
+            }
+        );
         n += 1;
     }
     assert_eq!(n, 11);
@@ -96,4 +128,3 @@ fn truncated_and_corrupted_objects_never_panic() {
         let _ = semantics::elf::load(&b);
     }
 }
-

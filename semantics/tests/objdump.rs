@@ -42,7 +42,11 @@ fn normalise(s: &str) -> String {
 }
 
 fn objdump(path: &Path) -> Option<HashMap<String, Vec<(usize, String)>>> {
-    let out = Command::new("llvm-objdump").arg("-d").arg(path).output().ok()?;
+    let out = Command::new("llvm-objdump")
+        .arg("-d")
+        .arg(path)
+        .output()
+        .ok()?;
     let text = String::from_utf8_lossy(&out.stdout);
     let mut map: HashMap<String, Vec<(usize, String)>> = HashMap::new();
     let mut section = String::new();
@@ -54,7 +58,9 @@ fn objdump(path: &Path) -> Option<HashMap<String, Vec<(usize, String)>>> {
         let parts: Vec<&str> = line.split('\t').collect();
         if parts.len() >= 3 {
             if let Ok(idx) = parts[0].trim().trim_end_matches(':').parse::<usize>() {
-                map.entry(section.clone()).or_default().push((idx, parts[2].to_string()));
+                map.entry(section.clone())
+                    .or_default()
+                    .push((idx, parts[2].to_string()));
             }
         }
     }
@@ -63,7 +69,11 @@ fn objdump(path: &Path) -> Option<HashMap<String, Vec<(usize, String)>>> {
 
 #[test]
 fn disassembly_agrees_with_llvm_objdump() {
-    if Command::new("llvm-objdump").arg("--version").output().is_err() {
+    if Command::new("llvm-objdump")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         println!("skipped: llvm-objdump is not installed (apt-get install llvm)");
         return;
     }
@@ -81,21 +91,40 @@ fn disassembly_agrees_with_llvm_objdump() {
         let theirs = objdump(f).expect("llvm-objdump runs");
         for (name, slots) in semantics::elf::code_sections(&bytes).unwrap() {
             let d = decode_all(&slots).unwrap_or_else(|e| panic!("{}: {name}: {e}", f.display()));
-            let ours: HashMap<usize, String> = d.insns.iter().map(|(pc, i)| (*pc, print(i, Flavor::Llvm))).collect();
-            let list = theirs.get(&name).unwrap_or_else(|| panic!("{}: llvm-objdump shows no section {name}", f.display()));
-            assert_eq!(list.len(), d.insns.len(), "{}: {name}: instruction count", f.display());
+            let ours: HashMap<usize, String> = d
+                .insns
+                .iter()
+                .map(|(pc, i)| (*pc, print(i, Flavor::Llvm)))
+                .collect();
+            let list = theirs
+                .get(&name)
+                .unwrap_or_else(|| panic!("{}: llvm-objdump shows no section {name}", f.display()));
+            assert_eq!(
+                list.len(),
+                d.insns.len(),
+                "{}: {name}: instruction count",
+                f.display()
+            );
             for (idx, text) in list {
                 compared += 1;
                 let o = ours.get(idx).map(|s| normalise(s)).unwrap_or_default();
                 if o != normalise(text) {
-                    mismatched.push(format!("{}: {name} {idx}: llvm `{}` ours `{o}`", f.display(), normalise(text)));
+                    mismatched.push(format!(
+                        "{}: {name} {idx}: llvm `{}` ours `{o}`",
+                        f.display(),
+                        normalise(text)
+                    ));
                 }
             }
         }
     }
     println!("{compared} instructions compared, {} mismatches, {skipped_objects} EM_NONE objects skipped", mismatched.len());
     assert!(compared > 230_000, "{compared}");
-    assert!(mismatched.is_empty(), "{}", mismatched[..mismatched.len().min(30)].join("\n"));
+    assert!(
+        mismatched.is_empty(),
+        "{}",
+        mismatched[..mismatched.len().min(30)].join("\n")
+    );
 }
 
 #[test]
@@ -111,10 +140,20 @@ fn disassembly_of_every_sample_reassembles_to_the_same_slots() {
         for slots in linked.chain(raw.into_iter().map(|(_, s)| s)) {
             let d = decode_all(&slots).unwrap();
             let text = semantics::text::print::print_program(&d.insns, Flavor::Llvm);
-            assert_eq!(semantics::text::assemble(&text).unwrap(), slots, "{}", f.display());
+            assert_eq!(
+                semantics::text::assemble(&text).unwrap(),
+                slots,
+                "{}",
+                f.display()
+            );
             let ins: Vec<_> = d.insns.iter().map(|(_, i)| *i).collect();
             let text = semantics::text::conformance::print_program(&ins);
-            assert_eq!(semantics::text::assemble_conformance(&text).unwrap(), slots, "{}", f.display());
+            assert_eq!(
+                semantics::text::assemble_conformance(&text).unwrap(),
+                slots,
+                "{}",
+                f.display()
+            );
             programs += 1;
         }
     }

@@ -16,15 +16,34 @@ fn operands() -> (Scalar<u64>, Scalar<u64>) {
 fn bench(c: &mut Criterion) {
     let (a, b) = operands();
     let mut g = c.benchmark_group("scalar");
-    for op in [AluOp::Add, AluOp::Sub, AluOp::Mul, AluOp::And, AluOp::Xor, AluOp::Lsh, AluOp::Div, AluOp::Mov] {
-        g.bench_function(format!("{op:?}64"), |bch| bch.iter(|| black_box(&a).alu(op, Width::W64, black_box(&b))));
+    for op in [
+        AluOp::Add,
+        AluOp::Sub,
+        AluOp::Mul,
+        AluOp::And,
+        AluOp::Xor,
+        AluOp::Lsh,
+        AluOp::Div,
+        AluOp::Mov,
+    ] {
+        g.bench_function(format!("{op:?}64"), |bch| {
+            bch.iter(|| black_box(&a).alu(op, Width::W64, black_box(&b)))
+        });
     }
-    g.bench_function("Add32", |bch| bch.iter(|| black_box(&a).alu(AluOp::Add, Width::W32, black_box(&b))));
+    g.bench_function("Add32", |bch| {
+        bch.iter(|| black_box(&a).alu(AluOp::Add, Width::W32, black_box(&b)))
+    });
     g.bench_function("sync", |bch| bch.iter(|| black_box(&a).sync()));
-    g.bench_function("branch Lt", |bch| bch.iter(|| black_box(&a).branch(JmpCond::Lt, Width::W64, black_box(&b))));
+    g.bench_function("branch Lt", |bch| {
+        bch.iter(|| black_box(&a).branch(JmpCond::Lt, Width::W64, black_box(&b)))
+    });
     g.bench_function("join", |bch| bch.iter(|| black_box(&a).join(black_box(&b))));
-    g.bench_function("is_subsumed_by", |bch| bch.iter(|| black_box(&a).is_subsumed_by(black_box(&b))));
-    g.bench_function("tnum mul", |bch| bch.iter(|| black_box(&a.var_off).mul(black_box(&b.var_off))));
+    g.bench_function("is_subsumed_by", |bch| {
+        bch.iter(|| black_box(&a).is_subsumed_by(black_box(&b)))
+    });
+    g.bench_function("tnum mul", |bch| {
+        bch.iter(|| black_box(&a.var_off).mul(black_box(&b.var_off)))
+    });
     g.finish();
 }
 

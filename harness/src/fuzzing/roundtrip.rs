@@ -8,16 +8,32 @@ use semantics::text::print::{print_program, Flavor};
 /// loading and the interpreter's load step.
 pub fn check(data: &[u8]) {
     let whole = &data[..data.len() - data.len() % 8];
-    let Some(slots) = semantics::insn::insns_from_bytes(whole) else { return };
+    let Some(slots) = semantics::insn::insns_from_bytes(whole) else {
+        return;
+    };
     let _ = semantics::elf::load(data);
     let Ok(d) = decode_all(&slots) else { return };
     let ins: Vec<_> = d.insns.iter().map(|(_, i)| *i).collect();
     assert_eq!(encode_all(&ins), slots, "encode(decode(x)) != x");
     let text = print_program(&d.insns, Flavor::Llvm);
-    assert_eq!(semantics::text::assemble(&text).as_deref(), Ok(&slots[..]), "pseudo-C round trip:\n{text}");
+    assert_eq!(
+        semantics::text::assemble(&text).as_deref(),
+        Ok(&slots[..]),
+        "pseudo-C round trip:\n{text}"
+    );
     let conf = semantics::text::conformance::print_program(&ins);
-    assert_eq!(semantics::text::assemble_conformance(&conf).as_deref(), Ok(&slots[..]), "conformance round trip:\n{conf}");
-    let mut vm = semantics::interp::Vm::new(semantics::interp::Config { budget: 10_000, ..Default::default() }, &[]);
+    assert_eq!(
+        semantics::text::assemble_conformance(&conf).as_deref(),
+        Ok(&slots[..]),
+        "conformance round trip:\n{conf}"
+    );
+    let mut vm = semantics::interp::Vm::new(
+        semantics::interp::Config {
+            budget: 10_000,
+            ..Default::default()
+        },
+        &[],
+    );
     if let Ok(id) = vm.load("fuzz", &slots) {
         let _ = vm.run(id, &semantics::interp::Input::Mem(data.to_vec()));
     }
@@ -44,7 +60,10 @@ mod tests {
                 // time.
                 let mut b = w.to_le_bytes();
                 if w & 1 == 0 {
-                    b[0] = [0x07, 0x0f, 0x04, 0x0c, 0xb7, 0xbf, 0x15, 0x1d, 0x61, 0x63, 0x7b, 0x95, 0x85, 0x18, 0xdb, 0xd4][(w >> 8) as usize % 16];
+                    b[0] = [
+                        0x07, 0x0f, 0x04, 0x0c, 0xb7, 0xbf, 0x15, 0x1d, 0x61, 0x63, 0x7b, 0x95,
+                        0x85, 0x18, 0xdb, 0xd4,
+                    ][(w >> 8) as usize % 16];
                     b[1] = ((w >> 16) % 11) as u8 | ((((w >> 20) % 11) as u8) << 4);
                     if w & 2 == 0 {
                         b[2] = 0;
@@ -56,7 +75,9 @@ mod tests {
                 }
                 bytes.extend_from_slice(&b);
             }
-            if semantics::decode::decode_all(&semantics::insn::insns_from_bytes(&bytes).unwrap()).is_ok() {
+            if semantics::decode::decode_all(&semantics::insn::insns_from_bytes(&bytes).unwrap())
+                .is_ok()
+            {
                 decoded += 1;
             }
             super::check(&bytes);

@@ -54,7 +54,10 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn u32(&mut self) -> Result<u32, ElfError> {
-        let s = self.b.get(self.pos..self.pos + 4).ok_or_else(|| err(format!("type data truncated at {}", self.pos)))?;
+        let s = self
+            .b
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| err(format!("type data truncated at {}", self.pos)))?;
         self.pos += 4;
         Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
     }
@@ -77,7 +80,9 @@ impl Btf {
         let str_off = u32_at(data, 16)? as usize;
         let str_len = u32_at(data, 20)? as usize;
         let range = |off: usize, len: usize| {
-            let s = hdr_len.checked_add(off).ok_or_else(|| err("offset overflow"))?;
+            let s = hdr_len
+                .checked_add(off)
+                .ok_or_else(|| err("offset overflow"))?;
             let e = s.checked_add(len).ok_or_else(|| err("length overflow"))?;
             data.get(s..e).ok_or_else(|| err("section out of bounds"))
         };
@@ -96,7 +101,12 @@ impl Btf {
             let size_or_type = r.u32()?;
             let kind = (info >> 24) & 0x1f;
             let vlen = (info & 0xffff) as usize;
-            let mut t = Type { kind, name: name(name_off), size_or_type, ..Default::default() };
+            let mut t = Type {
+                kind,
+                name: name(name_off),
+                size_or_type,
+                ..Default::default()
+            };
             match kind {
                 KIND_INT | KIND_VAR | KIND_DECL_TAG => {
                     r.u32()?;
@@ -132,8 +142,8 @@ impl Btf {
                         r.u32()?;
                     }
                 }
-                KIND_PTR | KIND_FWD | KIND_TYPEDEF | KIND_VOLATILE | KIND_CONST | KIND_RESTRICT | KIND_FUNC | KIND_FLOAT
-                | KIND_TYPE_TAG => {}
+                KIND_PTR | KIND_FWD | KIND_TYPEDEF | KIND_VOLATILE | KIND_CONST | KIND_RESTRICT
+                | KIND_FUNC | KIND_FLOAT | KIND_TYPE_TAG => {}
                 k => return Err(err(format!("unknown kind {k} for type {}", types.len()))),
             }
             types.push(t);
@@ -145,7 +155,9 @@ impl Btf {
     }
 
     pub fn get(&self, id: u32) -> Result<&Type, ElfError> {
-        self.types.get(id as usize).ok_or_else(|| err(format!("type id {id} out of range")))
+        self.types
+            .get(id as usize)
+            .ok_or_else(|| err(format!("type id {id} out of range")))
     }
 
     /// Follows typedefs, qualifiers and type tags.
@@ -153,7 +165,9 @@ impl Btf {
         for _ in 0..64 {
             let t = self.get(id)?;
             match t.kind {
-                KIND_TYPEDEF | KIND_VOLATILE | KIND_CONST | KIND_RESTRICT | KIND_TYPE_TAG => id = t.size_or_type,
+                KIND_TYPEDEF | KIND_VOLATILE | KIND_CONST | KIND_RESTRICT | KIND_TYPE_TAG => {
+                    id = t.size_or_type
+                }
                 _ => return Ok(id),
             }
         }
@@ -171,7 +185,8 @@ impl Btf {
         }
         let t = self.get(self.skip_mods(id)?)?;
         Ok(match t.kind {
-            KIND_INT | KIND_STRUCT | KIND_UNION | KIND_ENUM | KIND_DATASEC | KIND_FLOAT | KIND_ENUM64 => t.size_or_type as u64,
+            KIND_INT | KIND_STRUCT | KIND_UNION | KIND_ENUM | KIND_DATASEC | KIND_FLOAT
+            | KIND_ENUM64 => t.size_or_type as u64,
             KIND_PTR => 8,
             KIND_ARRAY => {
                 let (elem, n) = t.array.unwrap_or((0, 0));
@@ -184,6 +199,9 @@ impl Btf {
 
     /// The id of the DATASEC called `name`.
     pub fn datasec(&self, name: &str) -> Option<u32> {
-        self.types.iter().position(|t| t.kind == KIND_DATASEC && t.name == name).map(|i| i as u32)
+        self.types
+            .iter()
+            .position(|t| t.kind == KIND_DATASEC && t.name == name)
+            .map(|i| i as u32)
     }
 }

@@ -6,7 +6,10 @@ use super::maps::{btf_map, legacy_record};
 use super::{progtype, ElfError, Object, Program};
 use crate::insn::{op, Insn};
 use crate::maps::{map_type, MapDef, MapOrigin};
-use object::{Object as _, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, SectionIndex, SymbolKind, SymbolSection};
+use object::{
+    Object as _, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, SectionIndex,
+    SymbolKind, SymbolSection,
+};
 use std::collections::HashMap;
 
 const R_BPF_64_64: u32 = 1;
@@ -41,11 +44,16 @@ struct CodeSec {
 }
 
 fn sec_err(section: &str, msg: impl Into<String>) -> ElfError {
-    ElfError::Section { section: section.to_string(), msg: msg.into() }
+    ElfError::Section {
+        section: section.to_string(),
+        msg: msg.into(),
+    }
 }
 
 fn is_data_section(name: &str) -> bool {
-    [".data", ".rodata", ".bss"].iter().any(|p| name == *p || name.starts_with(&format!("{p}.")))
+    [".data", ".rodata", ".bss"]
+        .iter()
+        .any(|p| name == *p || name.starts_with(&format!("{p}.")))
 }
 
 fn is_legacy_maps(name: &str) -> bool {
@@ -81,8 +89,15 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
         let name = s.name().unwrap_or("");
         let data = s.data().map_err(|e| sec_err(name, e.to_string()))?;
         match name {
-            "license" => obj.license = Some(String::from_utf8_lossy(data.split(|&b| b == 0).next().unwrap_or(&[])).into_owned()),
-            "version" if data.len() >= 4 => obj.kernel_version = Some(u32::from_le_bytes([data[0], data[1], data[2], data[3]])),
+            "license" => {
+                obj.license = Some(
+                    String::from_utf8_lossy(data.split(|&b| b == 0).next().unwrap_or(&[]))
+                        .into_owned(),
+                )
+            }
+            "version" if data.len() >= 4 => {
+                obj.kernel_version = Some(u32::from_le_bytes([data[0], data[1], data[2], data[3]]))
+            }
             ".BTF" => obj.btf = Some(data.to_vec()),
             ".BTF.ext" => obj.btf_ext = Some(data.to_vec()),
             _ => {}
@@ -101,20 +116,38 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
         }
         let name = s.name().unwrap_or("").to_string();
         let data = s.data().map_err(|e| sec_err(&name, e.to_string()))?;
-        let slots = crate::insn::insns_from_bytes(data).ok_or_else(|| sec_err(&name, format!("size {} is not a multiple of 8", data.len())))?;
+        let slots = crate::insn::insns_from_bytes(data)
+            .ok_or_else(|| sec_err(&name, format!("size {} is not a multiple of 8", data.len())))?;
         let mut funcs: Vec<Func> = syms
             .iter()
-            .filter(|y| y.section == Some(s.index()) && !y.name.is_empty() && (y.kind == SymbolKind::Text || (y.global && y.kind == SymbolKind::Unknown)))
-            .map(|y| Func { name: y.name.clone(), start: (y.value / 8) as usize, end: ((y.value + y.size) / 8) as usize })
+            .filter(|y| {
+                y.section == Some(s.index())
+                    && !y.name.is_empty()
+                    && (y.kind == SymbolKind::Text || (y.global && y.kind == SymbolKind::Unknown))
+            })
+            .map(|y| Func {
+                name: y.name.clone(),
+                start: (y.value / 8) as usize,
+                end: ((y.value + y.size) / 8) as usize,
+            })
             .filter(|f| f.start < slots.len())
             .collect();
         if funcs.is_empty() {
             // Old objects name a program by a local symbol at offset 0 (not a branch label).
             let named = syms.iter().find(|y| {
-                y.section == Some(s.index()) && y.value == 0 && y.kind != SymbolKind::Section && !y.name.is_empty() && !y.name.starts_with("LBB") && !y.name.starts_with(".L")
+                y.section == Some(s.index())
+                    && y.value == 0
+                    && y.kind != SymbolKind::Section
+                    && !y.name.is_empty()
+                    && !y.name.starts_with("LBB")
+                    && !y.name.starts_with(".L")
             });
             if let Some(y) = named {
-                funcs.push(Func { name: y.name.clone(), start: 0, end: slots.len() });
+                funcs.push(Func {
+                    name: y.name.clone(),
+                    start: 0,
+                    end: slots.len(),
+                });
             }
         }
         funcs.sort_by_key(|f| f.start);
@@ -126,22 +159,40 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
             }
         }
         code_pos.insert(s.index(), code.len());
-        code.push(CodeSec { name, slots, funcs, targets: HashMap::new() });
+        code.push(CodeSec {
+            name,
+            slots,
+            funcs,
+            targets: HashMap::new(),
+        });
     }
     // Relocations.
     let mut data_maps: HashMap<SectionIndex, usize> = HashMap::new();
     for s in file.sections() {
-        let Some(&pos) = code_pos.get(&s.index()) else { continue };
+        let Some(&pos) = code_pos.get(&s.index()) else {
+            continue;
+        };
         for (off, rel) in s.relocations() {
             let secname = code[pos].name.clone();
             let insn = (off / 8) as usize;
-            let rerr = |msg: String| ElfError::Reloc { section: secname.clone(), insn, msg };
+            let rerr = |msg: String| ElfError::Reloc {
+                section: secname.clone(),
+                insn,
+                msg,
+            };
             if off % 8 != 0 || insn >= code[pos].slots.len() {
-                return Err(rerr(format!("relocation at byte offset {off} is not on an instruction")));
+                return Err(rerr(format!(
+                    "relocation at byte offset {off} is not on an instruction"
+                )));
             }
-            let RelocationTarget::Symbol(si) = rel.target() else { continue };
+            let RelocationTarget::Symbol(si) = rel.target() else {
+                continue;
+            };
             let Some(sym) = sym_by_index.get(&si.0).map(|&i| syms[i].clone()) else {
-                return Err(rerr(format!("relocation names symbol {} which does not exist", si.0)));
+                return Err(rerr(format!(
+                    "relocation names symbol {} which does not exist",
+                    si.0
+                )));
             };
             let r_type = match rel.flags() {
                 RelocationFlags::Elf { r_type } => r_type,
@@ -149,7 +200,10 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
             };
             let ins = code[pos].slots[insn];
             let Some(ssec) = sym.section else {
-                obj.warnings.push(format!("section `{secname}` instruction {insn}: unresolved extern `{}`", sym.name));
+                obj.warnings.push(format!(
+                    "section `{secname}` instruction {insn}: unresolved extern `{}`",
+                    sym.name
+                ));
                 continue;
             };
             let ssec_name = sec_names.get(&ssec).cloned().unwrap_or_default();
@@ -158,7 +212,15 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
                 if insn + 1 >= code[pos].slots.len() {
                     return Err(rerr("LD_IMM64 relocation on the last slot".into()));
                 }
-                if let Some(&idx) = map_at.get(&(ssec, sym.value + if is_section_sym { ins.imm as u32 as u64 } else { 0 })) {
+                if let Some(&idx) = map_at.get(&(
+                    ssec,
+                    sym.value
+                        + if is_section_sym {
+                            ins.imm as u32 as u64
+                        } else {
+                            0
+                        },
+                )) {
                     let slot = &mut code[pos].slots[insn];
                     slot.src = op::PSEUDO_MAP_IDX;
                     slot.imm = idx as i32;
@@ -166,7 +228,9 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
                     let idx = match data_maps.get(&ssec) {
                         Some(i) => *i,
                         None => {
-                            let sec = file.section_by_index(ssec).map_err(|e| rerr(e.to_string()))?;
+                            let sec = file
+                                .section_by_index(ssec)
+                                .map_err(|e| rerr(e.to_string()))?;
                             let contents = sec.data().map_err(|e| rerr(e.to_string()))?.to_vec();
                             let size = sec.size().max(contents.len() as u64) as u32;
                             let mut def = MapDef::array(&ssec_name, size.max(1), 1);
@@ -193,10 +257,15 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
                 }
             } else if ins.code == op::JMP | op::CALL {
                 let Some(&tpos) = code_pos.get(&ssec) else {
-                    return Err(rerr(format!("call to `{}` in non-code section `{ssec_name}`", sym.name)));
+                    return Err(rerr(format!(
+                        "call to `{}` in non-code section `{ssec_name}`",
+                        sym.name
+                    )));
                 };
                 if r_type != R_BPF_64_32 && r_type != 0 {
-                    obj.warnings.push(format!("section `{secname}` instruction {insn}: call relocation of type {r_type}"));
+                    obj.warnings.push(format!(
+                        "section `{secname}` instruction {insn}: call relocation of type {r_type}"
+                    ));
                 }
                 let target = (sym.value / 8) as i64 + ins.imm as i64 + 1;
                 if target < 0 {
@@ -205,14 +274,18 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
                 code[pos].slots[insn].src = op::PSEUDO_CALL;
                 code[pos].targets.insert(insn, (tpos, target as usize));
             } else if r_type == R_BPF_64_64 || r_type == R_BPF_64_32 {
-                obj.warnings.push(format!("section `{secname}` instruction {insn}: relocation on opcode {:#04x} ignored", ins.code));
+                obj.warnings.push(format!(
+                    "section `{secname}` instruction {insn}: relocation on opcode {:#04x} ignored",
+                    ins.code
+                ));
             }
         }
     }
     // Unrelocated local calls and function addresses stay within their section.
     for (pos, c) in code.iter_mut().enumerate() {
         for (i, s) in c.slots.iter().enumerate() {
-            let local = (s.code == op::JMP | op::CALL && s.src == op::PSEUDO_CALL) || (s.code == op::LD | op::IMM | op::DW && s.src == op::PSEUDO_FUNC);
+            let local = (s.code == op::JMP | op::CALL && s.src == op::PSEUDO_CALL)
+                || (s.code == op::LD | op::IMM | op::DW && s.src == op::PSEUDO_FUNC);
             if local && !c.targets.contains_key(&i) {
                 let t = i as i64 + 1 + s.imm as i64;
                 if t >= 0 {
@@ -225,27 +298,47 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
     Ok(obj)
 }
 
-fn load_legacy_maps(file: &object::File, syms: &[Sym], obj: &mut Object, map_at: &mut HashMap<(SectionIndex, u64), usize>) -> Result<(), ElfError> {
+fn load_legacy_maps(
+    file: &object::File,
+    syms: &[Sym],
+    obj: &mut Object,
+    map_at: &mut HashMap<(SectionIndex, u64), usize>,
+) -> Result<(), ElfError> {
     for s in file.sections() {
         let name = s.name().unwrap_or("");
         if !is_legacy_maps(name) {
             continue;
         }
         let data = s.data().map_err(|e| sec_err(name, e.to_string()))?;
-        let mut msyms: Vec<&Sym> = syms.iter().filter(|y| y.section == Some(s.index()) && y.kind != SymbolKind::Section && !y.name.is_empty()).collect();
+        let mut msyms: Vec<&Sym> = syms
+            .iter()
+            .filter(|y| {
+                y.section == Some(s.index()) && y.kind != SymbolKind::Section && !y.name.is_empty()
+            })
+            .collect();
         msyms.sort_by_key(|y| y.value);
         if msyms.is_empty() {
             continue;
         }
         let rec = data.len() / msyms.len();
         if rec == 0 || data.len() % msyms.len() != 0 {
-            return Err(sec_err(name, format!("{} bytes do not divide into {} map records", data.len(), msyms.len())));
+            return Err(sec_err(
+                name,
+                format!(
+                    "{} bytes do not divide into {} map records",
+                    data.len(),
+                    msyms.len()
+                ),
+            ));
         }
         let first = obj.maps.len();
         let mut inners = Vec::new();
         for y in &msyms {
             let off = y.value as usize;
-            let bytes = data.get(off..off + rec).ok_or_else(|| ElfError::Map { name: y.name.clone(), msg: format!("record at {off} is outside the section") })?;
+            let bytes = data.get(off..off + rec).ok_or_else(|| ElfError::Map {
+                name: y.name.clone(),
+                msg: format!("record at {off} is outside the section"),
+            })?;
             let (def, inner) = legacy_record(&y.name, bytes)?;
             map_at.insert((s.index(), y.value), obj.maps.len());
             inners.push((obj.maps.len(), inner));
@@ -262,25 +355,47 @@ fn load_legacy_maps(file: &object::File, syms: &[Sym], obj: &mut Object, map_at:
     Ok(())
 }
 
-fn load_btf_maps(file: &object::File, syms: &[Sym], obj: &mut Object, map_at: &mut HashMap<(SectionIndex, u64), usize>) -> Result<(), ElfError> {
-    let Some(sec) = file.sections().find(|s| s.name() == Ok(".maps")) else { return Ok(()) };
-    let btf_bytes = obj.btf.as_ref().ok_or_else(|| sec_err(".maps", "BTF-defined maps need a .BTF section"))?;
+fn load_btf_maps(
+    file: &object::File,
+    syms: &[Sym],
+    obj: &mut Object,
+    map_at: &mut HashMap<(SectionIndex, u64), usize>,
+) -> Result<(), ElfError> {
+    let Some(sec) = file.sections().find(|s| s.name() == Ok(".maps")) else {
+        return Ok(());
+    };
+    let btf_bytes = obj
+        .btf
+        .as_ref()
+        .ok_or_else(|| sec_err(".maps", "BTF-defined maps need a .BTF section"))?;
     let btf = Btf::parse(btf_bytes)?;
-    let ds = btf.datasec(".maps").ok_or_else(|| ElfError::Btf("no DATASEC `.maps`".into()))?;
+    let ds = btf
+        .datasec(".maps")
+        .ok_or_else(|| ElfError::Btf("no DATASEC `.maps`".into()))?;
     let vars = btf.get(ds)?.members.clone();
     for (_, var, _) in vars {
         let v = btf.get(var)?;
         if v.kind != KIND_VAR {
-            return Err(ElfError::Btf(format!("`.maps` entry {var} is not a variable")));
+            return Err(ElfError::Btf(format!(
+                "`.maps` entry {var} is not a variable"
+            )));
         }
         let name = v.name.clone();
         let def = btf_map(&btf, &name, v.size_or_type, 0)?;
-        let sym = syms.iter().find(|y| y.section == Some(sec.index()) && y.name == name);
+        let sym = syms
+            .iter()
+            .find(|y| y.section == Some(sec.index()) && y.name == name);
         let Some(sym) = sym else {
-            return Err(ElfError::Map { name, msg: "no ELF symbol in `.maps`".into() });
+            return Err(ElfError::Map {
+                name,
+                msg: "no ELF symbol in `.maps`".into(),
+            });
         };
         if def.map_type == 0 {
-            return Err(ElfError::Map { name, msg: "no map type".into() });
+            return Err(ElfError::Map {
+                name,
+                msg: "no map type".into(),
+            });
         }
         map_at.insert((sec.index(), sym.value), obj.maps.len());
         obj.maps.push(def);
@@ -296,7 +411,11 @@ fn build_programs(code: &[CodeSec], obj: &mut Object) -> Result<(), ElfError> {
             continue;
         }
         let entries: Vec<Func> = if c.funcs.is_empty() {
-            vec![Func { name: c.name.clone(), start: 0, end: c.slots.len() }]
+            vec![Func {
+                name: c.name.clone(),
+                start: 0,
+                end: c.slots.len(),
+            }]
         } else {
             c.funcs.clone()
         };
@@ -320,14 +439,25 @@ fn build_programs(code: &[CodeSec], obj: &mut Object) -> Result<(), ElfError> {
 /// The function of section `pos` that contains `slot`.
 fn func_at(c: &CodeSec, slot: usize) -> Option<Func> {
     if c.funcs.is_empty() {
-        return (slot < c.slots.len()).then(|| Func { name: c.name.clone(), start: 0, end: c.slots.len() });
+        return (slot < c.slots.len()).then(|| Func {
+            name: c.name.clone(),
+            start: 0,
+            end: c.slots.len(),
+        });
     }
-    c.funcs.iter().find(|f| f.start <= slot && slot < f.end).cloned()
+    c.funcs
+        .iter()
+        .find(|f| f.start <= slot && slot < f.end)
+        .cloned()
 }
 
 /// Copies function `f` of section `pos`, then appends every function it reaches by calls or
 /// function addresses, fixing the relative offsets.
-fn link(code: &[CodeSec], pos: usize, f: &Func) -> Result<(Vec<Insn>, Vec<(String, usize)>), ElfError> {
+fn link(
+    code: &[CodeSec],
+    pos: usize,
+    f: &Func,
+) -> Result<(Vec<Insn>, Vec<(String, usize)>), ElfError> {
     let mut out: Vec<Insn> = code[pos].slots[f.start..f.end].to_vec();
     let mut origin: Vec<(usize, usize)> = (f.start..f.end).map(|i| (pos, i)).collect();
     let mut placed: HashMap<(usize, usize), usize> = HashMap::new();
@@ -337,8 +467,17 @@ fn link(code: &[CodeSec], pos: usize, f: &Func) -> Result<(Vec<Insn>, Vec<(Strin
     while i < out.len() {
         let (sp, si) = origin[i];
         if let Some(&(tpos, tslot)) = code[sp].targets.get(&si) {
-            let rerr = |msg: String| ElfError::Reloc { section: code[sp].name.clone(), insn: si, msg };
-            let g = func_at(&code[tpos], tslot).ok_or_else(|| rerr(format!("call target {tslot} is outside section `{}`", code[tpos].name)))?;
+            let rerr = |msg: String| ElfError::Reloc {
+                section: code[sp].name.clone(),
+                insn: si,
+                msg,
+            };
+            let g = func_at(&code[tpos], tslot).ok_or_else(|| {
+                rerr(format!(
+                    "call target {tslot} is outside section `{}`",
+                    code[tpos].name
+                ))
+            })?;
             let start = match placed.get(&(tpos, g.start)) {
                 Some(s) => *s,
                 None => {
@@ -370,7 +509,8 @@ pub(super) fn code_sections(bytes: &[u8]) -> Result<Vec<(String, Vec<Insn>)>, El
         }
         let name = s.name().unwrap_or("").to_string();
         let data = s.data().map_err(|e| sec_err(&name, e.to_string()))?;
-        let slots = crate::insn::insns_from_bytes(data).ok_or_else(|| sec_err(&name, "size is not a multiple of 8"))?;
+        let slots = crate::insn::insns_from_bytes(data)
+            .ok_or_else(|| sec_err(&name, "size is not a multiple of 8"))?;
         out.push((name, slots));
     }
     Ok(out)

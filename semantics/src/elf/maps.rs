@@ -6,7 +6,8 @@ use super::ElfError;
 use crate::maps::{map_type, MapDef, MapOrigin};
 
 fn u32_at(b: &[u8], off: usize) -> Option<u32> {
-    b.get(off..off + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    b.get(off..off + 4)
+        .map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
 /// Parses one record of a legacy `maps` section. Both layouts in use share the first five
@@ -16,7 +17,10 @@ fn u32_at(b: &[u8], off: usize) -> Option<u32> {
 pub fn legacy_record(name: &str, rec: &[u8]) -> Result<(MapDef, Option<u32>), ElfError> {
     let field = |i: usize| u32_at(rec, 4 * i);
     let (Some(t), Some(k), Some(v), Some(m)) = (field(0), field(1), field(2), field(3)) else {
-        return Err(ElfError::Map { name: name.into(), msg: format!("record of {} bytes is too short", rec.len()) });
+        return Err(ElfError::Map {
+            name: name.into(),
+            msg: format!("record of {} bytes is too short", rec.len()),
+        });
     };
     let mut def = MapDef::new(name, t, k, v, m);
     def.flags = field(4).unwrap_or(0);
@@ -37,12 +41,16 @@ pub fn legacy_record(name: &str, rec: &[u8]) -> Result<(MapDef, Option<u32>), El
 fn uint_member(btf: &Btf, ty: u32) -> Result<u32, ElfError> {
     let p = btf.get(btf.skip_mods(ty)?)?;
     if p.kind != KIND_PTR {
-        return Err(ElfError::Btf(format!("__uint member of type {ty} is not a pointer")));
+        return Err(ElfError::Btf(format!(
+            "__uint member of type {ty} is not a pointer"
+        )));
     }
     let a = btf.get(btf.skip_mods(p.size_or_type)?)?;
     match (a.kind, a.array) {
         (KIND_ARRAY, Some((_, n))) => Ok(n),
-        _ => Err(ElfError::Btf(format!("__uint member of type {ty} does not point to an array"))),
+        _ => Err(ElfError::Btf(format!(
+            "__uint member of type {ty} does not point to an array"
+        ))),
     }
 }
 
@@ -50,7 +58,9 @@ fn uint_member(btf: &Btf, ty: u32) -> Result<u32, ElfError> {
 fn type_member(btf: &Btf, ty: u32) -> Result<u32, ElfError> {
     let p = btf.get(btf.skip_mods(ty)?)?;
     if p.kind != KIND_PTR {
-        return Err(ElfError::Btf(format!("__type member of type {ty} is not a pointer")));
+        return Err(ElfError::Btf(format!(
+            "__type member of type {ty} is not a pointer"
+        )));
     }
     Ok(btf.size_of(p.size_or_type)? as u32)
 }
@@ -58,11 +68,17 @@ fn type_member(btf: &Btf, ty: u32) -> Result<u32, ElfError> {
 /// Builds a map from a BTF map definition struct (the type of a `.maps` variable).
 pub fn btf_map(btf: &Btf, name: &str, ty: u32, depth: u32) -> Result<MapDef, ElfError> {
     if depth > 4 {
-        return Err(ElfError::Map { name: name.into(), msg: "inner maps nested too deeply".into() });
+        return Err(ElfError::Map {
+            name: name.into(),
+            msg: "inner maps nested too deeply".into(),
+        });
     }
     let st = btf.get(btf.skip_mods(ty)?)?;
     if st.kind != KIND_STRUCT {
-        return Err(ElfError::Map { name: name.into(), msg: format!("BTF type {ty} is not a struct") });
+        return Err(ElfError::Map {
+            name: name.into(),
+            msg: format!("BTF type {ty} is not a struct"),
+        });
     }
     let mut def = MapDef::new(name, 0, 0, 0, 0);
     def.origin = MapOrigin::Btf;
@@ -78,10 +94,14 @@ pub fn btf_map(btf: &Btf, name: &str, ty: u32, depth: u32) -> Result<MapDef, Elf
             "values" => {
                 // `__array(values, struct inner)`: an array of pointers to the inner definition.
                 let arr = btf.get(btf.skip_mods(*mty)?)?;
-                let (elem, _) = arr.array.ok_or_else(|| ElfError::Map { name: name.into(), msg: "`values` is not an array".into() })?;
+                let (elem, _) = arr.array.ok_or_else(|| ElfError::Map {
+                    name: name.into(),
+                    msg: "`values` is not an array".into(),
+                })?;
                 let p = btf.get(btf.skip_mods(elem)?)?;
                 // Map-in-map values point to a map definition; prog arrays' to functions.
-                let is_struct = p.kind == KIND_PTR && btf.get(btf.skip_mods(p.size_or_type)?)?.kind == KIND_STRUCT;
+                let is_struct = p.kind == KIND_PTR
+                    && btf.get(btf.skip_mods(p.size_or_type)?)?.kind == KIND_STRUCT;
                 if is_struct {
                     let inner = btf_map(btf, &format!("{name}.inner"), p.size_or_type, depth + 1)?;
                     def.inner = Some(Box::new(inner));

@@ -38,7 +38,11 @@ pub enum ElfError {
     #[error("BTF: {0}")]
     Btf(String),
     #[error("section `{section}` instruction {insn}: {msg}")]
-    Reloc { section: String, insn: usize, msg: String },
+    Reloc {
+        section: String,
+        insn: usize,
+        msg: String,
+    },
     #[error("no program called `{0}`")]
     NoSuchProgram(String),
 }
@@ -113,7 +117,10 @@ pub fn load(bytes: &[u8]) -> Result<Object, ElfError> {
 
 /// Loads an object from a file.
 pub fn load_file(path: &std::path::Path) -> Result<Object, crate::Error> {
-    let bytes = std::fs::read(path).map_err(|source| crate::Error::Io { path: path.display().to_string(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| crate::Error::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     Ok(load(&bytes)?)
 }
 

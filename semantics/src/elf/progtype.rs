@@ -134,7 +134,11 @@ pub fn from_section(sec: &str) -> Option<(ProgType, Option<&'static str>)> {
     // with '/' or '.').
     const RULES: &[(&str, ProgType, Option<&str>)] = &[
         ("socket", P::SocketFilter, None),
-        ("sk_reuseport/migrate", P::SkReuseport, Some("sk_reuseport_select_or_migrate")),
+        (
+            "sk_reuseport/migrate",
+            P::SkReuseport,
+            Some("sk_reuseport_select_or_migrate"),
+        ),
         ("sk_reuseport", P::SkReuseport, Some("sk_reuseport_select")),
         ("kprobe", P::Kprobe, None),
         ("uprobe", P::Kprobe, None),
@@ -172,37 +176,125 @@ pub fn from_section(sec: &str) -> Option<(ProgType, Option<&'static str>)> {
         ("lwt_xmit", P::LwtXmit, None),
         ("lwt_seg6local", P::LwtSeg6local, None),
         ("sockops", P::SockOps, Some("cgroup_sock_ops")),
-        ("sk_skb/stream_parser", P::SkSkb, Some("sk_skb_stream_parser")),
-        ("sk_skb/stream_verdict", P::SkSkb, Some("sk_skb_stream_verdict")),
+        (
+            "sk_skb/stream_parser",
+            P::SkSkb,
+            Some("sk_skb_stream_parser"),
+        ),
+        (
+            "sk_skb/stream_verdict",
+            P::SkSkb,
+            Some("sk_skb_stream_verdict"),
+        ),
         ("sk_skb", P::SkSkb, None),
         ("sk_msg", P::SkMsg, Some("sk_msg_verdict")),
         ("lirc_mode2", P::LircMode2, Some("lirc_mode2")),
         ("flow_dissector", P::FlowDissector, Some("flow_dissector")),
-        ("cgroup_skb/ingress", P::CgroupSkb, Some("cgroup_inet_ingress")),
-        ("cgroup_skb/egress", P::CgroupSkb, Some("cgroup_inet_egress")),
+        (
+            "cgroup_skb/ingress",
+            P::CgroupSkb,
+            Some("cgroup_inet_ingress"),
+        ),
+        (
+            "cgroup_skb/egress",
+            P::CgroupSkb,
+            Some("cgroup_inet_egress"),
+        ),
         ("cgroup/skb", P::CgroupSkb, None),
-        ("cgroup/sock_create", P::CgroupSock, Some("cgroup_inet_sock_create")),
-        ("cgroup/sock_release", P::CgroupSock, Some("cgroup_inet_sock_release")),
-        ("cgroup/sock", P::CgroupSock, Some("cgroup_inet_sock_create")),
-        ("cgroup/post_bind4", P::CgroupSock, Some("cgroup_inet4_post_bind")),
-        ("cgroup/post_bind6", P::CgroupSock, Some("cgroup_inet6_post_bind")),
+        (
+            "cgroup/sock_create",
+            P::CgroupSock,
+            Some("cgroup_inet_sock_create"),
+        ),
+        (
+            "cgroup/sock_release",
+            P::CgroupSock,
+            Some("cgroup_inet_sock_release"),
+        ),
+        (
+            "cgroup/sock",
+            P::CgroupSock,
+            Some("cgroup_inet_sock_create"),
+        ),
+        (
+            "cgroup/post_bind4",
+            P::CgroupSock,
+            Some("cgroup_inet4_post_bind"),
+        ),
+        (
+            "cgroup/post_bind6",
+            P::CgroupSock,
+            Some("cgroup_inet6_post_bind"),
+        ),
         ("cgroup/dev", P::CgroupDevice, Some("cgroup_device")),
         ("cgroup/bind4", P::CgroupSockAddr, Some("cgroup_inet4_bind")),
         ("cgroup/bind6", P::CgroupSockAddr, Some("cgroup_inet6_bind")),
-        ("cgroup/connect4", P::CgroupSockAddr, Some("cgroup_inet4_connect")),
-        ("cgroup/connect6", P::CgroupSockAddr, Some("cgroup_inet6_connect")),
-        ("cgroup/connect_unix", P::CgroupSockAddr, Some("cgroup_unix_connect")),
-        ("cgroup/sendmsg4", P::CgroupSockAddr, Some("cgroup_udp4_sendmsg")),
-        ("cgroup/sendmsg6", P::CgroupSockAddr, Some("cgroup_udp6_sendmsg")),
-        ("cgroup/recvmsg4", P::CgroupSockAddr, Some("cgroup_udp4_recvmsg")),
-        ("cgroup/recvmsg6", P::CgroupSockAddr, Some("cgroup_udp6_recvmsg")),
-        ("cgroup/getpeername4", P::CgroupSockAddr, Some("cgroup_inet4_getpeername")),
-        ("cgroup/getpeername6", P::CgroupSockAddr, Some("cgroup_inet6_getpeername")),
-        ("cgroup/getsockname4", P::CgroupSockAddr, Some("cgroup_inet4_getsockname")),
-        ("cgroup/getsockname6", P::CgroupSockAddr, Some("cgroup_inet6_getsockname")),
+        (
+            "cgroup/connect4",
+            P::CgroupSockAddr,
+            Some("cgroup_inet4_connect"),
+        ),
+        (
+            "cgroup/connect6",
+            P::CgroupSockAddr,
+            Some("cgroup_inet6_connect"),
+        ),
+        (
+            "cgroup/connect_unix",
+            P::CgroupSockAddr,
+            Some("cgroup_unix_connect"),
+        ),
+        (
+            "cgroup/sendmsg4",
+            P::CgroupSockAddr,
+            Some("cgroup_udp4_sendmsg"),
+        ),
+        (
+            "cgroup/sendmsg6",
+            P::CgroupSockAddr,
+            Some("cgroup_udp6_sendmsg"),
+        ),
+        (
+            "cgroup/recvmsg4",
+            P::CgroupSockAddr,
+            Some("cgroup_udp4_recvmsg"),
+        ),
+        (
+            "cgroup/recvmsg6",
+            P::CgroupSockAddr,
+            Some("cgroup_udp6_recvmsg"),
+        ),
+        (
+            "cgroup/getpeername4",
+            P::CgroupSockAddr,
+            Some("cgroup_inet4_getpeername"),
+        ),
+        (
+            "cgroup/getpeername6",
+            P::CgroupSockAddr,
+            Some("cgroup_inet6_getpeername"),
+        ),
+        (
+            "cgroup/getsockname4",
+            P::CgroupSockAddr,
+            Some("cgroup_inet4_getsockname"),
+        ),
+        (
+            "cgroup/getsockname6",
+            P::CgroupSockAddr,
+            Some("cgroup_inet6_getsockname"),
+        ),
         ("cgroup/sysctl", P::CgroupSysctl, Some("cgroup_sysctl")),
-        ("cgroup/getsockopt", P::CgroupSockopt, Some("cgroup_getsockopt")),
-        ("cgroup/setsockopt", P::CgroupSockopt, Some("cgroup_setsockopt")),
+        (
+            "cgroup/getsockopt",
+            P::CgroupSockopt,
+            Some("cgroup_getsockopt"),
+        ),
+        (
+            "cgroup/setsockopt",
+            P::CgroupSockopt,
+            Some("cgroup_setsockopt"),
+        ),
         ("struct_ops", P::StructOps, None),
         ("sk_lookup", P::SkLookup, Some("sk_lookup")),
         ("syscall", P::Syscall, None),
@@ -212,7 +304,11 @@ pub fn from_section(sec: &str) -> Option<(ProgType, Option<&'static str>)> {
         if let Some(rest) = sec.strip_prefix(prefix) {
             // `socket` is matched as a prefix by libbpf (`socket*`); the others must be the
             // whole name or continue with '/' or '.'.
-            if rest.is_empty() || rest.starts_with('/') || rest.starts_with('.') || *prefix == "socket" {
+            if rest.is_empty()
+                || rest.starts_with('/')
+                || rest.starts_with('.')
+                || *prefix == "socket"
+            {
                 return Some((*t, *attach));
             }
         }
@@ -247,6 +343,9 @@ mod tests {
         assert_eq!(from_section("from-netdev"), None);
         assert_eq!(from_section("tcp_stuff"), None);
         assert_eq!(ProgType::from_name("sched_cls"), Some(ProgType::SchedCls));
-        assert_eq!(ProgType::from_name("BPF_PROG_TYPE_XDP"), Some(ProgType::Xdp));
+        assert_eq!(
+            ProgType::from_name("BPF_PROG_TYPE_XDP"),
+            Some(ProgType::Xdp)
+        );
     }
 }

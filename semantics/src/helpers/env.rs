@@ -13,7 +13,9 @@ const EPERM: i64 = 1;
 /// Zero-fills `len` bytes at `addr` (bounded), faulting if the program's buffer is bad.
 fn zero(vm: &mut Vm, addr: u64, len: u64, pc: usize) -> Result<(), crate::interp::Outcome> {
     if len > 0 && len <= 1 << 16 {
-        vm.mem.write_bytes(addr, &vec![0; len as usize], pc).map_err(fault)?;
+        vm.mem
+            .write_bytes(addr, &vec![0; len as usize], pc)
+            .map_err(fault)?;
     }
     Ok(())
 }
@@ -65,6 +67,11 @@ pub(super) fn call(vm: &mut Vm, n: i32, a: [u64; 5], pc: usize) -> HResult {
         69 => 4,
         // skc_to_tcp_sock: not a TCP socket (NULL).
         137 => 0,
-        _ => return Err(crate::interp::Outcome::Error { pc, reason: format!("unknown helper {n}") }),
+        _ => {
+            return Err(crate::interp::Outcome::Error {
+                pc,
+                reason: format!("unknown helper {n}"),
+            })
+        }
     })
 }

@@ -5,8 +5,8 @@
 //! pointer argument ends the run with a fault at the call, never a host crash. Time and random
 //! numbers are deterministic functions of [`Config::seed`](crate::interp::Config).
 
-pub mod names;
 mod env;
+pub mod names;
 mod packet;
 mod printk;
 
@@ -17,9 +17,9 @@ pub use names::{helper_name, helper_number};
 
 /// The helpers this interpreter implements, by number.
 pub const IMPLEMENTED: &[i32] = &[
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 25, 26, 27, 28, 29, 30, 31,
-    33, 34, 35, 36, 37, 38, 39, 41, 42, 43, 44, 45, 49, 51, 53, 54, 55, 56, 57, 58, 59, 65, 69, 112, 113, 114,
-    115, 118, 125, 130, 131, 132, 133, 137, 160,
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 25, 26, 27, 28,
+    29, 30, 31, 33, 34, 35, 36, 37, 38, 39, 41, 42, 43, 44, 45, 49, 51, 53, 54, 55, 56, 57, 58, 59,
+    65, 69, 112, 113, 114, 115, 118, 125, 130, 131, 132, 133, 137, 160,
 ];
 
 /// Whether helper `n` is implemented.
@@ -80,8 +80,12 @@ pub fn call(vm: &mut Vm, n: i32, a: [u64; 5], pc: usize) -> HResult {
         31 => packet::skb_change_proto(vm, a),
         38 => packet::skb_change_tail(vm, a),
         43 => packet::skb_change_head(vm, a),
-        20 | 21 | 22 | 27 | 29 | 30 | 33 | 36 | 37 | 41 | 49 | 53 | 55 | 56 | 57 | 58 | 59 | 69 | 137 | 13 => env::call(vm, n, a, pc),
-        _ => Err(Outcome::Error { pc, reason: format!("unknown helper {n}") }),
+        20 | 21 | 22 | 27 | 29 | 30 | 33 | 36 | 37 | 41 | 49 | 53 | 55 | 56 | 57 | 58 | 59 | 69
+        | 137 | 13 => env::call(vm, n, a, pc),
+        _ => Err(Outcome::Error {
+            pc,
+            reason: format!("unknown helper {n}"),
+        }),
     }
 }
 
@@ -98,7 +102,10 @@ fn next_random(s: &mut u64) -> u64 {
 }
 
 fn map_arg(vm: &Vm, addr: u64, pc: usize) -> Result<u32, Outcome> {
-    vm.map_at(addr).ok_or_else(|| Outcome::Error { pc, reason: format!("{addr:#x} is not a map") })
+    vm.map_at(addr).ok_or_else(|| Outcome::Error {
+        pc,
+        reason: format!("{addr:#x} is not a map"),
+    })
 }
 
 fn map_lookup(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
@@ -106,7 +113,10 @@ fn map_lookup(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
     let ks = vm.maps[m as usize].def.key_size as usize;
     let key = vm.mem.read_bytes(a[1], ks, pc).map_err(fault)?.to_vec();
     let map = &mut vm.maps[m as usize];
-    Ok(map.lookup(&mut vm.mem, m, &key).map(region_base).unwrap_or(0))
+    Ok(map
+        .lookup(&mut vm.mem, m, &key)
+        .map(region_base)
+        .unwrap_or(0))
 }
 
 fn map_update(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
@@ -173,20 +183,30 @@ fn get_current_comm(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
 
 fn perf_event_output(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
     map_arg(vm, a[1], pc)?;
-    let data = vm.mem.read_bytes(a[3], a[4] as usize, pc).map_err(fault)?.to_vec();
+    let data = vm
+        .mem
+        .read_bytes(a[3], a[4] as usize, pc)
+        .map_err(fault)?
+        .to_vec();
     vm.env.trace.perf.push(data);
     Ok(0)
 }
 
 fn ringbuf_output(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
     let m = map_arg(vm, a[0], pc)?;
-    let data = vm.mem.read_bytes(a[1], a[2] as usize, pc).map_err(fault)?.to_vec();
+    let data = vm
+        .mem
+        .read_bytes(a[1], a[2] as usize, pc)
+        .map_err(fault)?
+        .to_vec();
     vm.env.trace.ringbuf.push((m, data));
     Ok(0)
 }
 
 fn ringbuf_reserve(vm: &mut Vm, a: [u64; 5]) -> HResult {
-    let Some(m) = vm.map_at(a[0]) else { return Ok(0) };
+    let Some(m) = vm.map_at(a[0]) else {
+        return Ok(0);
+    };
     let cap = vm.maps[m as usize].def.max_entries as u64;
     if a[1] == 0 || a[1] > cap || a[2] != 0 {
         return Ok(0);
@@ -198,8 +218,16 @@ fn ringbuf_reserve(vm: &mut Vm, a: [u64; 5]) -> HResult {
 
 fn ringbuf_commit(vm: &mut Vm, a: [u64; 5], pc: usize, submit: bool) -> HResult {
     let region = (a[0] >> 32).wrapping_sub(1) as usize;
-    let Some(i) = vm.env.reservations.iter().position(|(r, _)| *r == region && a[0] & 0xffff_ffff == 0) else {
-        return Err(Outcome::Error { pc, reason: format!("{:#x} is not a ring buffer reservation", a[0]) });
+    let Some(i) = vm
+        .env
+        .reservations
+        .iter()
+        .position(|(r, _)| *r == region && a[0] & 0xffff_ffff == 0)
+    else {
+        return Err(Outcome::Error {
+            pc,
+            reason: format!("{:#x} is not a ring buffer reservation", a[0]),
+        });
     };
     let (r, m) = vm.env.reservations.swap_remove(i);
     if submit {

@@ -23,8 +23,14 @@ fn range(vm: &Vm, off: u64, len: u64) -> Option<std::ops::Range<usize>> {
 }
 
 pub(super) fn skb_store_bytes(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
-    let Some(r) = range(vm, a[1], a[3]) else { return Ok(neg(EFAULT)) };
-    let bytes = vm.mem.read_bytes(a[2], a[3] as usize, pc).map_err(fault)?.to_vec();
+    let Some(r) = range(vm, a[1], a[3]) else {
+        return Ok(neg(EFAULT));
+    };
+    let bytes = vm
+        .mem
+        .read_bytes(a[2], a[3] as usize, pc)
+        .map_err(fault)?
+        .to_vec();
     let region = vm.packet_region;
     vm.mem.regions[region].data[r].copy_from_slice(&bytes);
     Ok(0)
@@ -65,7 +71,9 @@ fn words(v: u64, size: u64) -> u64 {
 /// Replaces `from` by `to` (of `size` 2 or 4 bytes, or a precomputed difference when `size`
 /// is 0) in the checksum at packet offset `off`.
 fn csum_replace(vm: &mut Vm, off: u64, from: u64, to: u64, size: u64, mangled0: bool) -> HResult {
-    let Some(r) = range(vm, off, 2) else { return Ok(neg(EFAULT)) };
+    let Some(r) = range(vm, off, 2) else {
+        return Ok(neg(EFAULT));
+    };
     if !matches!(size, 0 | 2 | 4) {
         return Ok(neg(errno::EINVAL));
     }
@@ -78,7 +86,11 @@ fn csum_replace(vm: &mut Vm, off: u64, from: u64, to: u64, size: u64, mangled0: 
     let sum = if size == 0 {
         (!old as u64) + (to & 0xffff_ffff)
     } else {
-        let from_c = if size == 4 { (!from & 0xffff) + ((!from >> 16) & 0xffff) } else { !from & 0xffff };
+        let from_c = if size == 4 {
+            (!from & 0xffff) + ((!from >> 16) & 0xffff)
+        } else {
+            !from & 0xffff
+        };
         (!old as u64) + from_c + words(to, size)
     };
     let mut new = !fold(sum);
@@ -94,7 +106,14 @@ pub(super) fn l3_csum_replace(vm: &mut Vm, a: [u64; 5], _pc: usize) -> HResult {
 }
 
 pub(super) fn l4_csum_replace(vm: &mut Vm, a: [u64; 5], _pc: usize) -> HResult {
-    csum_replace(vm, a[1], a[2], a[3], a[4] & 0xf, a[4] & BPF_F_MARK_MANGLED_0 != 0)
+    csum_replace(
+        vm,
+        a[1],
+        a[2],
+        a[3],
+        a[4] & 0xf,
+        a[4] & BPF_F_MARK_MANGLED_0 != 0,
+    )
 }
 
 /// `csum_diff(from, from_size, to, to_size, seed)`: the one's complement sum of `seed`, the
@@ -120,7 +139,11 @@ pub(super) fn csum_diff(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
 }
 
 pub(super) fn skb_pull_data(vm: &mut Vm, a: [u64; 5]) -> HResult {
-    Ok(if a[1] as usize <= packet(vm).len() { 0 } else { neg(errno::EINVAL) })
+    Ok(if a[1] as usize <= packet(vm).len() {
+        0
+    } else {
+        neg(errno::EINVAL)
+    })
 }
 
 /// Which end of an XDP packet a helper moves.
@@ -137,10 +160,17 @@ pub(super) fn xdp_adjust(vm: &mut Vm, a: [u64; 5], end: End) -> HResult {
     let old = packet(vm).clone();
     let len = old.len() as i64;
     let new = match end {
-        End::Meta => return Ok(if delta == 0 { 0 } else { neg(errno::EOPNOTSUPP) }),
+        End::Meta => {
+            return Ok(if delta == 0 {
+                0
+            } else {
+                neg(errno::EOPNOTSUPP)
+            })
+        }
         End::Head => {
             let used = vm.env.headroom_used - delta;
-            if delta < 0 && used > XDP_HEADROOM as i64 || delta > 0 && len - delta < ETH_HLEN as i64 {
+            if delta < 0 && used > XDP_HEADROOM as i64 || delta > 0 && len - delta < ETH_HLEN as i64
+            {
                 return Ok(neg(errno::EINVAL));
             }
             vm.env.headroom_used = used;
@@ -190,11 +220,16 @@ const SKB_VLAN_PROTO: usize = 28;
 
 fn ctx_u32(vm: &Vm, off: usize) -> u32 {
     let c = &vm.mem.regions[crate::interp::CTX_REGION].data;
-    c.get(off..off + 4).map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])).unwrap_or(0)
+    c.get(off..off + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .unwrap_or(0)
 }
 
 fn set_ctx_u32(vm: &mut Vm, off: usize, v: u32) {
-    if let Some(b) = vm.mem.regions[crate::interp::CTX_REGION].data.get_mut(off..off + 4) {
+    if let Some(b) = vm.mem.regions[crate::interp::CTX_REGION]
+        .data
+        .get_mut(off..off + 4)
+    {
         b.copy_from_slice(&v.to_le_bytes());
     }
 }
@@ -216,7 +251,10 @@ pub(super) fn skb_vlan_push(vm: &mut Vm, a: [u64; 5]) -> HResult {
         if old.len() < ETH_HLEN {
             return Ok(neg(errno::EINVAL));
         }
-        let (tci, tproto) = (ctx_u32(vm, SKB_VLAN_TCI) as u16, u16::from_be(ctx_u32(vm, SKB_VLAN_PROTO) as u16));
+        let (tci, tproto) = (
+            ctx_u32(vm, SKB_VLAN_TCI) as u16,
+            u16::from_be(ctx_u32(vm, SKB_VLAN_PROTO) as u16),
+        );
         let mut new = old[..12].to_vec();
         new.extend_from_slice(&tproto.to_be_bytes());
         new.extend_from_slice(&tci.to_be_bytes());

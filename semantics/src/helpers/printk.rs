@@ -33,7 +33,9 @@ pub(super) fn trace_printk(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
             longs += 1;
             i += 1;
         }
-        let Some(&conv) = fmt.get(i) else { return Ok(neg(errno::EINVAL)) };
+        let Some(&conv) = fmt.get(i) else {
+            return Ok(neg(errno::EINVAL));
+        };
         i += 1;
         if next >= args.len() {
             return Ok(neg(errno::EINVAL));
@@ -42,14 +44,41 @@ pub(super) fn trace_printk(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
         next += 1;
         let v32 = longs == 0;
         match conv {
-            b'd' | b'i' => out += &if v32 { (v as i32).to_string() } else { (v as i64).to_string() },
-            b'u' => out += &if v32 { (v as u32).to_string() } else { v.to_string() },
-            b'x' => out += &if v32 { format!("{:x}", v as u32) } else { format!("{v:x}") },
-            b'X' => out += &if v32 { format!("{:X}", v as u32) } else { format!("{v:X}") },
+            b'd' | b'i' => {
+                out += &if v32 {
+                    (v as i32).to_string()
+                } else {
+                    (v as i64).to_string()
+                }
+            }
+            b'u' => {
+                out += &if v32 {
+                    (v as u32).to_string()
+                } else {
+                    v.to_string()
+                }
+            }
+            b'x' => {
+                out += &if v32 {
+                    format!("{:x}", v as u32)
+                } else {
+                    format!("{v:x}")
+                }
+            }
+            b'X' => {
+                out += &if v32 {
+                    format!("{:X}", v as u32)
+                } else {
+                    format!("{v:X}")
+                }
+            }
             b'p' => out += &format!("{v:#x}"),
             b'c' => out.push(v as u8 as char),
             b's' => {
-                let s = vm.mem.read_cstr(v, 64, pc).unwrap_or_else(|_| b"(efault)".to_vec());
+                let s = vm
+                    .mem
+                    .read_cstr(v, 64, pc)
+                    .unwrap_or_else(|_| b"(efault)".to_vec());
                 out += &String::from_utf8_lossy(&s);
             }
             _ => return Ok(neg(errno::EINVAL)),

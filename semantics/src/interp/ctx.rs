@@ -57,7 +57,11 @@ impl Vm {
                 let start = region_base(PACKET_REGION);
                 let end = start + data.len() as u64;
                 let ctx = &mut self.mem.regions[CTX_REGION];
-                let field = |off, value| CtxField { off, size: 4, value };
+                let field = |off, value| CtxField {
+                    off,
+                    size: 4,
+                    value,
+                };
                 match layout {
                     CtxLayout::SkBuff => {
                         ctx.data.resize(192, 0);
@@ -87,7 +91,11 @@ impl Vm {
         let start = region_base(region);
         let end = start + self.mem.regions[region].data.len() as u64;
         let ctx = &mut self.mem.regions[CTX_REGION];
-        let (d, e, m) = if ctx.data.len() == 24 { (0, 4, 8) } else { (76, 80, 140) };
+        let (d, e, m) = if ctx.data.len() == 24 {
+            (0, 4, 8)
+        } else {
+            (76, 80, 140)
+        };
         for f in ctx.fields.iter_mut() {
             if f.off == d || f.off == m {
                 f.value = start;

@@ -31,18 +31,38 @@ enum Kind {
 impl Divisor {
     pub fn new(d: u64) -> Divisor {
         if d == 0 {
-            return Divisor { d, m: 0, shift: 0, kind: Kind::Zero };
+            return Divisor {
+                d,
+                m: 0,
+                shift: 0,
+                kind: Kind::Zero,
+            };
         }
         if d.is_power_of_two() {
-            return Divisor { d, m: 0, shift: d.trailing_zeros() as u8, kind: Kind::Pow2 };
+            return Divisor {
+                d,
+                m: 0,
+                shift: d.trailing_zeros() as u8,
+                kind: Kind::Pow2,
+            };
         }
         if d > 1 << 63 {
-            return Divisor { d, m: 0, shift: 0, kind: Kind::Large };
+            return Divisor {
+                d,
+                m: 0,
+                shift: 0,
+                kind: Kind::Large,
+            };
         }
         // l = ceil(log2 d), 2 <= l <= 63 here; m = floor(2^(64 + l) / d) - 2^64 + 1.
         let l = 64 - (d - 1).leading_zeros();
         let m = ((1u128 << (64 + l)) / d as u128 + 1) as u64;
-        Divisor { d, m, shift: (l - 1) as u8, kind: Kind::General }
+        Divisor {
+            d,
+            m,
+            shift: (l - 1) as u8,
+            kind: Kind::General,
+        }
     }
 
     /// `n / d`, with `n / 0 == 0`.
@@ -77,8 +97,16 @@ mod tests {
         assert_eq!(v.rem(n), alu::modulo::<u64>(&n, &d), "{n} % {d}");
         let (n32, d32) = (n as u32, d as u32);
         let w = Divisor::new(d32 as u64);
-        assert_eq!(w.div(n32 as u64) as u32, alu::div::<u32>(&n32, &d32), "{n32} / {d32} (32-bit)");
-        assert_eq!(w.rem(n32 as u64) as u32, alu::modulo::<u32>(&n32, &d32), "{n32} % {d32} (32-bit)");
+        assert_eq!(
+            w.div(n32 as u64) as u32,
+            alu::div::<u32>(&n32, &d32),
+            "{n32} / {d32} (32-bit)"
+        );
+        assert_eq!(
+            w.rem(n32 as u64) as u32,
+            alu::modulo::<u32>(&n32, &d32),
+            "{n32} % {d32} (32-bit)"
+        );
     }
 
     #[test]
@@ -88,7 +116,17 @@ mod tests {
             let p = 1u64 << k;
             divisors.extend([p - 1, p, p + 1]);
         }
-        divisors.extend([u64::MAX, u64::MAX - 1, u32::MAX as u64, 641, 6_700_417, (1 << 63) + 1, 7, 13, 1_000_000_007]);
+        divisors.extend([
+            u64::MAX,
+            u64::MAX - 1,
+            u32::MAX as u64,
+            641,
+            6_700_417,
+            (1 << 63) + 1,
+            7,
+            13,
+            1_000_000_007,
+        ]);
         let mut s = 0x1234_5678_9abc_def1u64;
         let mut rnd = || {
             s ^= s << 13;
@@ -101,7 +139,18 @@ mod tests {
             divisors.push(r >> (r % 64));
         }
         for &d in &divisors {
-            let mut ns = vec![0, 1, 2, d.wrapping_sub(1), d, d.wrapping_add(1), u64::MAX, u64::MAX - 1, 1 << 63, u32::MAX as u64];
+            let mut ns = vec![
+                0,
+                1,
+                2,
+                d.wrapping_sub(1),
+                d,
+                d.wrapping_add(1),
+                u64::MAX,
+                u64::MAX - 1,
+                1 << 63,
+                u32::MAX as u64,
+            ];
             if d > 0 {
                 ns.push(u64::MAX / d * d);
                 ns.push((u64::MAX / d * d).wrapping_sub(1));

@@ -59,7 +59,14 @@ pub fn storage(t: u32) -> Storage {
 impl MapState {
     pub fn new(def: MapDef, mem: &mut Memory, idx: u32) -> MapState {
         let object_region = mem.add(RegionKind::MapValue { map: idx }, Vec::new(), false);
-        MapState { def, object_region, array: HashMap::new(), hash: HashMap::new(), progs: HashMap::new(), stamp: 0 }
+        MapState {
+            def,
+            object_region,
+            array: HashMap::new(),
+            hash: HashMap::new(),
+            progs: HashMap::new(),
+            stamp: 0,
+        }
     }
 
     fn new_value(&self, mem: &mut Memory, map_idx: u32) -> usize {
@@ -68,7 +75,11 @@ impl MapState {
             let n = init.len().min(data.len());
             data[..n].copy_from_slice(&init[..n]);
         }
-        mem.add(RegionKind::MapValue { map: map_idx }, data, !self.def.readonly)
+        mem.add(
+            RegionKind::MapValue { map: map_idx },
+            data,
+            !self.def.readonly,
+        )
     }
 
     /// The region of the value at `key`, or `None`.
@@ -92,7 +103,14 @@ impl MapState {
     }
 
     /// Stores `value` at `key`; returns 0 or a negative errno.
-    pub fn update(&mut self, mem: &mut Memory, map_idx: u32, key: &[u8], value: &[u8], flags: u64) -> i64 {
+    pub fn update(
+        &mut self,
+        mem: &mut Memory,
+        map_idx: u32,
+        key: &[u8],
+        value: &[u8],
+        flags: u64,
+    ) -> i64 {
         if flags > BPF_EXIST {
             return -errno::EINVAL;
         }
@@ -101,7 +119,9 @@ impl MapState {
                 if flags == BPF_NOEXIST {
                     return -errno::EEXIST;
                 }
-                let Some(r) = self.lookup(mem, map_idx, key) else { return -errno::E2BIG };
+                let Some(r) = self.lookup(mem, map_idx, key) else {
+                    return -errno::E2BIG;
+                };
                 mem.regions[r].data.copy_from_slice(value);
                 0
             }
@@ -123,7 +143,11 @@ impl MapState {
                     if !lru {
                         return -errno::E2BIG;
                     }
-                    let oldest = self.hash.iter().min_by_key(|(_, (_, s))| *s).map(|(k, _)| k.clone());
+                    let oldest = self
+                        .hash
+                        .iter()
+                        .min_by_key(|(_, (_, s))| *s)
+                        .map(|(k, _)| k.clone());
                     if let Some(k) = oldest {
                         self.hash.remove(&k);
                     }
@@ -146,7 +170,13 @@ impl MapState {
                 None => -errno::ENOENT,
             },
             Storage::ProgArray => {
-                let Some(i) = key.get(..4).and_then(|k| k.try_into().ok()).map(u32::from_le_bytes) else { return -errno::EINVAL };
+                let Some(i) = key
+                    .get(..4)
+                    .and_then(|k| k.try_into().ok())
+                    .map(u32::from_le_bytes)
+                else {
+                    return -errno::EINVAL;
+                };
                 if self.progs.remove(&i).is_some() {
                     0
                 } else {

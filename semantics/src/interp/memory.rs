@@ -16,7 +16,9 @@ pub enum RegionKind {
     Stack(u8),
     Packet,
     /// The value of entry `key_index` of map `map`.
-    MapValue { map: u32 },
+    MapValue {
+        map: u32,
+    },
     /// Read-only data such as `.rodata`.
     ReadOnly,
     /// Any other buffer a helper hands out (ring buffer records, scratch).
@@ -101,7 +103,13 @@ pub const fn region_base(idx: usize) -> u64 {
 impl Memory {
     /// Adds a region and returns its index.
     pub fn add(&mut self, kind: RegionKind, data: Vec<u8>, writable: bool) -> usize {
-        self.regions.push(Region { kind, data, writable, live: true, fields: Vec::new() });
+        self.regions.push(Region {
+            kind,
+            data,
+            writable,
+            live: true,
+            fields: Vec::new(),
+        });
         self.regions.len() - 1
     }
 
@@ -120,13 +128,31 @@ impl Memory {
     /// Resolves `[addr, addr + size)` to one region, checking bounds and (for writes)
     /// permission.
     #[inline(always)]
-    pub fn locate(&self, addr: u64, size: usize, write: bool, pc: usize) -> Result<Location, Fault> {
+    pub fn locate(
+        &self,
+        addr: u64,
+        size: usize,
+        write: bool,
+        pc: usize,
+    ) -> Result<Location, Fault> {
         let idx = (addr >> 32).wrapping_sub(1) as usize;
         let off = (addr & 0xffff_ffff) as usize;
-        let fault = |kind| Fault { pc, addr, size: size as u32, write, kind };
-        let Some(r) = self.regions.get(idx) else { return Err(fault(FaultKind::OutOfBounds)) };
+        let fault = |kind| Fault {
+            pc,
+            addr,
+            size: size as u32,
+            write,
+            kind,
+        };
+        let Some(r) = self.regions.get(idx) else {
+            return Err(fault(FaultKind::OutOfBounds));
+        };
         if off + size > r.data.len() {
-            return Err(fault(if r.live { FaultKind::OutOfBounds } else { FaultKind::Freed }));
+            return Err(fault(if r.live {
+                FaultKind::OutOfBounds
+            } else {
+                FaultKind::Freed
+            }));
         }
         if write && !r.writable {
             return Err(fault(FaultKind::ReadOnly));
@@ -140,7 +166,11 @@ impl Memory {
         let loc = self.locate(addr, size, false, pc)?;
         let r = &self.regions[loc.region];
         if !r.fields.is_empty() {
-            if let Some(f) = r.fields.iter().find(|f| f.off as usize == loc.off && f.size as usize == size) {
+            if let Some(f) = r
+                .fields
+                .iter()
+                .find(|f| f.off as usize == loc.off && f.size as usize == size)
+            {
                 return Ok(f.value);
             }
         }

@@ -48,7 +48,12 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { budget: 100_000_000, seed: 0, max_frames: 8, max_tail_calls: 33 }
+        Config {
+            budget: 100_000_000,
+            seed: 0,
+            max_frames: 8,
+            max_tail_calls: 33,
+        }
     }
 }
 
@@ -147,9 +152,27 @@ impl Vm {
         mem.add(RegionKind::Packet, Vec::new(), true);
         mem.add(RegionKind::Mem, Vec::new(), true);
         mem.add(RegionKind::ReadOnly, Vec::new(), false);
-        let maps = maps.iter().enumerate().map(|(i, d)| MapState::new(d.clone(), &mut mem, i as u32)).collect();
-        let env = Env { rng: config.seed ^ 0x9e37_79b9_7f4a_7c15, time_ns: 1_000_000_000 + config.seed, trace: Trace::default(), reservations: Vec::new(), headroom_used: 0 };
-        Vm { config, mem, maps, progs: Vec::new(), env, packet_region: PACKET_REGION, fd_table: Vec::new() }
+        let maps = maps
+            .iter()
+            .enumerate()
+            .map(|(i, d)| MapState::new(d.clone(), &mut mem, i as u32))
+            .collect();
+        let env = Env {
+            rng: config.seed ^ 0x9e37_79b9_7f4a_7c15,
+            time_ns: 1_000_000_000 + config.seed,
+            trace: Trace::default(),
+            reservations: Vec::new(),
+            headroom_used: 0,
+        };
+        Vm {
+            config,
+            mem,
+            maps,
+            progs: Vec::new(),
+            env,
+            packet_region: PACKET_REGION,
+            fd_table: Vec::new(),
+        }
     }
 
     fn map_by_fd(&self, fd: i32) -> Option<u32> {
@@ -165,7 +188,10 @@ impl Vm {
         if addr & 0xffff_ffff != 0 {
             return None;
         }
-        self.maps.iter().position(|m| m.object_region == region).map(|i| i as u32)
+        self.maps
+            .iter()
+            .position(|m| m.object_region == region)
+            .map(|i| i as u32)
     }
 
     /// Decodes, checks and prepares a program; returns its id.
@@ -173,7 +199,13 @@ impl Vm {
         let d = decode_program(slots)?;
         let c = ops::compile(&d, &mut Resolver { vm: self })?;
         let blocks = ops::block_lengths(&d);
-        self.progs.push(Loaded { ops: c.ops.into(), micro: c.micro.into(), divisors: c.divisors.into(), blocks: blocks.into(), name: name.to_string() });
+        self.progs.push(Loaded {
+            ops: c.ops.into(),
+            micro: c.micro.into(),
+            divisors: c.divisors.into(),
+            blocks: blocks.into(),
+            name: name.to_string(),
+        });
         Ok(self.progs.len() - 1)
     }
 
@@ -187,7 +219,8 @@ impl Vm {
     /// The address of the value of entry `key` of an array-like global data map (for tests).
     pub fn value_address(&mut self, map: u32, key: u32) -> Option<u64> {
         let m = self.maps.get_mut(map as usize)?;
-        m.lookup(&mut self.mem, map, &key.to_le_bytes()).map(memory::region_base)
+        m.lookup(&mut self.mem, map, &key.to_le_bytes())
+            .map(memory::region_base)
     }
 
     /// The bytes of the current packet after a run.
@@ -201,25 +234,50 @@ struct Resolver<'a> {
 }
 
 impl PseudoResolver for Resolver<'_> {
-    fn resolve(&mut self, pc: usize, pseudo: Pseudo, imm: i32, next_imm: i32) -> Result<u64, String> {
+    fn resolve(
+        &mut self,
+        pc: usize,
+        pseudo: Pseudo,
+        imm: i32,
+        next_imm: i32,
+    ) -> Result<u64, String> {
         let vm = &mut *self.vm;
         let map = match pseudo {
             Pseudo::MapFd | Pseudo::MapValue => vm.map_by_fd(imm),
-            Pseudo::MapIdx | Pseudo::MapIdxValue => (imm >= 0 && (imm as usize) < vm.maps.len()).then_some(imm as u32),
-            Pseudo::Func => return Ok(memory::region_base(CODE_REGION) + (pc as i64 + 1 + imm as i64) as u64 * 8),
-            Pseudo::BtfId => return Err(format!("kernel variable (BTF id {imm}) cannot be interpreted")),
+            Pseudo::MapIdx | Pseudo::MapIdxValue => {
+                (imm >= 0 && (imm as usize) < vm.maps.len()).then_some(imm as u32)
+            }
+            Pseudo::Func => {
+                return Ok(
+                    memory::region_base(CODE_REGION) + (pc as i64 + 1 + imm as i64) as u64 * 8
+                )
+            }
+            Pseudo::BtfId => {
+                return Err(format!(
+                    "kernel variable (BTF id {imm}) cannot be interpreted"
+                ))
+            }
             Pseudo::Imm64 => return Ok(crate::isa::Instruction::imm64(imm, next_imm)),
         };
-        let Some(map) = map else { return Err(format!("LD_IMM64 names map {imm}, which does not exist")) };
+        let Some(map) = map else {
+            return Err(format!("LD_IMM64 names map {imm}, which does not exist"));
+        };
         let m = &vm.maps[map as usize];
         match pseudo {
             Pseudo::MapFd | Pseudo::MapIdx => Ok(memory::region_base(m.object_region)),
             _ => {
                 // Direct value access: entry 0 of an array map, at an offset (global data).
-                if mapstate::storage(m.def.map_type) != mapstate::Storage::Array || next_imm < 0 || next_imm as u32 >= m.def.value_size {
-                    return Err(format!("map value address of map {imm} at offset {next_imm} is not an array value"));
+                if mapstate::storage(m.def.map_type) != mapstate::Storage::Array
+                    || next_imm < 0
+                    || next_imm as u32 >= m.def.value_size
+                {
+                    return Err(format!(
+                        "map value address of map {imm} at offset {next_imm} is not an array value"
+                    ));
                 }
-                let base = vm.value_address(map, 0).ok_or_else(|| format!("map {imm} has no entry 0"))?;
+                let base = vm
+                    .value_address(map, 0)
+                    .ok_or_else(|| format!("map {imm} has no entry 0"))?;
                 Ok(base + next_imm as u64)
             }
         }

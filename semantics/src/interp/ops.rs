@@ -115,7 +115,13 @@ with_op_table!(define_op);
 
 /// How an LD_IMM64 with a pseudo source becomes a value at load time.
 pub trait PseudoResolver {
-    fn resolve(&mut self, pc: usize, pseudo: Pseudo, imm: i32, next_imm: i32) -> Result<u64, String>;
+    fn resolve(
+        &mut self,
+        pc: usize,
+        pseudo: Pseudo,
+        imm: i32,
+        next_imm: i32,
+    ) -> Result<u64, String>;
     /// Whether helper `n` exists.
     fn has_helper(&self, n: i32) -> bool;
 }
@@ -139,14 +145,26 @@ pub struct Compiled {
     pub divisors: Vec<super::divide::Divisor>,
 }
 
-pub fn compile(d: &crate::decode::Decoded, res: &mut dyn PseudoResolver) -> Result<Compiled, LoadError> {
+pub fn compile(
+    d: &crate::decode::Decoded,
+    res: &mut dyn PseudoResolver,
+) -> Result<Compiled, LoadError> {
     let mut ops = vec![Op::Pad; d.slots.len()];
     let mut divisors = Vec::new();
     for &(pc, ins) in &d.insns {
         ops[pc] = match ins {
             // Division by a constant: the reciprocal is computed once, here.
-            Instruction::Alu { width, op: op @ (AluOp::Div | AluOp::Mod), dst, src: Source::Imm(k) } => {
-                let dv = if width == Width::W64 { k as i64 as u64 } else { k as u32 as u64 };
+            Instruction::Alu {
+                width,
+                op: op @ (AluOp::Div | AluOp::Mod),
+                dst,
+                src: Source::Imm(k),
+            } => {
+                let dv = if width == Width::W64 {
+                    k as i64 as u64
+                } else {
+                    k as u32 as u64
+                };
                 divisors.push(super::divide::Divisor::new(dv));
                 let i = (divisors.len() - 1) as u32;
                 match (width, op) {
@@ -174,7 +192,11 @@ pub fn compile(d: &crate::decode::Decoded, res: &mut dyn PseudoResolver) -> Resu
         ops[start] = Op::AluRun(micro.len() as u32, len as u16);
         micro.extend_from_slice(&run[..len]);
     }
-    Ok(Compiled { ops, micro, divisors })
+    Ok(Compiled {
+        ops,
+        micro,
+        divisors,
+    })
 }
 
 /// For each slot, how many instructions run from it to the end of its basic block: up to and
@@ -185,9 +207,18 @@ pub fn block_lengths(d: &crate::decode::Decoded) -> Vec<u32> {
     for &(pc, ins) in d.insns.iter().rev() {
         let ends = matches!(
             ins,
-            Instruction::Ja { .. } | Instruction::JaLong { .. } | Instruction::Jmp { .. } | Instruction::Call(_) | Instruction::CallX { .. } | Instruction::Exit
+            Instruction::Ja { .. }
+                | Instruction::JaLong { .. }
+                | Instruction::Jmp { .. }
+                | Instruction::Call(_)
+                | Instruction::CallX { .. }
+                | Instruction::Exit
         );
-        blocks[pc] = if ends { 1 } else { 1 + blocks[(pc + ins.slots()).min(n)] };
+        blocks[pc] = if ends {
+            1
+        } else {
+            1 + blocks[(pc + ins.slots()).min(n)]
+        };
     }
     blocks
 }
@@ -255,10 +286,19 @@ macro_rules! compile_alu_jmp {
 }
 with_op_table!(compile_alu_jmp);
 
-fn compile_one(pc: usize, ins: &Instruction, res: &mut dyn PseudoResolver) -> Result<Op, LoadError> {
+fn compile_one(
+    pc: usize,
+    ins: &Instruction,
+    res: &mut dyn PseudoResolver,
+) -> Result<Op, LoadError> {
     use Instruction as I;
     Ok(match *ins {
-        I::Alu { width, op, dst, src } => {
+        I::Alu {
+            width,
+            op,
+            dst,
+            src,
+        } => {
             let d = dst.num();
             match (op, width, src) {
                 (AluOp::Mov, Width::W64, Source::Imm(k)) => Op::MovK64(d, k as i64 as u64),
@@ -277,16 +317,30 @@ fn compile_one(pc: usize, ins: &Instruction, res: &mut dyn PseudoResolver) -> Re
                         Op::MovSx32(d, r.num(), bits)
                     }
                 }
-                _ => alu_op(op, width, d, src)
-                    .ok_or_else(|| LoadError::Unsupported { pc, msg: format!("{op:?} with {src:?}") })?,
+                _ => alu_op(op, width, d, src).ok_or_else(|| LoadError::Unsupported {
+                    pc,
+                    msg: format!("{op:?} with {src:?}"),
+                })?,
             }
         }
-        I::Neg { width: Width::W64, dst } => Op::Neg64(dst.num()),
-        I::Neg { width: Width::W32, dst } => Op::Neg32(dst.num()),
+        I::Neg {
+            width: Width::W64,
+            dst,
+        } => Op::Neg64(dst.num()),
+        I::Neg {
+            width: Width::W32,
+            dst,
+        } => Op::Neg32(dst.num()),
         I::End { kind, bits, dst } => Op::End(dst.num(), kind, bits),
         I::Ja { off } => Op::Ja(target(pc, off as i64)),
         I::JaLong { imm } => Op::Ja(target(pc, imm as i64)),
-        I::Jmp { width, cond, dst, src, off } => jmp_op(cond, width, dst.num(), src, target(pc, off as i64)),
+        I::Jmp {
+            width,
+            cond,
+            dst,
+            src,
+            off,
+        } => jmp_op(cond, width, dst.num(), src, target(pc, off as i64)),
         I::Call(Call::Helper(12)) => Op::TailCall,
         I::Call(Call::Helper(n)) => {
             if !res.has_helper(n) {
@@ -296,18 +350,34 @@ fn compile_one(pc: usize, ins: &Instruction, res: &mut dyn PseudoResolver) -> Re
         }
         I::Call(Call::Local(imm)) => Op::CallLocal(target(pc, imm as i64)),
         I::Call(Call::Kfunc { btf_id, .. }) => {
-            return Err(LoadError::Unsupported { pc, msg: format!("kfunc call (BTF id {btf_id}) cannot be interpreted") })
+            return Err(LoadError::Unsupported {
+                pc,
+                msg: format!("kfunc call (BTF id {btf_id}) cannot be interpreted"),
+            })
         }
         I::CallX { reg } => Op::CallX(reg.num()),
         I::Exit => Op::Exit,
-        I::LdImm64 { dst, pseudo, imm, next_imm } => {
+        I::LdImm64 {
+            dst,
+            pseudo,
+            imm,
+            next_imm,
+        } => {
             let v = match pseudo {
                 Pseudo::Imm64 => Instruction::imm64(imm, next_imm),
-                _ => res.resolve(pc, pseudo, imm, next_imm).map_err(|msg| LoadError::Unsupported { pc, msg })?,
+                _ => res
+                    .resolve(pc, pseudo, imm, next_imm)
+                    .map_err(|msg| LoadError::Unsupported { pc, msg })?,
             };
             Op::Lddw(dst.num(), v)
         }
-        I::Load { size, sign_extend: false, dst, src, off } => {
+        I::Load {
+            size,
+            sign_extend: false,
+            dst,
+            src,
+            off,
+        } => {
             let (d, s) = (dst.num(), src.num());
             match size {
                 Size::B => Op::LdxB(d, s, off),
@@ -316,8 +386,19 @@ fn compile_one(pc: usize, ins: &Instruction, res: &mut dyn PseudoResolver) -> Re
                 Size::DW => Op::LdxDW(d, s, off),
             }
         }
-        I::Load { size, sign_extend: true, dst, src, off } => Op::LdxSx(dst.num(), src.num(), off, size.bytes() as u8),
-        I::Store { size, dst, off, src: Source::Reg(r) } => {
+        I::Load {
+            size,
+            sign_extend: true,
+            dst,
+            src,
+            off,
+        } => Op::LdxSx(dst.num(), src.num(), off, size.bytes() as u8),
+        I::Store {
+            size,
+            dst,
+            off,
+            src: Source::Reg(r),
+        } => {
             let (d, s) = (dst.num(), r.num());
             match size {
                 Size::B => Op::StxB(d, off, s),
@@ -326,8 +407,19 @@ fn compile_one(pc: usize, ins: &Instruction, res: &mut dyn PseudoResolver) -> Re
                 Size::DW => Op::StxDW(d, off, s),
             }
         }
-        I::Store { size, dst, off, src: Source::Imm(k) } => Op::St(dst.num(), off, k as i64 as u64, size.bytes() as u8),
-        I::Atomic { width, op, dst, src, off } => Op::Atomic(width, op, dst.num(), src.num(), off),
+        I::Store {
+            size,
+            dst,
+            off,
+            src: Source::Imm(k),
+        } => Op::St(dst.num(), off, k as i64 as u64, size.bytes() as u8),
+        I::Atomic {
+            width,
+            op,
+            dst,
+            src,
+            off,
+        } => Op::Atomic(width, op, dst.num(), src.num(), off),
         I::LdAbs { size, imm } => Op::LdAbs(size.bytes() as u8, imm),
         I::LdInd { size, src, imm } => Op::LdInd(size.bytes() as u8, src.num(), imm),
     })

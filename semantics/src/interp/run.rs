@@ -24,7 +24,12 @@ struct Code {
 
 impl Code {
     fn of(p: &super::Loaded) -> Code {
-        Code { ops: p.ops.clone(), micro: p.micro.clone(), divisors: p.divisors.clone(), blocks: p.blocks.clone() }
+        Code {
+            ops: p.ops.clone(),
+            micro: p.micro.clone(),
+            divisors: p.divisors.clone(),
+            blocks: p.blocks.clone(),
+        }
     }
 }
 
@@ -345,13 +350,23 @@ macro_rules! define_loop {
 with_op_table!(define_loop);
 
 impl Vm {
-    fn push_frame(&mut self, frames: &mut Vec<Frame>, regs: &mut [u64; 16], ret: usize, at: usize) -> Result<(), Outcome> {
+    fn push_frame(
+        &mut self,
+        frames: &mut Vec<Frame>,
+        regs: &mut [u64; 16],
+        ret: usize,
+        at: usize,
+    ) -> Result<(), Outcome> {
         if frames.len() + 1 >= self.config.max_frames.min(8) {
             return Err(Outcome::CallDepthExceeded { pc: at });
         }
         let mut saved = [0u64; 4];
         saved.copy_from_slice(&regs[6..10]);
-        frames.push(Frame { ret, callee_saved: saved, r10: regs[10] });
+        frames.push(Frame {
+            ret,
+            callee_saved: saved,
+            r10: regs[10],
+        });
         let depth = frames.len();
         self.mem.regions[depth].data.fill(0);
         regs[10] = region_base(depth) + STACK_SIZE as u64;
@@ -359,7 +374,15 @@ impl Vm {
     }
 
     /// Instructions off the hot path: atomics, legacy packet loads, calls.
-    fn slow_step(&mut self, op: Op, at: usize, regs: &mut [u64; 16], frames: &mut Vec<Frame>, code: &mut Code, tail_calls: &mut u32) -> Flow {
+    fn slow_step(
+        &mut self,
+        op: Op,
+        at: usize,
+        regs: &mut [u64; 16],
+        frames: &mut Vec<Frame>,
+        code: &mut Code,
+        tail_calls: &mut u32,
+    ) -> Flow {
         match op {
             Op::Atomic(width, aop, d, s, off) => {
                 let addr = regs[d as usize & 15].wrapping_add(off as i64 as u64);
@@ -397,29 +420,54 @@ impl Vm {
                 if v < 1 << 31 && crate::helpers::implemented(v as i32) && v != 12 {
                     return self.slow_step(Op::Call(v as u32), at, regs, frames, code, tail_calls);
                 }
-                Flow::Stop(Outcome::Error { pc: at, reason: format!("indirect call to {v:#x}, which is neither a function nor a helper") })
+                Flow::Stop(Outcome::Error {
+                    pc: at,
+                    reason: format!(
+                        "indirect call to {v:#x}, which is neither a function nor a helper"
+                    ),
+                })
             }
             Op::TailCall => {
                 regs[0] = (-super::mapstate::errno::ENOENT) as u64;
                 if !frames.is_empty() || *tail_calls >= self.config.max_tail_calls {
                     return Flow::Goto(at + 1);
                 }
-                let Some(map) = self.map_at(regs[2]) else { return Flow::Goto(at + 1) };
+                let Some(map) = self.map_at(regs[2]) else {
+                    return Flow::Goto(at + 1);
+                };
                 let idx = regs[3] as u32;
-                let Some(&prog) = self.maps[map as usize].progs.get(&idx) else { return Flow::Goto(at + 1) };
-                let Some(p) = self.progs.get(prog) else { return Flow::Goto(at + 1) };
+                let Some(&prog) = self.maps[map as usize].progs.get(&idx) else {
+                    return Flow::Goto(at + 1);
+                };
+                let Some(p) = self.progs.get(prog) else {
+                    return Flow::Goto(at + 1);
+                };
                 *tail_calls += 1;
                 *code = Code::of(p);
                 Flow::Goto(0)
             }
-            Op::Pad => Flow::Stop(Outcome::Error { pc: at, reason: "executed the second slot of an LD_IMM64".into() }),
+            Op::Pad => Flow::Stop(Outcome::Error {
+                pc: at,
+                reason: "executed the second slot of an LD_IMM64".into(),
+            }),
             // Every other op is handled by the fast path.
-            _ => Flow::Stop(Outcome::Error { pc: at, reason: format!("internal: {op:?} reached the slow path") }),
+            _ => Flow::Stop(Outcome::Error {
+                pc: at,
+                reason: format!("internal: {op:?} reached the slow path"),
+            }),
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn atomic(&mut self, width: Width, aop: Atomic, addr: u64, s: u8, regs: &mut [u64; 16], at: usize) -> Result<(), Fault> {
+    fn atomic(
+        &mut self,
+        width: Width,
+        aop: Atomic,
+        addr: u64,
+        s: u8,
+        regs: &mut [u64; 16],
+        at: usize,
+    ) -> Result<(), Fault> {
         let size = if width == Width::W64 { 8 } else { 4 };
         let old = self.mem.load(addr, size, at)?;
         // The region must be writable even where the value does not change.
@@ -457,7 +505,9 @@ impl Vm {
     fn ld_packet(&mut self, size: u8, off: u64, regs: &mut [u64; 16]) -> Flow {
         let data = &self.mem.regions[self.packet_region].data;
         let size = size as usize;
-        let ok = off.checked_add(size as u64).is_some_and(|e| e <= data.len() as u64);
+        let ok = off
+            .checked_add(size as u64)
+            .is_some_and(|e| e <= data.len() as u64);
         if !ok || (self.packet_region == PACKET_REGION && data.is_empty()) {
             return Flow::Stop(Outcome::Exit(0));
         }

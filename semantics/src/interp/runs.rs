@@ -24,18 +24,50 @@ pub struct Micro {
     pub imm: u64,
 }
 
-const KINDS: [AluOp; 10] =
-    [AluOp::Add, AluOp::Sub, AluOp::Mul, AluOp::Or, AluOp::And, AluOp::Xor, AluOp::Lsh, AluOp::Rsh, AluOp::Arsh, AluOp::Mov];
+const KINDS: [AluOp; 10] = [
+    AluOp::Add,
+    AluOp::Sub,
+    AluOp::Mul,
+    AluOp::Or,
+    AluOp::And,
+    AluOp::Xor,
+    AluOp::Lsh,
+    AluOp::Rsh,
+    AluOp::Arsh,
+    AluOp::Mov,
+];
 
 /// The micro op of an instruction that can be part of a run.
 pub fn micro_of(ins: &Instruction) -> Option<Micro> {
-    let Instruction::Alu { width, op, dst, src } = *ins else { return None };
+    let Instruction::Alu {
+        width,
+        op,
+        dst,
+        src,
+    } = *ins
+    else {
+        return None;
+    };
     let k = KINDS.iter().position(|k| *k == op)? as u8;
     let (use_imm, s, imm) = match src {
         Source::Reg(r) => (false, r.num(), 0),
-        Source::Imm(v) => (true, 0, if width == Width::W64 { v as i64 as u64 } else { v as u32 as u64 }),
+        Source::Imm(v) => (
+            true,
+            0,
+            if width == Width::W64 {
+                v as i64 as u64
+            } else {
+                v as u32 as u64
+            },
+        ),
     };
-    Some(Micro { kind: k + if width == Width::W32 { 10 } else { 0 }, dst: dst.num(), src: s, use_imm, imm })
+    Some(Micro {
+        kind: k + if width == Width::W32 { 10 } else { 0 },
+        dst: dst.num(),
+        src: s,
+        use_imm,
+        imm,
+    })
 }
 
 /// Executes one micro op on the register file.
@@ -110,12 +142,28 @@ mod tests {
     /// `eval` agrees with the instruction-by-instruction semantics on every kind.
     #[test]
     fn eval_matches_alu_semantics() {
-        let vals = [0u64, 1, 7, 63, 64, 0x8000_0000, 0xffff_ffff, 0x8000_0000_0000_0000, u64::MAX, 0x1234_5678_9abc_def0];
+        let vals = [
+            0u64,
+            1,
+            7,
+            63,
+            64,
+            0x8000_0000,
+            0xffff_ffff,
+            0x8000_0000_0000_0000,
+            u64::MAX,
+            0x1234_5678_9abc_def0,
+        ];
         for width in [Width::W64, Width::W32] {
             for op in KINDS {
                 for &a in &vals {
                     for &b in &vals {
-                        let ins = Instruction::Alu { width, op, dst: Reg::R1, src: Source::Reg(Reg::R2) };
+                        let ins = Instruction::Alu {
+                            width,
+                            op,
+                            dst: Reg::R1,
+                            src: Source::Reg(Reg::R2),
+                        };
                         let m = micro_of(&ins).unwrap();
                         let mut regs = [0u64; 16];
                         regs[1] = a;

@@ -75,12 +75,27 @@ fn src_str(s: Source) -> String {
 pub fn print(ins: &Instruction) -> String {
     use Instruction as I;
     match *ins {
-        I::Alu { width, op, dst, src } => {
+        I::Alu {
+            width,
+            op,
+            dst,
+            src,
+        } => {
             let name = match op {
                 AluOp::MovSx8 => format!("movsx8{}", if width == Width::W64 { "64" } else { "32" }),
-                AluOp::MovSx16 => format!("movsx16{}", if width == Width::W64 { "64" } else { "32" }),
+                AluOp::MovSx16 => {
+                    format!("movsx16{}", if width == Width::W64 { "64" } else { "32" })
+                }
                 AluOp::MovSx32 => "movsx3264".to_string(),
-                _ => format!("{}{}", ALU_NAMES.iter().find(|(_, o)| *o == op).map(|(n, _)| *n).unwrap_or("?"), w32(width)),
+                _ => format!(
+                    "{}{}",
+                    ALU_NAMES
+                        .iter()
+                        .find(|(_, o)| *o == op)
+                        .map(|(n, _)| *n)
+                        .unwrap_or("?"),
+                    w32(width)
+                ),
             };
             format!("{name} %r{}, {}", dst.num(), src_str(src))
         }
@@ -95,9 +110,25 @@ pub fn print(ins: &Instruction) -> String {
         }
         I::Ja { off } => format!("ja {:+}", off),
         I::JaLong { imm } => format!("ja32 {:+}", imm),
-        I::Jmp { width, cond, dst, src, off } => {
-            let n = JMP_NAMES.iter().find(|(_, c)| *c == cond).map(|(n, _)| *n).unwrap_or("?");
-            format!("{n}{} %r{}, {}, {:+}", w32(width), dst.num(), src_str(src), off)
+        I::Jmp {
+            width,
+            cond,
+            dst,
+            src,
+            off,
+        } => {
+            let n = JMP_NAMES
+                .iter()
+                .find(|(_, c)| *c == cond)
+                .map(|(n, _)| *n)
+                .unwrap_or("?");
+            format!(
+                "{n}{} %r{}, {}, {:+}",
+                w32(width),
+                dst.num(),
+                src_str(src),
+                off
+            )
         }
         I::Call(Call::Helper(n)) => format!("call {n}"),
         I::Call(Call::Local(n)) => format!("call local {:+}", n),
@@ -105,24 +136,71 @@ pub fn print(ins: &Instruction) -> String {
         I::Call(Call::Kfunc { btf_id, off }) => format!("call kfunc {btf_id}, {off}"),
         I::CallX { reg } => format!("call %r{}", reg.num()),
         I::Exit => "exit".into(),
-        I::LdImm64 { dst, pseudo: Pseudo::Imm64, imm, next_imm } => {
-            format!("lddw %r{}, {:#x}", dst.num(), Instruction::imm64(imm, next_imm))
+        I::LdImm64 {
+            dst,
+            pseudo: Pseudo::Imm64,
+            imm,
+            next_imm,
+        } => {
+            format!(
+                "lddw %r{}, {:#x}",
+                dst.num(),
+                Instruction::imm64(imm, next_imm)
+            )
         }
-        I::LdImm64 { dst, pseudo, imm, next_imm } => {
+        I::LdImm64 {
+            dst,
+            pseudo,
+            imm,
+            next_imm,
+        } => {
             // Reuse the pseudo-C notation for the pseudo sources.
             let pc = super::print::print(ins, super::print::Flavor::Llvm);
-            let args = pc.split_once(" = ").map(|(_, r)| r.trim_end_matches(" ll").to_string()).unwrap_or_default();
+            let args = pc
+                .split_once(" = ")
+                .map(|(_, r)| r.trim_end_matches(" ll").to_string())
+                .unwrap_or_default();
             let _ = (pseudo, imm, next_imm);
             format!("lddw %r{}, {args}", dst.num())
         }
-        I::Load { size, sign_extend, dst, src, off } => {
-            format!("ldx{}{} %r{}, {}", if sign_extend { "s" } else { "" }, size_sfx(size), dst.num(), m(src, off))
+        I::Load {
+            size,
+            sign_extend,
+            dst,
+            src,
+            off,
+        } => {
+            format!(
+                "ldx{}{} %r{}, {}",
+                if sign_extend { "s" } else { "" },
+                size_sfx(size),
+                dst.num(),
+                m(src, off)
+            )
         }
-        I::Store { size, dst, off, src: Source::Reg(r) } => format!("stx{} {}, %r{}", size_sfx(size), m(dst, off), r.num()),
-        I::Store { size, dst, off, src: Source::Imm(v) } => format!("st{} {}, {v}", size_sfx(size), m(dst, off)),
-        I::Atomic { width, op, dst, src, off } => {
+        I::Store {
+            size,
+            dst,
+            off,
+            src: Source::Reg(r),
+        } => format!("stx{} {}, %r{}", size_sfx(size), m(dst, off), r.num()),
+        I::Store {
+            size,
+            dst,
+            off,
+            src: Source::Imm(v),
+        } => format!("st{} {}, {v}", size_sfx(size), m(dst, off)),
+        I::Atomic {
+            width,
+            op,
+            dst,
+            src,
+            off,
+        } => {
             let name = match op {
-                Atomic::Rmw { op, fetch } => format!("{}{}", if fetch { "fetch " } else { "" }, atomic_op_str(op)),
+                Atomic::Rmw { op, fetch } => {
+                    format!("{}{}", if fetch { "fetch " } else { "" }, atomic_op_str(op))
+                }
                 Atomic::Xchg => "xchg".into(),
                 Atomic::Cmpxchg => "cmpxchg".into(),
             };
@@ -141,15 +219,23 @@ pub fn print_program(insns: &[Instruction]) -> String {
 type R<T> = Result<T, String>;
 
 fn reg(c: &mut Cursor) -> R<Reg> {
-    let (n, _) = c.reg_with(&["%r"]).ok_or_else(|| "Invalid register".to_string())?;
+    let (n, _) = c
+        .reg_with(&["%r"])
+        .ok_or_else(|| "Invalid register".to_string())?;
     Reg::new(n).ok_or_else(|| format!("Invalid register %r{n}"))
 }
 
 /// A 32-bit immediate: decimal in the signed range, or hexadecimal up to `0xffffffff`.
 fn imm(c: &mut Cursor) -> R<i32> {
     c.skip_ws();
-    let hex = c.rest.trim_start_matches(['-', '+']).trim_start().starts_with("0x");
-    let v = c.number().ok_or_else(|| format!("expected an immediate at `{}`", c.rest.trim()))?;
+    let hex = c
+        .rest
+        .trim_start_matches(['-', '+'])
+        .trim_start()
+        .starts_with("0x");
+    let v = c
+        .number()
+        .ok_or_else(|| format!("expected an immediate at `{}`", c.rest.trim()))?;
     let fits = if hex { imm32(v) } else { i32::try_from(v).ok() };
     fits.ok_or_else(|| format!("immediate {v} does not fit 32 bits"))
 }
@@ -167,18 +253,27 @@ fn memop(c: &mut Cursor) -> R<(Reg, i16)> {
         return Err("expected a memory operand `[%rN+off]`".into());
     }
     let r = reg(c)?;
-    let off = if c.peek("+") || c.peek("-") { c.number().ok_or("expected an offset")? } else { 0 };
+    let off = if c.peek("+") || c.peek("-") {
+        c.number().ok_or("expected an offset")?
+    } else {
+        0
+    };
     if !c.eat("]") {
         return Err("expected `]`".into());
     }
-    Ok((r, off16(off).ok_or_else(|| format!("offset {off} does not fit 16 bits"))?))
+    Ok((
+        r,
+        off16(off).ok_or_else(|| format!("offset {off} does not fit 16 bits"))?,
+    ))
 }
 
 fn target(c: &mut Cursor) -> R<Target> {
     if let Some(n) = c.number() {
         return Ok(Target::Rel(n as i64));
     }
-    c.ident().map(|s| Target::Label(s.to_string())).ok_or_else(|| "expected a jump target".into())
+    c.ident()
+        .map(|s| Target::Label(s.to_string()))
+        .ok_or_else(|| "expected a jump target".into())
 }
 
 fn operand(c: &mut Cursor) -> R<Source> {
@@ -205,7 +300,13 @@ pub fn parse(text: &str) -> Result<Listing, AsmError> {
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let c = Cursor::new(strip_comment(raw, &["#", ";", "//"]));
-        super::parse_line(&mut src, c, line, parse_insn, "Invalid number of operands: unexpected ")?;
+        super::parse_line(
+            &mut src,
+            c,
+            line,
+            parse_insn,
+            "Invalid number of operands: unexpected ",
+        )?;
     }
     resolve_exit_label(&mut src);
     Ok(src)
@@ -223,10 +324,20 @@ fn resolve_exit_label(src: &mut Listing) {
         pcs.push(pc);
         pc += it.ins.slots() as i64;
     }
-    let exits: Vec<usize> = src.items.iter().enumerate().filter(|(_, it)| it.ins == Instruction::Exit).map(|(i, _)| i).collect();
+    let exits: Vec<usize> = src
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, it)| it.ins == Instruction::Exit)
+        .map(|(i, _)| i)
+        .collect();
     for i in 0..src.items.len() {
         if src.items[i].target == Some(Target::Label("exit".into())) {
-            let j = exits.iter().copied().find(|&j| j > i).or(exits.last().copied());
+            let j = exits
+                .iter()
+                .copied()
+                .find(|&j| j > i)
+                .or(exits.last().copied());
             if let Some(j) = j {
                 src.items[i].target = Some(Target::Rel(pcs[j] - pcs[i] - 1));
             }
@@ -235,7 +346,10 @@ fn resolve_exit_label(src: &mut Listing) {
 }
 
 fn parse_insn(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
-    let mn = c.ident().ok_or_else(|| format!("Invalid mnemonic at `{}`", c.rest.trim()))?.to_ascii_lowercase();
+    let mn = c
+        .ident()
+        .ok_or_else(|| format!("Invalid mnemonic at `{}`", c.rest.trim()))?
+        .to_ascii_lowercase();
     let ins = |i| Ok((i, None));
     match mn.as_str() {
         "exit" => return ins(Instruction::Exit),
@@ -249,7 +363,11 @@ fn parse_insn(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
             }
             if c.eat_word("kfunc") {
                 let btf_id = imm(c)?;
-                let off = if c.eat(",") { off16(c.number().ok_or("expected an offset")?).ok_or("offset out of range")? } else { 0 };
+                let off = if c.eat(",") {
+                    off16(c.number().ok_or("expected an offset")?).ok_or("offset out of range")?
+                } else {
+                    0
+                };
                 return ins(Instruction::Call(Call::Kfunc { btf_id, off }));
             }
             if c.peek("%") {
@@ -261,22 +379,44 @@ fn parse_insn(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
     }
     let (base, width) = match mn.strip_suffix("32") {
         Some(b) if !b.is_empty() && !b.ends_with("sx") => (b, Width::W32),
-        _ => (mn.strip_suffix("64").filter(|b| !b.ends_with("sx")).unwrap_or(&mn), Width::W64),
+        _ => (
+            mn.strip_suffix("64")
+                .filter(|b| !b.ends_with("sx"))
+                .unwrap_or(&mn),
+            Width::W64,
+        ),
     };
     if base == "neg" {
-        return ins(Instruction::Neg { width, dst: reg(c)? });
+        return ins(Instruction::Neg {
+            width,
+            dst: reg(c)?,
+        });
     }
     if let Some((_, op)) = ALU_NAMES.iter().find(|(n, _)| *n == base) {
         let dst = reg(c)?;
         comma(c)?;
-        return ins(Instruction::Alu { width, op: *op, dst, src: operand(c)? });
+        return ins(Instruction::Alu {
+            width,
+            op: *op,
+            dst,
+            src: operand(c)?,
+        });
     }
     if let Some((_, cond)) = JMP_NAMES.iter().find(|(n, _)| *n == base) {
         let dst = reg(c)?;
         comma(c)?;
         let src = operand(c)?;
         comma(c)?;
-        return Ok((Instruction::Jmp { width, cond: *cond, dst, src, off: 0 }, Some(target(c)?)));
+        return Ok((
+            Instruction::Jmp {
+                width,
+                cond: *cond,
+                dst,
+                src,
+                off: 0,
+            },
+            Some(target(c)?),
+        ));
     }
     if let Some(rest) = mn.strip_prefix("movsx") {
         let (op, w) = match rest {
@@ -289,14 +429,28 @@ fn parse_insn(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
         };
         let dst = reg(c)?;
         comma(c)?;
-        return ins(Instruction::Alu { width: w, op, dst, src: Source::Reg(reg(c)?) });
+        return ins(Instruction::Alu {
+            width: w,
+            op,
+            dst,
+            src: Source::Reg(reg(c)?),
+        });
     }
-    for (p, kind) in [("bswap", EndKind::Swap), ("swap", EndKind::Swap), ("be", EndKind::Be), ("le", EndKind::Le)] {
+    for (p, kind) in [
+        ("bswap", EndKind::Swap),
+        ("swap", EndKind::Swap),
+        ("be", EndKind::Be),
+        ("le", EndKind::Le),
+    ] {
         if let Some(bits) = mn.strip_prefix(p).and_then(|b| b.parse::<u8>().ok()) {
             if !matches!(bits, 16 | 32 | 64) {
                 return Err(format!("Invalid mnemonic `{mn}`"));
             }
-            return ins(Instruction::End { kind, bits, dst: reg(c)? });
+            return ins(Instruction::End {
+                kind,
+                bits,
+                dst: reg(c)?,
+            });
         }
     }
     parse_mem(c, &mn).map(|i| (i, None))
@@ -310,23 +464,45 @@ fn parse_mem(c: &mut Cursor, mn: &str) -> R<Instruction> {
         let dst = reg(c)?;
         comma(c)?;
         let (src, off) = memop(c)?;
-        return Ok(Instruction::Load { size: s, sign_extend: true, dst, src, off });
+        return Ok(Instruction::Load {
+            size: s,
+            sign_extend: true,
+            dst,
+            src,
+            off,
+        });
     }
     if let Some(s) = mn.strip_prefix("ldx").and_then(size_of) {
         let dst = reg(c)?;
         comma(c)?;
         let (src, off) = memop(c)?;
-        return Ok(Instruction::Load { size: s, sign_extend: false, dst, src, off });
+        return Ok(Instruction::Load {
+            size: s,
+            sign_extend: false,
+            dst,
+            src,
+            off,
+        });
     }
     if let Some(s) = mn.strip_prefix("stx").and_then(size_of) {
         let (dst, off) = memop(c)?;
         comma(c)?;
-        return Ok(Instruction::Store { size: s, dst, off, src: Source::Reg(reg(c)?) });
+        return Ok(Instruction::Store {
+            size: s,
+            dst,
+            off,
+            src: Source::Reg(reg(c)?),
+        });
     }
     if let Some(s) = mn.strip_prefix("st").and_then(size_of) {
         let (dst, off) = memop(c)?;
         comma(c)?;
-        return Ok(Instruction::Store { size: s, dst, off, src: Source::Imm(imm(c)?) });
+        return Ok(Instruction::Store {
+            size: s,
+            dst,
+            off,
+            src: Source::Imm(imm(c)?),
+        });
     }
     if let Some(size) = mn.strip_prefix("ldabs").and_then(size_of) {
         return Ok(Instruction::LdAbs { size, imm: imm(c)? });
@@ -334,7 +510,11 @@ fn parse_mem(c: &mut Cursor, mn: &str) -> R<Instruction> {
     if let Some(size) = mn.strip_prefix("ldind").and_then(size_of) {
         let src = reg(c)?;
         comma(c)?;
-        return Ok(Instruction::LdInd { size, src, imm: imm(c)? });
+        return Ok(Instruction::LdInd {
+            size,
+            src,
+            imm: imm(c)?,
+        });
     }
     Err(format!("Invalid mnemonic `{mn}`"))
 }
@@ -360,7 +540,15 @@ fn parse_lddw(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
             if !c.eat(")") {
                 return Err("expected `)`".into());
             }
-            return Ok((Instruction::LdImm64 { dst, pseudo, imm: first, next_imm }, target));
+            return Ok((
+                Instruction::LdImm64 {
+                    dst,
+                    pseudo,
+                    imm: first,
+                    next_imm,
+                },
+                target,
+            ));
         }
         *c = save;
     }
@@ -369,7 +557,15 @@ fn parse_lddw(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
         return Err(format!("{v} does not fit 64 bits"));
     }
     let bits = v as u64;
-    Ok((Instruction::LdImm64 { dst, pseudo: Pseudo::Imm64, imm: bits as u32 as i32, next_imm: (bits >> 32) as u32 as i32 }, None))
+    Ok((
+        Instruction::LdImm64 {
+            dst,
+            pseudo: Pseudo::Imm64,
+            imm: bits as u32 as i32,
+            next_imm: (bits >> 32) as u32 as i32,
+        },
+        None,
+    ))
 }
 
 fn parse_lock(c: &mut Cursor) -> R<Instruction> {
@@ -378,13 +574,28 @@ fn parse_lock(c: &mut Cursor) -> R<Instruction> {
     let name = c.ident().ok_or(ERR)?.to_ascii_lowercase();
     let (base, width) = match name.strip_suffix("32") {
         Some(b) => (b.to_string(), Width::W32),
-        None => (name.strip_suffix("64").unwrap_or(&name).to_string(), Width::W64),
+        None => (
+            name.strip_suffix("64").unwrap_or(&name).to_string(),
+            Width::W64,
+        ),
     };
     let op = match base.as_str() {
-        "add" => Atomic::Rmw { op: AtomicOp::Add, fetch },
-        "or" => Atomic::Rmw { op: AtomicOp::Or, fetch },
-        "and" => Atomic::Rmw { op: AtomicOp::And, fetch },
-        "xor" => Atomic::Rmw { op: AtomicOp::Xor, fetch },
+        "add" => Atomic::Rmw {
+            op: AtomicOp::Add,
+            fetch,
+        },
+        "or" => Atomic::Rmw {
+            op: AtomicOp::Or,
+            fetch,
+        },
+        "and" => Atomic::Rmw {
+            op: AtomicOp::And,
+            fetch,
+        },
+        "xor" => Atomic::Rmw {
+            op: AtomicOp::Xor,
+            fetch,
+        },
         "xchg" => Atomic::Xchg,
         "cmpxchg" => Atomic::Cmpxchg,
         _ => return Err(format!("Invalid atomic operation `{name}`")),
@@ -394,5 +605,11 @@ fn parse_lock(c: &mut Cursor) -> R<Instruction> {
         return Err(ERR.into());
     }
     let src = reg(c)?;
-    Ok(Instruction::Atomic { width, op, dst, src, off })
+    Ok(Instruction::Atomic {
+        width,
+        op,
+        dst,
+        src,
+        off,
+    })
 }

@@ -30,7 +30,11 @@ impl<'a> Cursor<'a> {
     /// Consumes `word` only if it is not followed by an identifier character.
     pub fn eat_word(&mut self, word: &str) -> bool {
         let save = *self;
-        if self.eat(word) && !self.rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+        if self.eat(word)
+            && !self
+                .rest
+                .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        {
             return true;
         }
         *self = save;
@@ -90,7 +94,11 @@ impl<'a> Cursor<'a> {
         } else if let Some(r) = self.rest.strip_prefix('+') {
             self.rest = r.trim_start();
         }
-        let (radix, body) = match self.rest.strip_prefix("0x").or_else(|| self.rest.strip_prefix("0X")) {
+        let (radix, body) = match self
+            .rest
+            .strip_prefix("0x")
+            .or_else(|| self.rest.strip_prefix("0X"))
+        {
             Some(b) => (16, b),
             None => (10, self.rest),
         };

@@ -52,7 +52,10 @@ pub struct Listing {
 impl Listing {
     pub fn define_label(&mut self, name: &str, line: usize) -> Result<(), AsmError> {
         if self.labels.iter().any(|(n, _, _)| n == name) {
-            return Err(AsmError { line, msg: format!("label `{name}` defined twice") });
+            return Err(AsmError {
+                line,
+                msg: format!("label `{name}` defined twice"),
+            });
         }
         self.labels.push((name.to_string(), self.items.len(), line));
         Ok(())
@@ -84,7 +87,10 @@ pub(crate) fn parse_line(
     }
     let (ins, target) = parse_insn(&mut cur).map_err(|msg| AsmError { line, msg })?;
     if !cur.at_end() {
-        return Err(AsmError { line, msg: format!("{trailing}`{}`", cur.rest.trim()) });
+        return Err(AsmError {
+            line,
+            msg: format!("{trailing}`{}`", cur.rest.trim()),
+        });
     }
     src.items.push(Pending { ins, target, line });
     Ok(())
@@ -107,7 +113,10 @@ pub fn resolve(src: Listing) -> Result<Vec<Instruction>, AsmError> {
                 Target::Rel(r) => r,
                 Target::Label(name) => {
                     let Some((_, item, _)) = src.labels.iter().find(|(n, _, _)| *n == name) else {
-                        return Err(AsmError { line: it.line, msg: format!("unknown label `{name}`") });
+                        return Err(AsmError {
+                            line: it.line,
+                            msg: format!("unknown label `{name}`"),
+                        });
                     };
                     pcs[*item] as i64 - (pcs[idx] as i64 + 1)
                 }
@@ -126,7 +135,11 @@ fn set_target(ins: &mut Instruction, rel: i64) -> Result<(), String> {
         Instruction::Ja { off } | Instruction::Jmp { off, .. } => *off = r16()?,
         Instruction::JaLong { imm } => *imm = r32()?,
         Instruction::Call(Call::Local(imm)) => *imm = r32()?,
-        Instruction::LdImm64 { pseudo: Pseudo::Func, imm, .. } => *imm = r32()?,
+        Instruction::LdImm64 {
+            pseudo: Pseudo::Func,
+            imm,
+            ..
+        } => *imm = r32()?,
         _ => return Err("this instruction takes no target".into()),
     }
     Ok(())

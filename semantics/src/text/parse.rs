@@ -34,13 +34,17 @@ pub fn parse(text: &str) -> Result<Listing, AsmError> {
 type R<T> = Result<T, String>;
 
 fn reg(c: &mut Cursor) -> R<(Reg, Width)> {
-    let (n, w) = c.reg_with(&["r", "w"]).ok_or_else(|| format!("expected a register at `{}`", c.rest.trim()))?;
+    let (n, w) = c
+        .reg_with(&["r", "w"])
+        .ok_or_else(|| format!("expected a register at `{}`", c.rest.trim()))?;
     let r = Reg::new(n).ok_or_else(|| format!("invalid register {n}"))?;
     Ok((r, if w { Width::W32 } else { Width::W64 }))
 }
 
 fn imm(c: &mut Cursor) -> R<i32> {
-    let v = c.number().ok_or_else(|| format!("expected a number at `{}`", c.rest.trim()))?;
+    let v = c
+        .number()
+        .ok_or_else(|| format!("expected a number at `{}`", c.rest.trim()))?;
     imm32(v).ok_or_else(|| format!("immediate {v} does not fit 32 bits"))
 }
 
@@ -69,7 +73,9 @@ fn target(c: &mut Cursor) -> R<Target> {
         }
         return Ok(Target::Rel(n as i64));
     }
-    let name = c.ident().ok_or_else(|| format!("expected a target at `{}`", c.rest.trim()))?;
+    let name = c
+        .ident()
+        .ok_or_else(|| format!("expected a target at `{}`", c.rest.trim()))?;
     Ok(Target::Label(name.to_string()))
 }
 
@@ -112,7 +118,10 @@ fn mem(c: &mut Cursor) -> R<(Reg, i16)> {
             v
         }
     };
-    Ok((r, off16(off).ok_or_else(|| format!("offset {off} does not fit 16 bits"))?))
+    Ok((
+        r,
+        off16(off).ok_or_else(|| format!("offset {off} does not fit 16 bits"))?,
+    ))
 }
 
 fn parse_insn(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
@@ -144,8 +153,20 @@ fn parse_insn(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
         }
         let (dst, off) = mem(c)?;
         expect(c, "=")?;
-        let src = if let Ok((r, _)) = reg(c) { Source::Reg(r) } else { Source::Imm(imm(c)?) };
-        return Ok((Instruction::Store { size, dst, off, src }, None));
+        let src = if let Ok((r, _)) = reg(c) {
+            Source::Reg(r)
+        } else {
+            Source::Imm(imm(c)?)
+        };
+        return Ok((
+            Instruction::Store {
+                size,
+                dst,
+                off,
+                src,
+            },
+            None,
+        ));
     }
     let (dst, width) = reg(c)?;
     if c.eat("=") {
@@ -168,7 +189,15 @@ fn parse_insn(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
     ] {
         if c.eat(s) {
             let src = alu_source(c, width)?;
-            return Ok((Instruction::Alu { width, op, dst, src }, None));
+            return Ok((
+                Instruction::Alu {
+                    width,
+                    op,
+                    dst,
+                    src,
+                },
+                None,
+            ));
         }
     }
     Err(format!("unknown instruction at `{}`", c.rest.trim()))
@@ -188,21 +217,31 @@ fn alu_source(c: &mut Cursor, width: Width) -> R<Source> {
 fn parse_call(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
     if c.eat("kfunc#") {
         let btf_id = imm(c)?;
-        let off = if c.eat("@") { off16(c.number().ok_or("expected a module offset")?).ok_or("offset out of range")? } else { 0 };
+        let off = if c.eat("@") {
+            off16(c.number().ok_or("expected a module offset")?).ok_or("offset out of range")?
+        } else {
+            0
+        };
         return Ok((Instruction::Call(Call::Kfunc { btf_id, off }), None));
     }
     if c.peek("pc+") || c.peek("pc-") || c.peek("<") {
         return Ok((Instruction::Call(Call::Local(0)), Some(target(c)?)));
     }
     if let Some(n) = c.number() {
-        return Ok((Instruction::Call(Call::Helper(imm32(n).ok_or("helper number out of range")?)), None));
+        return Ok((
+            Instruction::Call(Call::Helper(imm32(n).ok_or("helper number out of range")?)),
+            None,
+        ));
     }
     // The kernel log's `call bpf_map_lookup_elem#1`, or a label for a local call.
     let name = c.ident().ok_or("expected a call target")?;
     if c.eat("#") {
         return Ok((Instruction::Call(Call::Helper(imm(c)?)), None));
     }
-    Ok((Instruction::Call(Call::Local(0)), Some(Target::Label(name.to_string()))))
+    Ok((
+        Instruction::Call(Call::Local(0)),
+        Some(Target::Label(name.to_string())),
+    ))
 }
 
 fn parse_if(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
@@ -231,7 +270,16 @@ fn parse_if(c: &mut Cursor) -> R<(Instruction, Option<Target>)> {
     if !c.eat_word("goto") {
         return Err("expected `goto`".into());
     }
-    Ok((Instruction::Jmp { width, cond, dst, src, off: 0 }, Some(target(c)?)))
+    Ok((
+        Instruction::Jmp {
+            width,
+            cond,
+            dst,
+            src,
+            off: 0,
+        },
+        Some(target(c)?),
+    ))
 }
 
 fn parse_lock(c: &mut Cursor) -> R<Instruction> {
@@ -243,34 +291,75 @@ fn parse_lock(c: &mut Cursor) -> R<Instruction> {
         _ => return Err("atomic operations are 32 or 64 bits".into()),
     };
     let (dst, off) = mem(c)?;
-    let op = [("+=", AtomicOp::Add), ("|=", AtomicOp::Or), ("&=", AtomicOp::And), ("^=", AtomicOp::Xor)]
-        .into_iter()
-        .find(|(s, _)| c.eat(s))
-        .map(|(_, o)| o)
-        .ok_or("expected an atomic operator")?;
+    let op = [
+        ("+=", AtomicOp::Add),
+        ("|=", AtomicOp::Or),
+        ("&=", AtomicOp::And),
+        ("^=", AtomicOp::Xor),
+    ]
+    .into_iter()
+    .find(|(s, _)| c.eat(s))
+    .map(|(_, o)| o)
+    .ok_or("expected an atomic operator")?;
     let (src, _) = reg(c)?;
-    Ok(Instruction::Atomic { width, op: Atomic::Rmw { op, fetch: false }, dst, src, off })
+    Ok(Instruction::Atomic {
+        width,
+        op: Atomic::Rmw { op, fetch: false },
+        dst,
+        src,
+        off,
+    })
 }
 
 fn parse_assign(c: &mut Cursor, dst: Reg, width: Width) -> R<(Instruction, Option<Target>)> {
-    let alu = |op, src| Ok((Instruction::Alu { width, op, dst, src }, None));
+    let alu = |op, src| {
+        Ok((
+            Instruction::Alu {
+                width,
+                op,
+                dst,
+                src,
+            },
+            None,
+        ))
+    };
     if c.eat("*") {
         let (size, sign_extend) = size_type(c)?;
         if c.eat("skb") {
             return parse_skb(c, dst, size).map(|i| (i, None));
         }
         let (src, off) = mem(c)?;
-        return Ok((Instruction::Load { size, sign_extend, dst, src, off }, None));
+        return Ok((
+            Instruction::Load {
+                size,
+                sign_extend,
+                dst,
+                src,
+                off,
+            },
+            None,
+        ));
     }
     if let Some(ins) = parse_atomic_call(c, dst, width)? {
         return Ok((ins, None));
     }
-    for (k, kind) in [("bswap", EndKind::Swap), ("be", EndKind::Be), ("le", EndKind::Le)] {
+    for (k, kind) in [
+        ("bswap", EndKind::Swap),
+        ("be", EndKind::Be),
+        ("le", EndKind::Le),
+    ] {
         let save = *c;
         if c.eat(k) {
             if let Some(bits) = c.number() {
                 if matches!(bits, 16 | 32 | 64) && reg(c)?.0 == dst {
-                    return Ok((Instruction::End { kind, bits: bits as u8, dst }, None));
+                    return Ok((
+                        Instruction::End {
+                            kind,
+                            bits: bits as u8,
+                            dst,
+                        },
+                        None,
+                    ));
                 }
                 return Err("malformed byte swap".into());
             }
@@ -310,15 +399,32 @@ fn parse_assign(c: &mut Cursor, dst: Reg, width: Width) -> R<(Instruction, Optio
         }
         *c = save;
     }
-    let v = c.number().ok_or_else(|| format!("expected a value at `{}`", c.rest.trim()))?;
+    let v = c
+        .number()
+        .ok_or_else(|| format!("expected a value at `{}`", c.rest.trim()))?;
     if c.eat_word("ll") || (v > u32::MAX as i128 || v < i32::MIN as i128) {
         if width == Width::W32 {
             return Err("64-bit immediates load into rN".into());
         }
-        let bits = if (i64::MIN as i128..=u64::MAX as i128).contains(&v) { v as u64 } else { return Err(format!("{v} does not fit 64 bits")) };
-        return Ok((Instruction::LdImm64 { dst, pseudo: Pseudo::Imm64, imm: bits as u32 as i32, next_imm: (bits >> 32) as u32 as i32 }, None));
+        let bits = if (i64::MIN as i128..=u64::MAX as i128).contains(&v) {
+            v as u64
+        } else {
+            return Err(format!("{v} does not fit 64 bits"));
+        };
+        return Ok((
+            Instruction::LdImm64 {
+                dst,
+                pseudo: Pseudo::Imm64,
+                imm: bits as u32 as i32,
+                next_imm: (bits >> 32) as u32 as i32,
+            },
+            None,
+        ));
     }
-    alu(AluOp::Mov, Source::Imm(imm32(v).ok_or("immediate out of range")?))
+    alu(
+        AluOp::Mov,
+        Source::Imm(imm32(v).ok_or("immediate out of range")?),
+    )
 }
 
 fn parse_pseudo(c: &mut Cursor, dst: Reg, pseudo: Pseudo) -> R<(Instruction, Option<Target>)> {
@@ -333,7 +439,15 @@ fn parse_pseudo(c: &mut Cursor, dst: Reg, pseudo: Pseudo) -> R<(Instruction, Opt
     let next_imm = if c.eat(",") { imm(c)? } else { 0 };
     expect(c, ")")?;
     c.eat_word("ll");
-    Ok((Instruction::LdImm64 { dst, pseudo, imm: first, next_imm }, target))
+    Ok((
+        Instruction::LdImm64 {
+            dst,
+            pseudo,
+            imm: first,
+            next_imm,
+        },
+        target,
+    ))
 }
 
 fn parse_skb(c: &mut Cursor, dst: Reg, size: Size) -> R<Instruction> {
@@ -342,7 +456,11 @@ fn parse_skb(c: &mut Cursor, dst: Reg, size: Size) -> R<Instruction> {
     }
     expect(c, "[")?;
     let ins = if let Ok((src, _)) = reg(c) {
-        let imm = if c.eat("+") || c.peek("-") { imm(c)? } else { 0 };
+        let imm = if c.eat("+") || c.peek("-") {
+            imm(c)?
+        } else {
+            0
+        };
         Instruction::LdInd { size, src, imm }
     } else {
         Instruction::LdAbs { size, imm: imm(c)? }
@@ -355,12 +473,38 @@ fn parse_skb(c: &mut Cursor, dst: Reg, size: Size) -> R<Instruction> {
 /// and LLVM's spellings.
 fn parse_atomic_call(c: &mut Cursor, lhs: Reg, lhs_width: Width) -> R<Option<Instruction>> {
     let save = *c;
-    let Some(name) = c.ident() else { return Ok(None) };
+    let Some(name) = c.ident() else {
+        return Ok(None);
+    };
     let (width_hint, op) = match name {
-        "atomic_fetch_add" | "atomic64_fetch_add" => (name.contains("64"), Atomic::Rmw { op: AtomicOp::Add, fetch: true }),
-        "atomic_fetch_or" | "atomic64_fetch_or" => (name.contains("64"), Atomic::Rmw { op: AtomicOp::Or, fetch: true }),
-        "atomic_fetch_and" | "atomic64_fetch_and" => (name.contains("64"), Atomic::Rmw { op: AtomicOp::And, fetch: true }),
-        "atomic_fetch_xor" | "atomic64_fetch_xor" => (name.contains("64"), Atomic::Rmw { op: AtomicOp::Xor, fetch: true }),
+        "atomic_fetch_add" | "atomic64_fetch_add" => (
+            name.contains("64"),
+            Atomic::Rmw {
+                op: AtomicOp::Add,
+                fetch: true,
+            },
+        ),
+        "atomic_fetch_or" | "atomic64_fetch_or" => (
+            name.contains("64"),
+            Atomic::Rmw {
+                op: AtomicOp::Or,
+                fetch: true,
+            },
+        ),
+        "atomic_fetch_and" | "atomic64_fetch_and" => (
+            name.contains("64"),
+            Atomic::Rmw {
+                op: AtomicOp::And,
+                fetch: true,
+            },
+        ),
+        "atomic_fetch_xor" | "atomic64_fetch_xor" => (
+            name.contains("64"),
+            Atomic::Rmw {
+                op: AtomicOp::Xor,
+                fetch: true,
+            },
+        ),
         "atomic_xchg" | "atomic64_xchg" => (name.contains("64"), Atomic::Xchg),
         "atomic_cmpxchg" | "atomic64_cmpxchg" => (name.contains("64"), Atomic::Cmpxchg),
         "xchg_64" => (true, Atomic::Xchg),
@@ -407,5 +551,11 @@ fn parse_atomic_call(c: &mut Cursor, lhs: Reg, lhs_width: Width) -> R<Option<Ins
         return Err("the fetched value goes to the source register".into());
     }
     let _ = lhs_width;
-    Ok(Some(Instruction::Atomic { width, op, dst, src, off }))
+    Ok(Some(Instruction::Atomic {
+        width,
+        op,
+        dst,
+        src,
+        off,
+    }))
 }

@@ -104,7 +104,10 @@ fn pseudo_name(p: Pseudo) -> &'static str {
 
 /// Names of pseudo LD_IMM64 sources, as the assembler reads them.
 pub fn pseudo_from_name(s: &str) -> Option<Pseudo> {
-    Pseudo::ALL.into_iter().skip(1).find(|p| pseudo_name(*p) == s)
+    Pseudo::ALL
+        .into_iter()
+        .skip(1)
+        .find(|p| pseudo_name(*p) == s)
 }
 
 /// Prints one instruction. Jump and call targets are printed relative; see
@@ -112,7 +115,12 @@ pub fn pseudo_from_name(s: &str) -> Option<Pseudo> {
 pub fn print(ins: &Instruction, flavor: Flavor) -> String {
     use Instruction as I;
     match *ins {
-        I::Alu { width, op, dst, src } => {
+        I::Alu {
+            width,
+            op,
+            dst,
+            src,
+        } => {
             let d = reg_name(width, dst);
             let s = match src {
                 Source::Reg(r) => reg_name(width, r),
@@ -140,13 +148,24 @@ pub fn print(ins: &Instruction, flavor: Flavor) -> String {
         }
         I::Ja { off } => format!("goto {}", rel(flavor, off as i64)),
         I::JaLong { imm } => format!("gotol {}", rel(flavor, imm as i64)),
-        I::Jmp { width, cond, dst, src, off } => {
+        I::Jmp {
+            width,
+            cond,
+            dst,
+            src,
+            off,
+        } => {
             let s = match (src, flavor) {
                 (Source::Reg(r), _) => reg_name(width, r),
                 (Source::Imm(v), Flavor::Llvm) => v.to_string(),
                 (Source::Imm(v), Flavor::Kernel) => format!("{:#x}", v as u32),
             };
-            format!("if {} {} {s} goto {}", reg_name(width, dst), cond_str(cond), rel(flavor, off as i64))
+            format!(
+                "if {} {} {s} goto {}",
+                reg_name(width, dst),
+                cond_str(cond),
+                rel(flavor, off as i64)
+            )
         }
         I::Call(Call::Helper(n)) => match (flavor, crate::helpers::helper_name(n)) {
             (Flavor::Kernel, Some(name)) => format!("call {name}#{n}"),
@@ -157,35 +176,71 @@ pub fn print(ins: &Instruction, flavor: Flavor) -> String {
         I::Call(Call::Kfunc { btf_id, off }) => format!("call kfunc#{btf_id}@{off}"),
         I::CallX { reg } => format!("callx {reg}"),
         I::Exit => "exit".to_string(),
-        I::LdImm64 { dst, pseudo: Pseudo::Imm64, imm, next_imm } => {
+        I::LdImm64 {
+            dst,
+            pseudo: Pseudo::Imm64,
+            imm,
+            next_imm,
+        } => {
             let v = Instruction::imm64(imm, next_imm);
             match flavor {
                 Flavor::Llvm => format!("{dst} = {} ll", v as i64),
                 Flavor::Kernel => format!("{dst} = {v:#x}"),
             }
         }
-        I::LdImm64 { dst, pseudo, imm, next_imm } => {
+        I::LdImm64 {
+            dst,
+            pseudo,
+            imm,
+            next_imm,
+        } => {
             let name = pseudo_name(pseudo);
-            let first = if pseudo == Pseudo::Func { format!("pc{:+}", imm) } else { imm.to_string() };
-            let args = if next_imm != 0 || matches!(pseudo, Pseudo::MapValue | Pseudo::MapIdxValue) {
+            let first = if pseudo == Pseudo::Func {
+                format!("pc{:+}", imm)
+            } else {
+                imm.to_string()
+            };
+            let args = if next_imm != 0 || matches!(pseudo, Pseudo::MapValue | Pseudo::MapIdxValue)
+            {
                 format!("{first}, {next_imm}")
             } else {
                 first
             };
             format!("{dst} = {name}({args}) ll")
         }
-        I::Load { size, sign_extend, dst, src, off } => {
-            let t = if sign_extend { size.ctype().replace('u', "s") } else { size.ctype().to_string() };
+        I::Load {
+            size,
+            sign_extend,
+            dst,
+            src,
+            off,
+        } => {
+            let t = if sign_extend {
+                size.ctype().replace('u', "s")
+            } else {
+                size.ctype().to_string()
+            };
             format!("{dst} = *({t} *){}", mem(flavor, src, off))
         }
-        I::Store { size, dst, off, src } => {
+        I::Store {
+            size,
+            dst,
+            off,
+            src,
+        } => {
             let s = match src {
                 Source::Reg(r) => r.to_string(),
                 Source::Imm(v) => v.to_string(),
             };
             format!("*({} *){} = {s}", size.ctype(), mem(flavor, dst, off))
         }
-        I::Atomic { width, op, dst, src, off } => print_atomic(flavor, width, op, dst, src, off),
+        I::Atomic {
+            width,
+            op,
+            dst,
+            src,
+            off,
+        } => print_atomic(flavor, width, op, dst, src, off),
         I::LdAbs { size, imm } => format!("r0 = *({} *)skb[{imm}]", size.ctype()),
         I::LdInd { size, src, imm: 0 } => format!("r0 = *({} *)skb[{src}]", size.ctype()),
         I::LdInd { size, src, imm } => format!("r0 = *({} *)skb[{src} + {imm}]", size.ctype()),
@@ -208,7 +263,10 @@ fn print_atomic(flavor: Flavor, width: Width, op: Atomic, dst: Reg, src: Reg, of
             };
             format!("lock *({t} *){m} {o} {src}")
         }
-        Atomic::Rmw { op, fetch: true } => format!("{src} = atomic{sfx}_fetch_{}(({t} *){m}, {src})", atomic_op_str(op)),
+        Atomic::Rmw { op, fetch: true } => format!(
+            "{src} = atomic{sfx}_fetch_{}(({t} *){m}, {src})",
+            atomic_op_str(op)
+        ),
         Atomic::Xchg => format!("{src} = atomic{sfx}_xchg(({t} *){m}, {src})"),
         Atomic::Cmpxchg => format!("r0 = atomic{sfx}_cmpxchg(({t} *){m}, r0, {src})"),
     }

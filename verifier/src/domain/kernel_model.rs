@@ -25,16 +25,32 @@ fn umax_v<V: Word>(l: &V) -> V {
     l.lit(u64::MAX)
 }
 fn maxu<V: Word<Bool = bool>>(a: V, b: V) -> V {
-    if a.ult(&b) { b } else { a }
+    if a.ult(&b) {
+        b
+    } else {
+        a
+    }
 }
 fn minu<V: Word<Bool = bool>>(a: V, b: V) -> V {
-    if a.ult(&b) { a } else { b }
+    if a.ult(&b) {
+        a
+    } else {
+        b
+    }
 }
 fn maxs<V: Word<Bool = bool>>(a: V, b: V) -> V {
-    if a.slt(&b) { b } else { a }
+    if a.slt(&b) {
+        b
+    } else {
+        a
+    }
 }
 fn mins<V: Word<Bool = bool>>(a: V, b: V) -> V {
-    if a.slt(&b) { a } else { b }
+    if a.slt(&b) {
+        a
+    } else {
+        b
+    }
 }
 
 /// `__update_reg32_bounds` then `__update_reg64_bounds`.
@@ -86,16 +102,29 @@ where
     }
     let zero = r.umin.low().lit(0);
     let one = zero.lit(1);
-    for (lo, hi) in [(r.umin.clone(), r.umax.clone()), (r.smin.clone(), r.smax.clone())] {
+    for (lo, hi) in [
+        (r.umin.clone(), r.umax.clone()),
+        (r.smin.clone(), r.smax.clone()),
+    ] {
         if lo.high().add(&one).eq(&hi.high()) && lo.low().slt(&zero) && zero.sle(&hi.low()) {
             tighten_s(&mut r.s32_min, &mut r.s32_max, lo.low(), hi.low());
         }
     }
     if r.u32_min.sle(&r.u32_max) {
-        tighten_s(&mut r.s32_min, &mut r.s32_max, r.u32_min.clone(), r.u32_max.clone());
+        tighten_s(
+            &mut r.s32_min,
+            &mut r.s32_max,
+            r.u32_min.clone(),
+            r.u32_max.clone(),
+        );
     }
     if r.s32_min.ule(&r.s32_max) {
-        tighten_u(&mut r.u32_min, &mut r.u32_max, r.s32_min.clone(), r.s32_max.clone());
+        tighten_u(
+            &mut r.u32_min,
+            &mut r.u32_max,
+            r.s32_min.clone(),
+            r.s32_max.clone(),
+        );
     }
 }
 
@@ -141,9 +170,16 @@ where
 
 fn bound_offset<W: Split<Bool = bool>>(r: &mut Scalar<W>) {
     let t64 = r.var_off.intersect(&Tnum::range(&r.umin, &r.umax));
-    let lo = Tnum::new(t64.value.low(), t64.mask.low()).intersect(&Tnum::range(&r.u32_min, &r.u32_max));
-    let hi_mask = t64.value.lit(u64::MAX).shl(&t64.value.lit(W::BITS as u64 / 2));
-    r.var_off = Tnum::new(t64.value.and(&hi_mask).or(&W::zext_half(&lo.value)), t64.mask.and(&hi_mask).or(&W::zext_half(&lo.mask)));
+    let lo =
+        Tnum::new(t64.value.low(), t64.mask.low()).intersect(&Tnum::range(&r.u32_min, &r.u32_max));
+    let hi_mask = t64
+        .value
+        .lit(u64::MAX)
+        .shl(&t64.value.lit(W::BITS as u64 / 2));
+    r.var_off = Tnum::new(
+        t64.value.and(&hi_mask).or(&W::zext_half(&lo.value)),
+        t64.mask.and(&hi_mask).or(&W::zext_half(&lo.mask)),
+    );
 }
 
 /// `reg_bounds_sync` as in Linux 6.17 and later.
@@ -167,7 +203,11 @@ where
 fn add_u<V: Word<Bool = bool>>(lo: &V, hi: &V, blo: &V, bhi: &V) -> (V, V) {
     let (l, h) = (lo.add(blo), hi.add(bhi));
     let (omin, omax) = (l.ult(lo), h.ult(hi));
-    if !omin && omax { (l.lit(0), umax_v(&l)) } else { (l, h) }
+    if !omin && omax {
+        (l.lit(0), umax_v(&l))
+    } else {
+        (l, h)
+    }
 }
 fn add_s<V: Word<Bool = bool>>(lo: &V, hi: &V, blo: &V, bhi: &V) -> (V, V) {
     let ovf = |a: &V, b: &V| {
@@ -175,12 +215,20 @@ fn add_s<V: Word<Bool = bool>>(lo: &V, hi: &V, blo: &V, bhi: &V) -> (V, V) {
         let z = a.lit(0);
         (z.sle(a) && z.sle(b) && s.slt(&z)) || (a.slt(&z) && b.slt(&z) && z.sle(&s))
     };
-    if ovf(lo, blo) || ovf(hi, bhi) { (smin_v(lo), smax_v(lo)) } else { (lo.add(blo), hi.add(bhi)) }
+    if ovf(lo, blo) || ovf(hi, bhi) {
+        (smin_v(lo), smax_v(lo))
+    } else {
+        (lo.add(blo), hi.add(bhi))
+    }
 }
 fn sub_u<V: Word<Bool = bool>>(lo: &V, hi: &V, blo: &V, bhi: &V) -> (V, V) {
     let (l, h) = (lo.sub(bhi), hi.sub(blo));
     let (umin_uf, umax_uf) = (lo.ult(bhi), hi.ult(blo));
-    if umin_uf && !umax_uf { (l.lit(0), umax_v(&l)) } else { (l, h) }
+    if umin_uf && !umax_uf {
+        (l.lit(0), umax_v(&l))
+    } else {
+        (l, h)
+    }
 }
 fn sub_s<V: Word<Bool = bool>>(lo: &V, hi: &V, blo: &V, bhi: &V) -> (V, V) {
     let ovf = |a: &V, b: &V| {
@@ -188,11 +236,19 @@ fn sub_s<V: Word<Bool = bool>>(lo: &V, hi: &V, blo: &V, bhi: &V) -> (V, V) {
         let z = a.lit(0);
         (z.sle(a) && b.slt(&z) && d.slt(&z)) || (a.slt(&z) && z.sle(b) && z.sle(&d))
     };
-    if ovf(lo, bhi) || ovf(hi, blo) { (smin_v(lo), smax_v(lo)) } else { (lo.sub(bhi), hi.sub(blo)) }
+    if ovf(lo, bhi) || ovf(hi, blo) {
+        (smin_v(lo), smax_v(lo))
+    } else {
+        (lo.sub(bhi), hi.sub(blo))
+    }
 }
 fn mul_u<V: Word<Bool = bool>>(lo: &V, hi: &V, blo: &V, bhi: &V) -> (V, V) {
     let ovf = |a: &V, b: &V| !a.eq(&a.lit(0)) && !a.mul(b).udiv_raw(a).eq(b);
-    if ovf(hi, bhi) || ovf(lo, blo) { (lo.lit(0), umax_v(lo)) } else { (lo.mul(blo), hi.mul(bhi)) }
+    if ovf(hi, bhi) || ovf(lo, blo) {
+        (lo.lit(0), umax_v(lo))
+    } else {
+        (lo.mul(blo), hi.mul(bhi))
+    }
 }
 fn mul_s<V: Word<Bool = bool>>(lo: &V, hi: &V, blo: &V, bhi: &V) -> (V, V) {
     let m1 = lo.lit(u64::MAX);
@@ -210,36 +266,68 @@ fn mul_s<V: Word<Bool = bool>>(lo: &V, hi: &V, blo: &V, bhi: &V) -> (V, V) {
         return (smin_v(lo), smax_v(lo));
     }
     let v: Vec<V> = ps.iter().map(|(a, b)| a.mul(b)).collect();
-    let mn = v.iter().skip(1).fold(v[0].clone(), |m, x| mins(m, x.clone()));
-    let mx = v.iter().skip(1).fold(v[0].clone(), |m, x| maxs(m, x.clone()));
+    let mn = v
+        .iter()
+        .skip(1)
+        .fold(v[0].clone(), |m, x| mins(m, x.clone()));
+    let mx = v
+        .iter()
+        .skip(1)
+        .fold(v[0].clone(), |m, x| maxs(m, x.clone()));
     (mn, mx)
 }
 
 /// The kernel's result of `dst op src` (64-bit or 32-bit ALU), for the operations the
 /// precision table compares.
-pub fn alu<W: Split<Bool = bool>>(dst: &Scalar<W>, op: AluOp, width: Width, src: &Scalar<W>) -> Scalar<W>
+pub fn alu<W: Split<Bool = bool>>(
+    dst: &Scalar<W>,
+    op: AluOp,
+    width: Width,
+    src: &Scalar<W>,
+) -> Scalar<W>
 where
     H<W>: Word<Bool = bool>,
 {
     let unknown = Scalar::unknown(&dst.umin);
     let w32 = width == Width::W32;
     let src_const = if w32 {
-        src.var_off.mask.low().eq(&src.var_off.mask.low().lit(0)) && src.s32_min.eq(&src.s32_max) && src.u32_min.eq(&src.u32_max)
+        src.var_off.mask.low().eq(&src.var_off.mask.low().lit(0))
+            && src.s32_min.eq(&src.s32_max)
+            && src.u32_min.eq(&src.u32_max)
     } else {
         src.var_off.is_const() && src.smin.eq(&src.smax) && src.umin.eq(&src.umax)
     };
     let bits = if w32 { W::BITS / 2 } else { W::BITS };
     match op {
-        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh if !(src_const && src.umax.ult(&src.umax.lit(bits as u64))) => return unknown,
+        AluOp::Lsh | AluOp::Rsh | AluOp::Arsh
+            if !(src_const && src.umax.ult(&src.umax.lit(bits as u64))) =>
+        {
+            return unknown
+        }
         AluOp::Div | AluOp::Mod | AluOp::Sdiv | AluOp::Smod => return unknown,
         AluOp::Mov => {
             return if w32 { zext(&sync(src)) } else { src.clone() };
         }
-        AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32 => return super::Scalar::alu(dst, op, width, src),
+        AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32 => {
+            return super::Scalar::alu(dst, op, width, src)
+        }
         _ => {}
     }
     let mut r = dst.clone();
-    let (a32, b32) = ((dst.u32_min.clone(), dst.u32_max.clone(), dst.s32_min.clone(), dst.s32_max.clone()), (src.u32_min.clone(), src.u32_max.clone(), src.s32_min.clone(), src.s32_max.clone()));
+    let (a32, b32) = (
+        (
+            dst.u32_min.clone(),
+            dst.u32_max.clone(),
+            dst.s32_min.clone(),
+            dst.s32_max.clone(),
+        ),
+        (
+            src.u32_min.clone(),
+            src.u32_max.clone(),
+            src.s32_min.clone(),
+            src.s32_max.clone(),
+        ),
+    );
     match op {
         AluOp::Add | AluOp::Sub | AluOp::Mul => {
             let (fu, fs): (fn(&W, &W, &W, &W) -> (W, W), fn(&W, &W, &W, &W) -> (W, W)) = match op {
@@ -247,7 +335,10 @@ where
                 AluOp::Sub => (sub_u::<W>, sub_s::<W>),
                 _ => (mul_u::<W>, mul_s::<W>),
             };
-            let (hu, hs): (fn(&H<W>, &H<W>, &H<W>, &H<W>) -> (H<W>, H<W>), fn(&H<W>, &H<W>, &H<W>, &H<W>) -> (H<W>, H<W>)) = match op {
+            let (hu, hs): (
+                fn(&H<W>, &H<W>, &H<W>, &H<W>) -> (H<W>, H<W>),
+                fn(&H<W>, &H<W>, &H<W>, &H<W>) -> (H<W>, H<W>),
+            ) = match op {
                 AluOp::Add => (add_u::<H<W>>, add_s::<H<W>>),
                 AluOp::Sub => (sub_u::<H<W>>, sub_s::<H<W>>),
                 _ => (mul_u::<H<W>>, mul_s::<H<W>>),
@@ -277,22 +368,37 @@ where
             };
             r.u32_min = u32min.clone();
             r.u32_max = u32max.clone();
-            (r.s32_min, r.s32_max) = if u32min.sle(&u32max) { (u32min, u32max) } else { (smin_v(&tv), smax_v(&tv)) };
+            (r.s32_min, r.s32_max) = if u32min.sle(&u32max) {
+                (u32min, u32max)
+            } else {
+                (smin_v(&tv), smax_v(&tv))
+            };
             let (umin, umax) = match op {
                 AluOp::And => (t.value.clone(), minu(dst.umax.clone(), src.umax.clone())),
-                AluOp::Or => (maxu(dst.umin.clone(), src.umin.clone()), t.value.or(&t.mask)),
+                AluOp::Or => (
+                    maxu(dst.umin.clone(), src.umin.clone()),
+                    t.value.or(&t.mask),
+                ),
                 _ => (t.value.clone(), t.value.or(&t.mask)),
             };
             r.umin = umin.clone();
             r.umax = umax.clone();
-            (r.smin, r.smax) = if umin.sle(&umax) { (umin, umax) } else { (smin_v(&t.value), smax_v(&t.value)) };
+            (r.smin, r.smax) = if umin.sle(&umax) {
+                (umin, umax)
+            } else {
+                (smin_v(&t.value), smax_v(&t.value))
+            };
             if t.is_const() && src.var_off.is_const() {
                 r = Scalar::constant(&t.value);
             }
             update_bounds(&mut r);
         }
         AluOp::Lsh | AluOp::Rsh | AluOp::Arsh => {
-            let k = if w32 { W::zext_half(&src.u32_min) } else { src.umin.clone() };
+            let k = if w32 {
+                W::zext_half(&src.u32_min)
+            } else {
+                src.umin.clone()
+            };
             let kk = k.clone();
             let k = {
                 let mut n = 0u32;
@@ -306,12 +412,34 @@ where
                 let t = Tnum::new(dst.var_off.value.low(), dst.var_off.mask.low());
                 let (t, umin, umax, smin, smax) = match op {
                     AluOp::Lsh => {
-                        let over = h.lit(1).shl(&h.lit((W::BITS / 2 - 1 - k) as u64)).ult(&dst.u32_max);
-                        let (lo, hi) = if over { (h.clone(), umax_v(&h)) } else { (dst.u32_min.shl(&h.lit(k as u64)), dst.u32_max.shl(&h.lit(k as u64))) };
+                        let over = h
+                            .lit(1)
+                            .shl(&h.lit((W::BITS / 2 - 1 - k) as u64))
+                            .ult(&dst.u32_max);
+                        let (lo, hi) = if over {
+                            (h.clone(), umax_v(&h))
+                        } else {
+                            (
+                                dst.u32_min.shl(&h.lit(k as u64)),
+                                dst.u32_max.shl(&h.lit(k as u64)),
+                            )
+                        };
                         (t.lshift(k), lo, hi, smin_v(&h), smax_v(&h))
                     }
-                    AluOp::Rsh => (t.rshift(k), dst.u32_min.lshr(&h.lit(k as u64)), dst.u32_max.lshr(&h.lit(k as u64)), smin_v(&h), smax_v(&h)),
-                    _ => (t.arshift(k), h.clone(), umax_v(&h), dst.s32_min.ashr(&h.lit(k as u64)), dst.s32_max.ashr(&h.lit(k as u64))),
+                    AluOp::Rsh => (
+                        t.rshift(k),
+                        dst.u32_min.lshr(&h.lit(k as u64)),
+                        dst.u32_max.lshr(&h.lit(k as u64)),
+                        smin_v(&h),
+                        smax_v(&h),
+                    ),
+                    _ => (
+                        t.arshift(k),
+                        h.clone(),
+                        umax_v(&h),
+                        dst.s32_min.ashr(&h.lit(k as u64)),
+                        dst.s32_max.ashr(&h.lit(k as u64)),
+                    ),
                 };
                 r.var_off = Tnum::new(W::zext_half(&t.value), W::zext_half(&t.mask));
                 (r.u32_min, r.u32_max, r.s32_min, r.s32_max) = (umin, umax, smin, smax);
@@ -323,16 +451,41 @@ where
                         r.smax = smax_v(&z);
                         if k == W::BITS / 2 {
                             let h0 = dst.s32_min.lit(0);
-                            r.smax = if h0.sle(&dst.s32_max) { W::zext_half(&dst.s32_max).shl(&z.lit(k as u64)) } else { smax_v(&z) };
-                            r.smin = if h0.sle(&dst.s32_min) { W::zext_half(&dst.s32_min).shl(&z.lit(k as u64)) } else { smin_v(&z) };
+                            r.smax = if h0.sle(&dst.s32_max) {
+                                W::zext_half(&dst.s32_max).shl(&z.lit(k as u64))
+                            } else {
+                                smax_v(&z)
+                            };
+                            r.smin = if h0.sle(&dst.s32_min) {
+                                W::zext_half(&dst.s32_min).shl(&z.lit(k as u64))
+                            } else {
+                                smin_v(&z)
+                            };
                         }
                         let limit = z.lit(1).shl(&z.lit((W::BITS - 1 - k) as u64));
-                        (r.umin, r.umax) = if limit.ult(&dst.umax) { (z.clone(), umax_v(&z)) } else { (dst.umin.shl(&z.lit(k as u64)), dst.umax.shl(&z.lit(k as u64))) };
+                        (r.umin, r.umax) = if limit.ult(&dst.umax) {
+                            (z.clone(), umax_v(&z))
+                        } else {
+                            (
+                                dst.umin.shl(&z.lit(k as u64)),
+                                dst.umax.shl(&z.lit(k as u64)),
+                            )
+                        };
                         let h = dst.u32_min.lit(0);
                         r.s32_min = smin_v(&h);
                         r.s32_max = smax_v(&h);
-                        let lim32_over = k > W::BITS / 2 - 1 || h.lit(1).shl(&h.lit((W::BITS / 2 - 1 - k) as u64)).ult(&dst.u32_max);
-                        (r.u32_min, r.u32_max) = if lim32_over { (h.clone(), umax_v(&h)) } else { (dst.u32_min.shl(&h.lit(k as u64)), dst.u32_max.shl(&h.lit(k as u64))) };
+                        let lim32_over = k > W::BITS / 2 - 1
+                            || h.lit(1)
+                                .shl(&h.lit((W::BITS / 2 - 1 - k) as u64))
+                                .ult(&dst.u32_max);
+                        (r.u32_min, r.u32_max) = if lim32_over {
+                            (h.clone(), umax_v(&h))
+                        } else {
+                            (
+                                dst.u32_min.shl(&h.lit(k as u64)),
+                                dst.u32_max.shl(&h.lit(k as u64)),
+                            )
+                        };
                         r.var_off = dst.var_off.lshift(k);
                     }
                     AluOp::Rsh => {
@@ -369,7 +522,10 @@ where
     H<W>: Word<Bool = bool>,
 {
     let mut s = r.clone();
-    s.var_off = Tnum::new(W::zext_half(&r.var_off.value.low()), W::zext_half(&r.var_off.mask.low()));
+    s.var_off = Tnum::new(
+        W::zext_half(&r.var_off.value.low()),
+        W::zext_half(&r.var_off.mask.low()),
+    );
     s.umin = W::zext_half(&r.u32_min);
     s.umax = W::zext_half(&r.u32_max);
     let z = r.s32_min.lit(0);
@@ -391,14 +547,14 @@ fn mark32_unbounded<W: Split>(r: &mut Scalar<W>) {
     r.s32_max = smax_v(&h);
 }
 
-
 fn is_const_w<W: Split<Bool = bool>>(r: &Scalar<W>, w32: bool) -> Option<W>
 where
     H<W>: Word<Bool = bool>,
 {
     if w32 {
         let m = r.var_off.mask.low();
-        m.eq(&m.lit(0)).then(|| W::zext_half(&r.var_off.value.low()))
+        m.eq(&m.lit(0))
+            .then(|| W::zext_half(&r.var_off.value.low()))
     } else {
         r.var_off.is_const().then(|| r.var_off.value.clone())
     }
@@ -406,12 +562,19 @@ where
 
 fn with_subreg<W: Split>(t: &Tnum<W>, lo: &Tnum<H<W>>) -> Tnum<W> {
     let hi_mask = t.value.lit(u64::MAX).shl(&t.value.lit(W::BITS as u64 / 2));
-    Tnum::new(t.value.and(&hi_mask).or(&W::zext_half(&lo.value)), t.mask.and(&hi_mask).or(&W::zext_half(&lo.mask)))
+    Tnum::new(
+        t.value.and(&hi_mask).or(&W::zext_half(&lo.value)),
+        t.mask.and(&hi_mask).or(&W::zext_half(&lo.mask)),
+    )
 }
 
 /// `regs_refine_cond_op` (the `NotSet` case is the false edge of JSET).
-fn refine<W: Split<Bool = bool>>(r1: &mut Scalar<W>, r2: &mut Scalar<W>, cond: Option<JmpCond>, w32: bool)
-where
+fn refine<W: Split<Bool = bool>>(
+    r1: &mut Scalar<W>,
+    r2: &mut Scalar<W>,
+    cond: Option<JmpCond>,
+    w32: bool,
+) where
     H<W>: Word<Bool = bool>,
 {
     use JmpCond as J;
@@ -437,7 +600,12 @@ where
                 a.u32_max = minu(a.u32_max.clone(), b.u32_max.clone());
                 a.s32_min = maxs(a.s32_min.clone(), b.s32_min.clone());
                 a.s32_max = mins(a.s32_max.clone(), b.s32_max.clone());
-                (b.u32_min, b.u32_max, b.s32_min, b.s32_max) = (a.u32_min.clone(), a.u32_max.clone(), a.s32_min.clone(), a.s32_max.clone());
+                (b.u32_min, b.u32_max, b.s32_min, b.s32_max) = (
+                    a.u32_min.clone(),
+                    a.u32_max.clone(),
+                    a.s32_min.clone(),
+                    a.s32_max.clone(),
+                );
                 let lo = |t: &Tnum<W>| Tnum::new(t.value.low(), t.mask.low());
                 let t = lo(&a.var_off).intersect(&lo(&b.var_off));
                 a.var_off = with_subreg(&a.var_off, &t);
@@ -447,7 +615,12 @@ where
                 a.umax = minu(a.umax.clone(), b.umax.clone());
                 a.smin = maxs(a.smin.clone(), b.smin.clone());
                 a.smax = mins(a.smax.clone(), b.smax.clone());
-                (b.umin, b.umax, b.smin, b.smax) = (a.umin.clone(), a.umax.clone(), a.smin.clone(), a.smax.clone());
+                (b.umin, b.umax, b.smin, b.smax) = (
+                    a.umin.clone(),
+                    a.umax.clone(),
+                    a.smin.clone(),
+                    a.smax.clone(),
+                );
                 a.var_off = a.var_off.intersect(&b.var_off);
                 b.var_off = a.var_off.clone();
             }
@@ -494,7 +667,8 @@ where
                         return;
                     }
                     if w32 {
-                        let lo = Tnum::new(a.var_off.value.low(), a.var_off.mask.low()).or(&Tnum::constant(v.low()));
+                        let lo = Tnum::new(a.var_off.value.low(), a.var_off.mask.low())
+                            .or(&Tnum::constant(v.low()));
                         a.var_off = with_subreg(&a.var_off, &lo);
                     } else {
                         a.var_off = a.var_off.or(&Tnum::constant(v));
@@ -505,7 +679,8 @@ where
                     *a = Scalar::unknown(&a.umin);
                     a.var_off = t;
                     if w32 {
-                        let lo = Tnum::new(a.var_off.value.low(), a.var_off.mask.low()).and(&Tnum::constant(v.low().not()));
+                        let lo = Tnum::new(a.var_off.value.low(), a.var_off.mask.low())
+                            .and(&Tnum::constant(v.low().not()));
                         a.var_off = with_subreg(&a.var_off, &lo);
                     } else {
                         a.var_off = a.var_off.and(&Tnum::constant(v.not()));
@@ -555,7 +730,12 @@ where
 
 /// The kernel's refined `dst` on the taken edge of `if dst cond src` (after
 /// `reg_bounds_sync`).
-pub fn branch_taken_dst<W: Split<Bool = bool>>(dst: &Scalar<W>, cond: JmpCond, width: Width, src: &Scalar<W>) -> Scalar<W>
+pub fn branch_taken_dst<W: Split<Bool = bool>>(
+    dst: &Scalar<W>,
+    cond: JmpCond,
+    width: Width,
+    src: &Scalar<W>,
+) -> Scalar<W>
 where
     H<W>: Word<Bool = bool>,
 {

@@ -129,7 +129,8 @@ fn inputs(random_pairs: usize, all_tnums: bool) -> Vec<(Scalar<u8>, Vec<u8>, Sca
         others.push((Scalar::constant(&k), vec![k]));
     }
     let members = |s: &Scalar<u8>| -> Vec<u8> { (0..=255u8).filter(|x| s.contains(x)).collect() };
-    let others: Vec<(Scalar<u8>, Vec<u8>)> = others.into_iter().map(|(s, _)| (s, members(&s))).collect();
+    let others: Vec<(Scalar<u8>, Vec<u8>)> =
+        others.into_iter().map(|(s, _)| (s, members(&s))).collect();
     let mut out = Vec::new();
     for value in 0..=255u8 {
         for mask in 0..=255u8 {
@@ -148,7 +149,9 @@ fn inputs(random_pairs: usize, all_tnums: bool) -> Vec<(Scalar<u8>, Vec<u8>, Sca
         let mk = |seed: &mut u64| {
             let n = 1 + (rng(seed) % 5) as usize;
             let base = rng(seed) as u8;
-            let xs: Vec<u8> = (0..n).map(|_| base.wrapping_add(rng(seed) as u8 % 32)).collect();
+            let xs: Vec<u8> = (0..n)
+                .map(|_| base.wrapping_add(rng(seed) as u8 % 32))
+                .collect();
             (around(&xs, seed), xs)
         };
         let (a, _) = mk(&mut seed);
@@ -173,7 +176,10 @@ pub fn measure_with(random_pairs: usize, all_tnums: bool) -> Vec<Row> {
     let mut rows = Vec::new();
     for op in AluOp::ALL {
         for w in [Width::W64, Width::W32] {
-            let mut row = Row { name: format!("{op:?}{}", if w == Width::W32 { "32" } else { "" }), ..Row::default() };
+            let mut row = Row {
+                name: format!("{op:?}{}", if w == Width::W32 { "32" } else { "" }),
+                ..Row::default()
+            };
             for (a, xs, b, ys) in &ins {
                 let r = a.alu(op, w, b);
                 let outs: Vec<u8> = xs
@@ -181,7 +187,9 @@ pub fn measure_with(random_pairs: usize, all_tnums: bool) -> Vec<Row> {
                     .flat_map(|x| {
                         ys.iter().map(move |y| match w {
                             Width::W64 => semantics::alu::alu::<u8>(op, x, y),
-                            Width::W32 => u8::zext_half(&semantics::alu::alu::<U4>(op, &x.low(), &y.low())),
+                            Width::W32 => {
+                                u8::zext_half(&semantics::alu::alu::<U4>(op, &x.low(), &y.low()))
+                            }
                         })
                     })
                     .collect();
@@ -193,14 +201,21 @@ pub fn measure_with(random_pairs: usize, all_tnums: bool) -> Vec<Row> {
     }
     for c in JmpCond::ALL {
         for w in [Width::W64, Width::W32] {
-            let mut row = Row { name: format!("branch {c:?}{}", if w == Width::W32 { "32" } else { "" }), ..Row::default() };
+            let mut row = Row {
+                name: format!("branch {c:?}{}", if w == Width::W32 { "32" } else { "" }),
+                ..Row::default()
+            };
             for (a, xs, b, ys) in &ins {
                 let (t, _) = a.branch(c, w, b);
                 let holds = |x: &u8, y: &u8| match w {
                     Width::W64 => semantics::alu::cond::<u8>(c, x, y),
                     Width::W32 => semantics::alu::cond::<U4>(c, &x.low(), &y.low()),
                 };
-                let dsts: Vec<u8> = xs.iter().copied().filter(|x| ys.iter().any(|y| holds(x, y))).collect();
+                let dsts: Vec<u8> = xs
+                    .iter()
+                    .copied()
+                    .filter(|x| ys.iter().any(|y| holds(x, y)))
+                    .collect();
                 if dsts.is_empty() {
                     continue;
                 }

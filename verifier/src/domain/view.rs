@@ -25,19 +25,34 @@ fn sign<V: Word>(like: &V) -> V {
 
 /// `a == b` on booleans.
 fn bool_eq<V: Word>(a: &V::Bool, b: &V::Bool) -> V::Bool {
-    V::bool_or(&V::bool_and(a, b), &V::bool_and(&V::bool_not(a), &V::bool_not(b)))
+    V::bool_or(
+        &V::bool_and(a, b),
+        &V::bool_and(&V::bool_not(a), &V::bool_not(b)),
+    )
 }
 
 impl<V: Word> View<V> {
     /// Nothing known.
     pub fn top(like: &V) -> Self {
         let s = sign(like);
-        View { t: Tnum::unknown(like), umin: like.lit(0), umax: like.lit(u64::MAX), smin: s.clone(), smax: s.not() }
+        View {
+            t: Tnum::unknown(like),
+            umin: like.lit(0),
+            umax: like.lit(u64::MAX),
+            smin: s.clone(),
+            smax: s.not(),
+        }
     }
 
     /// Exactly `v`.
     pub fn constant(v: &V) -> Self {
-        View { t: Tnum::constant(v.clone()), umin: v.clone(), umax: v.clone(), smin: v.clone(), smax: v.clone() }
+        View {
+            t: Tnum::constant(v.clone()),
+            umin: v.clone(),
+            umax: v.clone(),
+            smin: v.clone(),
+            smax: v.clone(),
+        }
     }
 
     /// A tnum with no further bounds (the scalar's sync derives them).
@@ -53,8 +68,16 @@ impl<V: Word> View<V> {
     }
 
     pub fn contains(&self, x: &V) -> V::Bool {
-        let c = [self.t.contains(x), self.umin.ule(x), x.ule(&self.umax), self.smin.sle(x), x.sle(&self.smax)];
-        c.iter().skip(1).fold(c[0].clone(), |a, b| V::bool_and(&a, b))
+        let c = [
+            self.t.contains(x),
+            self.umin.ule(x),
+            x.ule(&self.umax),
+            self.smin.sle(x),
+            x.sle(&self.smax),
+        ];
+        c.iter()
+            .skip(1)
+            .fold(c[0].clone(), |a, b| V::bool_and(&a, b))
     }
 
     /// Field-wise `if c { a } else { b }`.
@@ -93,8 +116,19 @@ impl<V: Word> View<V> {
         let u_ok = bool_eq::<V>(&lo.ult(&self.umin), &hi.ult(&self.umax));
         let slo = self.smin.add(&b.smin);
         let shi = self.smax.add(&b.smax);
-        let s_ok = V::bool_and(&bool_eq::<V>(&add_overflows_up(&self.smin, &b.smin, &slo), &add_overflows_up(&self.smax, &b.smax, &shi)), &bool_eq::<V>(&add_overflows_down(&self.smin, &b.smin, &slo), &add_overflows_down(&self.smax, &b.smax, &shi)));
-        View::from_tnum(self.t.add(&b.t)).with_unsigned(&u_ok, &lo, &hi).with_signed(&s_ok, &slo, &shi)
+        let s_ok = V::bool_and(
+            &bool_eq::<V>(
+                &add_overflows_up(&self.smin, &b.smin, &slo),
+                &add_overflows_up(&self.smax, &b.smax, &shi),
+            ),
+            &bool_eq::<V>(
+                &add_overflows_down(&self.smin, &b.smin, &slo),
+                &add_overflows_down(&self.smax, &b.smax, &shi),
+            ),
+        );
+        View::from_tnum(self.t.add(&b.t))
+            .with_unsigned(&u_ok, &lo, &hi)
+            .with_signed(&s_ok, &slo, &shi)
     }
 
     /// Subtraction.
@@ -108,8 +142,19 @@ impl<V: Word> View<V> {
         let u_ok = bool_eq::<V>(&self.umin.ult(&b.umax), &self.umax.ult(&b.umin));
         let slo = self.smin.sub(&b.smax);
         let shi = self.smax.sub(&b.smin);
-        let s_ok = V::bool_and(&bool_eq::<V>(&sub_overflows_up(&self.smin, &b.smax, &slo), &sub_overflows_up(&self.smax, &b.smin, &shi)), &bool_eq::<V>(&sub_overflows_down(&self.smin, &b.smax, &slo), &sub_overflows_down(&self.smax, &b.smin, &shi)));
-        View::from_tnum(self.t.sub(&b.t)).with_unsigned(&u_ok, &lo, &hi).with_signed(&s_ok, &slo, &shi)
+        let s_ok = V::bool_and(
+            &bool_eq::<V>(
+                &sub_overflows_up(&self.smin, &b.smax, &slo),
+                &sub_overflows_up(&self.smax, &b.smin, &shi),
+            ),
+            &bool_eq::<V>(
+                &sub_overflows_down(&self.smin, &b.smax, &slo),
+                &sub_overflows_down(&self.smax, &b.smin, &shi),
+            ),
+        );
+        View::from_tnum(self.t.sub(&b.t))
+            .with_unsigned(&u_ok, &lo, &hi)
+            .with_signed(&s_ok, &slo, &shi)
     }
 
     /// Multiplication.
@@ -123,22 +168,52 @@ impl<V: Word> View<V> {
     pub fn mul(&self, b: &Self) -> Self {
         let zero = self.umin.lit(0);
         // Unsigned: the products of the ends bound every product when neither wraps.
-        let u_ovf = |x: &V, y: &V| V::bool_and(&V::bool_not(&x.eq(&zero)), &V::bool_not(&x.mul(y).udiv_raw(&V::select(&x.eq(&zero), &zero.lit(1), x)).eq(y)));
-        let u_ok = V::bool_not(&V::bool_or(&u_ovf(&self.umin, &b.umin), &u_ovf(&self.umax, &b.umax)));
+        let u_ovf = |x: &V, y: &V| {
+            V::bool_and(
+                &V::bool_not(&x.eq(&zero)),
+                &V::bool_not(
+                    &x.mul(y)
+                        .udiv_raw(&V::select(&x.eq(&zero), &zero.lit(1), x))
+                        .eq(y),
+                ),
+            )
+        };
+        let u_ok = V::bool_not(&V::bool_or(
+            &u_ovf(&self.umin, &b.umin),
+            &u_ovf(&self.umax, &b.umax),
+        ));
         // Signed: the extremes of the four corner products, when none overflows.
         let m1 = zero.lit(u64::MAX);
         let smin_c = sign(&zero);
         let s_ovf = |x: &V, y: &V| {
-            let special = V::bool_or(&V::bool_and(&x.eq(&m1), &y.eq(&smin_c)), &V::bool_and(&y.eq(&m1), &x.eq(&smin_c)));
+            let special = V::bool_or(
+                &V::bool_and(&x.eq(&m1), &y.eq(&smin_c)),
+                &V::bool_and(&y.eq(&m1), &x.eq(&smin_c)),
+            );
             let div = V::select(&V::bool_or(&x.eq(&zero), &special), &zero.lit(1), x);
             let wrong = V::bool_not(&x.mul(y).sdiv_raw(&div).eq(y));
             V::bool_or(&special, &V::bool_and(&V::bool_not(&x.eq(&zero)), &wrong))
         };
-        let corners = [(&self.smin, &b.smin), (&self.smin, &b.smax), (&self.smax, &b.smin), (&self.smax, &b.smax)];
-        let any_ovf = corners.iter().fold(V::bool_not(&t_true(&zero)), |acc, (x, y)| V::bool_or(&acc, &s_ovf(x, y)));
+        let corners = [
+            (&self.smin, &b.smin),
+            (&self.smin, &b.smax),
+            (&self.smax, &b.smin),
+            (&self.smax, &b.smax),
+        ];
+        let any_ovf = corners
+            .iter()
+            .fold(V::bool_not(&t_true(&zero)), |acc, (x, y)| {
+                V::bool_or(&acc, &s_ovf(x, y))
+            });
         let prods: Vec<V> = corners.iter().map(|(x, y)| x.mul(y)).collect();
-        let lo = prods.iter().skip(1).fold(prods[0].clone(), |m, p| smin_of(&m, p));
-        let hi = prods.iter().skip(1).fold(prods[0].clone(), |m, p| smax_of(&m, p));
+        let lo = prods
+            .iter()
+            .skip(1)
+            .fold(prods[0].clone(), |m, p| smin_of(&m, p));
+        let hi = prods
+            .iter()
+            .skip(1)
+            .fold(prods[0].clone(), |m, p| smax_of(&m, p));
         View::from_tnum(self.t.mul(&b.t))
             .with_unsigned(&u_ok, &self.umin.mul(&b.umin), &self.umax.mul(&b.umax))
             .with_signed(&V::bool_not(&any_ovf), &lo, &hi)
@@ -217,7 +292,11 @@ impl<V: Word> View<V> {
             let kk = self.umax.lit(k as u64);
             // No set bit of umax is shifted out, so no member's bits are.
             let no_loss = self.umax.shl(&kk).lshr(&kk).eq(&self.umax);
-            View::from_tnum(self.t.lshift(k)).with_unsigned(&no_loss, &self.umin.shl(&kk), &self.umax.shl(&kk))
+            View::from_tnum(self.t.lshift(k)).with_unsigned(
+                &no_loss,
+                &self.umin.shl(&kk),
+                &self.umax.shl(&kk),
+            )
         })
     }
 
@@ -225,7 +304,11 @@ impl<V: Word> View<V> {
     pub fn rsh(&self, b: &Self) -> Self {
         View::over_amounts(b, |k| {
             let kk = self.umax.lit(k as u64);
-            View::from_tnum(self.t.rshift(k)).with_unsigned(&t_true(&kk), &self.umin.lshr(&kk), &self.umax.lshr(&kk))
+            View::from_tnum(self.t.rshift(k)).with_unsigned(
+                &t_true(&kk),
+                &self.umin.lshr(&kk),
+                &self.umax.lshr(&kk),
+            )
         })
     }
 
@@ -233,7 +316,11 @@ impl<V: Word> View<V> {
     pub fn arsh(&self, b: &Self) -> Self {
         View::over_amounts(b, |k| {
             let kk = self.umax.lit(k as u64);
-            View::from_tnum(self.t.arshift(k)).with_signed(&t_true(&kk), &self.smin.ashr(&kk), &self.smax.ashr(&kk))
+            View::from_tnum(self.t.arshift(k)).with_signed(
+                &t_true(&kk),
+                &self.smin.ashr(&kk),
+                &self.smax.ashr(&kk),
+            )
         })
     }
 
@@ -246,7 +333,11 @@ impl<V: Word> View<V> {
         let zero = self.umin.lit(0);
         let nz = V::bool_not(&b.umin.eq(&zero));
         let safe = V::select(&nz, &b.umin, &zero.lit(1));
-        let when_nz = View::top(&zero).with_unsigned(&nz, &self.umin.udiv_raw(&V::select(&nz, &b.umax, &zero.lit(1))), &self.umax.udiv_raw(&safe));
+        let when_nz = View::top(&zero).with_unsigned(
+            &nz,
+            &self.umin.udiv_raw(&V::select(&nz, &b.umax, &zero.lit(1))),
+            &self.umax.udiv_raw(&safe),
+        );
         let when_z = View::top(&zero).with_unsigned(&t_true(&zero), &zero, &self.umax);
         let r = View::select(&nz, &when_nz, &when_z);
         View::with_constants(self, b, r, |x, y| semantics::alu::div(x, y))
@@ -267,12 +358,16 @@ impl<V: Word> View<V> {
 
     /// Signed division: exact for two constants, unknown otherwise.
     pub fn sdiv(&self, b: &Self) -> Self {
-        View::with_constants(self, b, View::top(&self.umin), |x, y| semantics::alu::sdiv(x, y))
+        View::with_constants(self, b, View::top(&self.umin), |x, y| {
+            semantics::alu::sdiv(x, y)
+        })
     }
 
     /// Signed remainder: exact for two constants, unknown otherwise.
     pub fn smod(&self, b: &Self) -> Self {
-        View::with_constants(self, b, View::top(&self.umin), |x, y| semantics::alu::smod(x, y))
+        View::with_constants(self, b, View::top(&self.umin), |x, y| {
+            semantics::alu::smod(x, y)
+        })
     }
 
     /// `r`, or the exact constant when both operands are constants.

@@ -9,7 +9,13 @@ use semantics::word::{Split, Word};
 impl<W: Split> Scalar<W> {
     /// The 64-bit view: the tnum and the u64/s64 bounds.
     pub fn view64(&self) -> View<W> {
-        View { t: self.var_off.clone(), umin: self.umin.clone(), umax: self.umax.clone(), smin: self.smin.clone(), smax: self.smax.clone() }
+        View {
+            t: self.var_off.clone(),
+            umin: self.umin.clone(),
+            umax: self.umax.clone(),
+            smin: self.smin.clone(),
+            smax: self.smax.clone(),
+        }
     }
 
     /// The 32-bit view of the low half.
@@ -26,7 +32,11 @@ impl<W: Split> Scalar<W> {
     /// A scalar from a 64-bit view of it and a view of its low half (both sound), reduced.
     fn from_views(v64: View<W>, v32: View<W::Half>) -> Self {
         let lo = Tnum::new(v64.t.value.low(), v64.t.mask.low()).intersect(&v32.t);
-        let hi_mask = v64.t.value.lit(u64::MAX).shl(&v64.t.value.lit(W::BITS as u64 / 2));
+        let hi_mask = v64
+            .t
+            .value
+            .lit(u64::MAX)
+            .shl(&v64.t.value.lit(W::BITS as u64 / 2));
         let var_off = Tnum::new(
             v64.t.value.and(&hi_mask).or(&W::zext_half(&lo.value)),
             v64.t.mask.and(&hi_mask).or(&W::zext_half(&lo.mask)),
@@ -163,7 +173,10 @@ impl<W: Split> Scalar<W> {
     /// exactly; the bounds follow from it.
     pub fn end(&self, kind: EndKind, bits: u32) -> Self {
         let t = &self.var_off;
-        let r = Tnum::new(semantics::alu::end(kind, bits, &t.value), semantics::alu::end(kind, bits, &t.mask));
+        let r = Tnum::new(
+            semantics::alu::end(kind, bits, &t.value),
+            semantics::alu::end(kind, bits, &t.mask),
+        );
         Scalar::from_tnum(&r)
     }
 }

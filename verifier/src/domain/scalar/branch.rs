@@ -60,7 +60,13 @@ fn meet<V: Word>(a: &View<V>, b: &View<V>) -> View<V> {
     let smin = V::select(&a.smin.slt(&b.smin), &b.smin, &a.smin);
     let smax = V::select(&a.smax.slt(&b.smax), &a.smax, &b.smax);
     let compatible = a.t.compatible(&b.t);
-    let v = View { t: a.t.intersect(&b.t), umin, umax, smin, smax };
+    let v = View {
+        t: a.t.intersect(&b.t),
+        umin,
+        umax,
+        smin,
+        smax,
+    };
     empty_unless(&compatible, v)
 }
 
@@ -91,10 +97,26 @@ fn exclude<V: Word>(x: &View<V>, c: &View<V>, c_const: &V::Bool) -> View<V> {
     let k = &c.t.value;
     let one = k.lit(1);
     let mut r = x.clone();
-    r.umin = V::select(&V::bool_and(c_const, &x.umin.eq(k)), &x.umin.add(&one), &x.umin);
-    r.umax = V::select(&V::bool_and(c_const, &x.umax.eq(k)), &x.umax.sub(&one), &x.umax);
-    r.smin = V::select(&V::bool_and(c_const, &x.smin.eq(k)), &x.smin.add(&one), &x.smin);
-    r.smax = V::select(&V::bool_and(c_const, &x.smax.eq(k)), &x.smax.sub(&one), &x.smax);
+    r.umin = V::select(
+        &V::bool_and(c_const, &x.umin.eq(k)),
+        &x.umin.add(&one),
+        &x.umin,
+    );
+    r.umax = V::select(
+        &V::bool_and(c_const, &x.umax.eq(k)),
+        &x.umax.sub(&one),
+        &x.umax,
+    );
+    r.smin = V::select(
+        &V::bool_and(c_const, &x.smin.eq(k)),
+        &x.smin.add(&one),
+        &x.smin,
+    );
+    r.smax = V::select(
+        &V::bool_and(c_const, &x.smax.eq(k)),
+        &x.smax.sub(&one),
+        &x.smax,
+    );
     // Excluding the only member empties the view (the bumps above may wrap, so say so).
     let only = V::bool_and(c_const, &V::bool_and(&x.umin.eq(k), &x.umax.eq(k)));
     empty_unless(&V::bool_not(&only), r)
@@ -118,7 +140,10 @@ fn refine<V: Word>(rel: Rel, a: &View<V>, b: &View<V>) -> (View<V>, View<V>) {
             // a < b: a <= b.umax - 1 and b >= a.umin + 1.
             ra.umax = min_u(&a.umax, &b.umax.sub(&one));
             rb.umin = max_u(&b.umin, &a.umin.add(&one));
-            let ok = V::bool_and(&V::bool_not(&b.umax.eq(&one.lit(0))), &V::bool_not(&a.umin.eq(&one.lit(u64::MAX))));
+            let ok = V::bool_and(
+                &V::bool_not(&b.umax.eq(&one.lit(0))),
+                &V::bool_not(&a.umin.eq(&one.lit(u64::MAX))),
+            );
             return (empty_unless(&ok, ra), empty_unless(&ok, rb));
         }
         Rel::Ule => {
@@ -128,7 +153,10 @@ fn refine<V: Word>(rel: Rel, a: &View<V>, b: &View<V>) -> (View<V>, View<V>) {
         Rel::Slt => {
             ra.smax = min_s(&a.smax, &b.smax.sub(&one));
             rb.smin = max_s(&b.smin, &a.smin.add(&one));
-            let ok = V::bool_and(&V::bool_not(&b.smax.eq(&smin_v)), &V::bool_not(&a.smin.eq(&smax_v)));
+            let ok = V::bool_and(
+                &V::bool_not(&b.smax.eq(&smin_v)),
+                &V::bool_not(&a.smin.eq(&smax_v)),
+            );
             return (empty_unless(&ok, ra), empty_unless(&ok, rb));
         }
         Rel::Sle => {
@@ -141,24 +169,41 @@ fn refine<V: Word>(rel: Rel, a: &View<V>, b: &View<V>) -> (View<V>, View<V>) {
             let can_b = b.t.value.or(&b.t.mask);
             let ok = V::bool_not(&can_a.and(&can_b).eq(&one.lit(0)));
             // With a single-bit constant, that bit is set in `a` (and the same the other way).
-            let single = |c: &View<V>| V::bool_and(&c.is_const(), &V::bool_and(&V::bool_not(&c.t.value.eq(&one.lit(0))), &c.t.value.and(&c.t.value.sub(&one)).eq(&one.lit(0))));
+            let single = |c: &View<V>| {
+                V::bool_and(
+                    &c.is_const(),
+                    &V::bool_and(
+                        &V::bool_not(&c.t.value.eq(&one.lit(0))),
+                        &c.t.value.and(&c.t.value.sub(&one)).eq(&one.lit(0)),
+                    ),
+                )
+            };
             let set_bit = |x: &View<V>, c: &View<V>| {
                 let t = Tnum::new(x.t.value.or(&c.t.value), x.t.mask.and(&c.t.value.not()));
                 let mut r = x.clone();
                 r.t = Tnum::select(&single(c), &t, &x.t);
                 r
             };
-            return (empty_unless(&ok, set_bit(a, b)), empty_unless(&ok, set_bit(b, a)));
+            return (
+                empty_unless(&ok, set_bit(a, b)),
+                empty_unless(&ok, set_bit(b, a)),
+            );
         }
         Rel::NotSet => {
             // No bit is set in both: bits known set in one are clear in the other.
             let clear = |x: &View<V>, c: &View<V>| {
                 let mut r = x.clone();
-                r.t = Tnum::new(x.t.value.and(&c.t.value.not()), x.t.mask.and(&c.t.value.not()));
+                r.t = Tnum::new(
+                    x.t.value.and(&c.t.value.not()),
+                    x.t.mask.and(&c.t.value.not()),
+                );
                 r
             };
             let ok = a.t.value.and(&b.t.value).eq(&one.lit(0));
-            return (empty_unless(&ok, clear(a, b)), empty_unless(&ok, clear(b, a)));
+            return (
+                empty_unless(&ok, clear(a, b)),
+                empty_unless(&ok, clear(b, a)),
+            );
         }
     }
     (ra, rb)
@@ -179,7 +224,11 @@ impl<W: Split> Scalar<W> {
     /// Replaces the 32-bit view (and the low half of the tnum).
     fn with_view32(&self, v: &View<W::Half>) -> Self {
         let mut s = self.clone();
-        let hi_mask = s.var_off.value.lit(u64::MAX).shl(&s.var_off.value.lit(W::BITS as u64 / 2));
+        let hi_mask = s
+            .var_off
+            .value
+            .lit(u64::MAX)
+            .shl(&s.var_off.value.lit(W::BITS as u64 / 2));
         s.var_off = Tnum::new(
             s.var_off.value.and(&hi_mask).or(&W::zext_half(&v.t.value)),
             s.var_off.mask.and(&hi_mask).or(&W::zext_half(&v.t.mask)),
@@ -214,7 +263,10 @@ impl<W: Split> Scalar<W> {
     /// Every pair of members that takes an edge stays in that edge's operands, and an edge
     /// is said infeasible only when no pair takes it (theorem `branch_refine_sound`).
     pub fn branch(&self, cond: JmpCond, width: Width, src: &Self) -> (Edge<W>, Edge<W>) {
-        (self.edge(src, taken(cond), width), self.edge(src, fallthrough(cond), width))
+        (
+            self.edge(src, taken(cond), width),
+            self.edge(src, fallthrough(cond), width),
+        )
     }
 }
 

@@ -105,12 +105,19 @@ impl<W: Split> Scalar<W> {
             self.s32_min.sle(&l),
             l.sle(&self.s32_max),
         ];
-        c.iter().skip(1).fold(c[0].clone(), |a, b| W::bool_and(&a, b))
+        c.iter()
+            .skip(1)
+            .fold(c[0].clone(), |a, b| W::bool_and(&a, b))
     }
 
     /// Whether the two are the same representation, field by field.
     pub fn same(&self, o: &Self) -> W::Bool {
-        let h = [self.u32_min.eq(&o.u32_min), self.u32_max.eq(&o.u32_max), self.s32_min.eq(&o.s32_min), self.s32_max.eq(&o.s32_max)];
+        let h = [
+            self.u32_min.eq(&o.u32_min),
+            self.u32_max.eq(&o.u32_max),
+            self.s32_min.eq(&o.s32_min),
+            self.s32_max.eq(&o.s32_max),
+        ];
         let w = [
             self.var_off.value.eq(&o.var_off.value),
             self.var_off.mask.eq(&o.var_off.mask),
@@ -119,7 +126,10 @@ impl<W: Split> Scalar<W> {
             self.smin.eq(&o.smin),
             self.smax.eq(&o.smax),
         ];
-        w.iter().chain(h.iter()).skip(1).fold(w[0].clone(), |a, b| W::bool_and(&a, b))
+        w.iter()
+            .chain(h.iter())
+            .skip(1)
+            .fold(w[0].clone(), |a, b| W::bool_and(&a, b))
     }
 
     /// False only when γ(self) is certainly empty: some view is empty.
@@ -132,7 +142,9 @@ impl<W: Split> Scalar<W> {
             self.s32_min.sle(&self.s32_max),
             self.var_off.contains(&self.var_off.value),
         ];
-        c.iter().skip(1).fold(c[0].clone(), |a, b| W::bool_and(&a, b))
+        c.iter()
+            .skip(1)
+            .fold(c[0].clone(), |a, b| W::bool_and(&a, b))
     }
 
     /// The representation invariants that hold after `sync` of a non-empty scalar: every view
@@ -166,7 +178,10 @@ impl<W: Split> Scalar<W> {
             }
         }
         // A non-empty input stays well formed (checked in debug builds and tests).
-        debug_assert!(W::truth(&self.maybe_nonempty()) == Some(false) || W::truth(&s.var_off.check_invariants()) != Some(false));
+        debug_assert!(
+            W::truth(&self.maybe_nonempty()) == Some(false)
+                || W::truth(&s.var_off.check_invariants()) != Some(false)
+        );
         s
     }
 
@@ -211,8 +226,16 @@ impl<W: Split> Scalar<W> {
         // unsigned range that meets only one part selects it.
         let cross = W::bool_not(&s_ok);
         let below = W::bool_and(&cross, &self.umax.ult(&self.smin));
-        let above = W::bool_and(&W::bool_and(&cross, &W::bool_not(&below)), &self.smax.ult(&self.umin));
-        let (umin, umax, smin, smax) = (self.umin.clone(), self.umax.clone(), self.smin.clone(), self.smax.clone());
+        let above = W::bool_and(
+            &W::bool_and(&cross, &W::bool_not(&below)),
+            &self.smax.ult(&self.umin),
+        );
+        let (umin, umax, smin, smax) = (
+            self.umin.clone(),
+            self.umax.clone(),
+            self.smin.clone(),
+            self.smax.clone(),
+        );
         self.smin = W::select(&below, &smax_of(&smin, &umin), &self.smin);
         self.umax = W::select(&below, &umin_of(&umax, &smax), &self.umax);
         self.smax = W::select(&above, &smin_of(&smax, &umax), &self.smax);
@@ -221,17 +244,24 @@ impl<W: Split> Scalar<W> {
 
     fn signed_unsigned_32(&mut self) {
         let u_ok = self.u32_min.sle(&self.u32_max);
-        self.s32_min = <W::Half as Word>::select(&u_ok, &smax_of(&self.s32_min, &self.u32_min), &self.s32_min);
-        self.s32_max = <W::Half as Word>::select(&u_ok, &smin_of(&self.s32_max, &self.u32_max), &self.s32_max);
+        self.s32_min =
+            <W::Half as Word>::select(&u_ok, &smax_of(&self.s32_min, &self.u32_min), &self.s32_min);
+        self.s32_max =
+            <W::Half as Word>::select(&u_ok, &smin_of(&self.s32_max, &self.u32_max), &self.s32_max);
         let s_ok = self.s32_min.ule(&self.s32_max);
-        self.u32_min = <W::Half as Word>::select(&s_ok, &umax_of(&self.u32_min, &self.s32_min), &self.u32_min);
-        self.u32_max = <W::Half as Word>::select(&s_ok, &umin_of(&self.u32_max, &self.s32_max), &self.u32_max);
+        self.u32_min =
+            <W::Half as Word>::select(&s_ok, &umax_of(&self.u32_min, &self.s32_min), &self.u32_min);
+        self.u32_max =
+            <W::Half as Word>::select(&s_ok, &umin_of(&self.u32_max, &self.s32_max), &self.u32_max);
     }
 
     /// When the high halves of a 64-bit range's ends are equal, the low halves of its members
     /// range between the low halves of the ends (and so, signed, when that does not cross).
     fn low_from_64(&mut self) {
-        for (lo, hi) in [(self.umin.clone(), self.umax.clone()), (self.smin.clone(), self.smax.clone())] {
+        for (lo, hi) in [
+            (self.umin.clone(), self.umax.clone()),
+            (self.smin.clone(), self.smax.clone()),
+        ] {
             let same = lo.high().eq(&hi.high());
             let (l, h) = (lo.low(), hi.low());
             let sel = <W::Half as Word>::select;
@@ -253,7 +283,10 @@ impl<W: Split> Scalar<W> {
     /// When the high halves of a 64-bit range's ends are equal, every member has that high
     /// half, so the 32-bit bounds tighten the 64-bit ends.
     fn wide_from_32(&mut self) {
-        let hi_mask = self.umin.lit(u64::MAX).shl(&self.umin.lit(W::BITS as u64 / 2));
+        let hi_mask = self
+            .umin
+            .lit(u64::MAX)
+            .shl(&self.umin.lit(W::BITS as u64 / 2));
         let join = |hi: &W, lo: &W::Half| hi.and(&hi_mask).or(&W::zext_half(lo));
         // Unsigned view.
         let same = self.umin.high().eq(&self.umax.high());
@@ -273,7 +306,10 @@ impl<W: Split> Scalar<W> {
         let hz = self.s32_min.lit(0);
         let lo32 = W::sext_half(&sign_bit(&hz));
         let hi32 = W::sext_half(&sign_bit(&hz).not());
-        let c = W::bool_and(&hz.sle(&self.s32_min), &W::bool_and(&lo32.sle(&self.smin), &self.smax.sle(&hi32)));
+        let c = W::bool_and(
+            &hz.sle(&self.s32_min),
+            &W::bool_and(&lo32.sle(&self.smin), &self.smax.sle(&hi32)),
+        );
         let (l, h) = (W::zext_half(&self.s32_min), W::zext_half(&self.s32_max));
         self.smin = W::select(&c, &smax_of(&self.smin, &l), &self.smin);
         self.smax = W::select(&c, &smin_of(&self.smax, &h), &self.smax);
@@ -289,7 +325,10 @@ impl<W: Split> Scalar<W> {
         let lo = Tnum::new(t.value.low(), t.mask.low());
         let lo = lo.intersect(&Tnum::range(&self.u32_min, &self.u32_max));
         let hi_mask = t.value.lit(u64::MAX).shl(&t.value.lit(W::BITS as u64 / 2));
-        self.var_off = Tnum::new(t.value.and(&hi_mask).or(&W::zext_half(&lo.value)), t.mask.and(&hi_mask).or(&W::zext_half(&lo.mask)));
+        self.var_off = Tnum::new(
+            t.value.and(&hi_mask).or(&W::zext_half(&lo.value)),
+            t.mask.and(&hi_mask).or(&W::zext_half(&lo.mask)),
+        );
     }
 }
 
@@ -343,7 +382,11 @@ impl Scalar<u64> {
                 }
                 j += 2;
             }
-            text += &if name.starts_with('s') { snum(v) } else { unum(v) };
+            text += &if name.starts_with('s') {
+                snum(v)
+            } else {
+                unum(v)
+            };
             parts.push(text);
         }
         if self.var_off.mask != u64::MAX {
@@ -438,6 +481,8 @@ impl<W: Split> Scalar<W> {
             other.s32_min.sle(&self.s32_min),
             self.s32_max.sle(&other.s32_max),
         ];
-        c.iter().skip(1).fold(c[0].clone(), |a, b| W::bool_and(&a, b))
+        c.iter()
+            .skip(1)
+            .fold(c[0].clone(), |a, b| W::bool_and(&a, b))
     }
 }

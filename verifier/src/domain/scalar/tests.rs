@@ -57,15 +57,24 @@ fn sync_keeps_every_member_and_reaches_its_fixpoint() {
         let n = 1 + (rng(&mut seed) % 6) as usize;
         let base = rng(&mut seed) as u8;
         let spread = [1u8, 4, 16, 64, 255][(rng(&mut seed) % 5) as usize];
-        let set: Vec<u8> = (0..n).map(|_| base.wrapping_add((rng(&mut seed) as u8) % spread.max(1))).collect();
+        let set: Vec<u8> = (0..n)
+            .map(|_| base.wrapping_add((rng(&mut seed) as u8) % spread.max(1)))
+            .collect();
         let s = loose(&set, &mut seed);
-        assert!(set.iter().all(|x| s.contains(x)), "case {i}: the loosened scalar lost a member");
+        assert!(
+            set.iter().all(|x| s.contains(x)),
+            "case {i}: the loosened scalar lost a member"
+        );
         let t = s.sync();
         for x in &set {
             assert!(t.contains(x), "case {i}: sync lost {x:#x}: {s:?} -> {t:?}");
         }
         assert!(t.check_invariants(), "case {i}: {t:?}");
-        assert_eq!(t.round(), t, "case {i}: not a fixpoint after {SYNC_ROUNDS} rounds: {s:?}");
+        assert_eq!(
+            t.round(),
+            t,
+            "case {i}: not a fixpoint after {SYNC_ROUNDS} rounds: {s:?}"
+        );
     }
 }
 
@@ -80,7 +89,11 @@ fn sync_keeps_every_member_of_every_scalar_from_a_tnum_and_bounds() {
             let t = Tnum::new(value, mask);
             let members: Vec<u8> = (0..=255u8).filter(|x| t.contains(x)).collect();
             let s = Scalar::from_tnum(&t);
-            assert_eq!((s.umin, s.umax), (members[0], *members.last().unwrap()), "{t:?}");
+            assert_eq!(
+                (s.umin, s.umax),
+                (members[0], *members.last().unwrap()),
+                "{t:?}"
+            );
             assert!(members.iter().all(|x| s.contains(x)));
             for (i, lo) in members.iter().enumerate().step_by(3) {
                 for hi in members[i..].iter().step_by(5) {
@@ -116,7 +129,10 @@ fn known_deductions_at_64_bits() {
     let t = s.sync();
     assert_eq!(t.var_off, Tnum::new(0, 0xff));
     assert_eq!((t.smin, t.smax), (0, 255));
-    assert_eq!((t.u32_min, t.u32_max, t.s32_min, t.s32_max), (0, 255, 0, 255));
+    assert_eq!(
+        (t.u32_min, t.u32_max, t.s32_min, t.s32_max),
+        (0, 255, 0, 255)
+    );
     // A non-negative signed range is an unsigned one.
     let mut s = Scalar::unknown(&0u64);
     s.smin = 16;
@@ -137,19 +153,28 @@ fn log_notation_matches_the_kernel() {
     s.smax = u64::MAX;
     s.umin = 1 << 63;
     s.var_off = Tnum::new(1 << 63, (1 << 63) - 1);
-    assert_eq!(s.log(), "scalar(smax=-1,umin=0x8000000000000000,var_off=(0x8000000000000000; 0x7fffffffffffffff))");
+    assert_eq!(
+        s.log(),
+        "scalar(smax=-1,umin=0x8000000000000000,var_off=(0x8000000000000000; 0x7fffffffffffffff))"
+    );
     let mut s = top;
     s.smin = 0x8000_0000;
     s.umin = 0x8000_0000;
     s.umax = i64::MAX as u64;
     s.var_off = Tnum::new(0, i64::MAX as u64);
-    assert_eq!(s.log(), "scalar(smin=umin=0x80000000,umax=0x7fffffffffffffff,var_off=(0x0; 0x7fffffffffffffff))");
+    assert_eq!(
+        s.log(),
+        "scalar(smin=umin=0x80000000,umax=0x7fffffffffffffff,var_off=(0x0; 0x7fffffffffffffff))"
+    );
     let mut s = top;
     s.smin = 0xffff_ffff_8000_0002;
     s.smax = 0x7fff_fffd;
     s.s32_min = 0x8000_0002;
     s.s32_max = 0x7fff_fffd;
-    assert_eq!(s.log(), "scalar(smin=0xffffffff80000002,smax=smax32=0x7ffffffd,smin32=0x80000002)");
+    assert_eq!(
+        s.log(),
+        "scalar(smin=0xffffffff80000002,smax=smax32=0x7ffffffd,smin32=0x80000002)"
+    );
     let mut s = top;
     s.smin = 0;
     s.smax = 255;
@@ -158,14 +183,20 @@ fn log_notation_matches_the_kernel() {
     s.s32_max = 255;
     s.u32_max = 255;
     s.var_off = Tnum::new(0, 0xff);
-    assert_eq!(s.log(), "scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))");
+    assert_eq!(
+        s.log(),
+        "scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))"
+    );
     assert_eq!(Scalar::constant(&5u64).log(), "5");
     assert_eq!(Scalar::constant(&(-3i64 as u64)).log(), "-3");
     assert_eq!(Scalar::constant(&0x12345u64).log(), "0x12345");
     // What sync derives from `umax = 255` prints as the kernel prints a masked byte.
     let mut s = top;
     s.umax = 255;
-    assert_eq!(s.sync().log(), "scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))");
+    assert_eq!(
+        s.sync().log(),
+        "scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))"
+    );
 }
 
 /// What the live Linux 6.18 kernel printed for `r0 = skb->len` (a u32) and `r0 &= 1020`
@@ -174,9 +205,15 @@ fn log_notation_matches_the_kernel() {
 fn sync_and_log_agree_with_the_live_kernel() {
     let mut len = Scalar::unknown(&0u64);
     len.umax = u32::MAX as u64;
-    assert_eq!(len.sync().log(), "scalar(smin=0,smax=umax=0xffffffff,var_off=(0x0; 0xffffffff))");
+    assert_eq!(
+        len.sync().log(),
+        "scalar(smin=0,smax=umax=0xffffffff,var_off=(0x0; 0xffffffff))"
+    );
     let masked = Scalar::from_tnum(&Tnum::new(0u64, 0x3fc));
-    assert_eq!(masked.log(), "scalar(smin=smin32=0,smax=umax=smax32=umax32=1020,var_off=(0x0; 0x3fc))");
+    assert_eq!(
+        masked.log(),
+        "scalar(smin=smin32=0,smax=umax=smax32=umax32=1020,var_off=(0x0; 0x3fc))"
+    );
 }
 
 mod alu_soundness {
@@ -243,10 +280,14 @@ mod alu_soundness {
         for _ in 0..100_000 {
             let n = 1 + (rng(&mut seed) % 5) as usize;
             let base = rng(&mut seed) as u8;
-            let xs: Vec<u8> = (0..n).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24)).collect();
+            let xs: Vec<u8> = (0..n)
+                .map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24))
+                .collect();
             let m = 1 + (rng(&mut seed) % 5) as usize;
             let base = rng(&mut seed) as u8;
-            let ys: Vec<u8> = (0..m).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24)).collect();
+            let ys: Vec<u8> = (0..m)
+                .map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24))
+                .collect();
             let a = loose(&xs, &mut seed).sync();
             let b = loose(&ys, &mut seed).sync();
             check(&a, &xs, &b, &ys);
@@ -263,14 +304,23 @@ mod alu_soundness_64 {
 
     /// A scalar around a few random members: their best tnum, loosened, and their bounds.
     fn scalar_and_members() -> impl Strategy<Value = (Scalar<u64>, Vec<u64>)> {
-        (any::<u64>(), prop::collection::vec(any::<u64>(), 1..4), any::<u64>(), 0u32..64).prop_map(|(base, offs, extra, spread)| {
-            let xs: Vec<u64> = offs.iter().map(|o| base.wrapping_add(o >> spread)).collect();
-            let diff = xs.iter().fold(0, |d, x| d | (x ^ xs[0])) | (extra >> spread);
-            let mut s = Scalar::from_tnum(&Tnum::new(xs[0] & !diff, diff));
-            s.umin = *xs.iter().min().unwrap();
-            s.umax = *xs.iter().max().unwrap();
-            (s.sync(), xs)
-        })
+        (
+            any::<u64>(),
+            prop::collection::vec(any::<u64>(), 1..4),
+            any::<u64>(),
+            0u32..64,
+        )
+            .prop_map(|(base, offs, extra, spread)| {
+                let xs: Vec<u64> = offs
+                    .iter()
+                    .map(|o| base.wrapping_add(o >> spread))
+                    .collect();
+                let diff = xs.iter().fold(0, |d, x| d | (x ^ xs[0])) | (extra >> spread);
+                let mut s = Scalar::from_tnum(&Tnum::new(xs[0] & !diff, diff));
+                s.umin = *xs.iter().min().unwrap();
+                s.umax = *xs.iter().max().unwrap();
+                (s.sync(), xs)
+            })
     }
 
     proptest! {
@@ -380,11 +430,20 @@ mod branch_soundness {
         for _ in 0..100_000 {
             let n = 1 + (rng(&mut seed) % 5) as usize;
             let base = rng(&mut seed) as u8;
-            let xs: Vec<u8> = (0..n).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24)).collect();
+            let xs: Vec<u8> = (0..n)
+                .map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24))
+                .collect();
             let m = 1 + (rng(&mut seed) % 5) as usize;
             let base = rng(&mut seed) as u8;
-            let ys: Vec<u8> = (0..m).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24)).collect();
-            check(&loose(&xs, &mut seed).sync(), &xs, &loose(&ys, &mut seed).sync(), &ys);
+            let ys: Vec<u8> = (0..m)
+                .map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24))
+                .collect();
+            check(
+                &loose(&xs, &mut seed).sync(),
+                &xs,
+                &loose(&ys, &mut seed).sync(),
+                &ys,
+            );
         }
     }
 
@@ -392,13 +451,25 @@ mod branch_soundness {
     fn constants_decide_branches() {
         let five = Scalar::constant(&5u64);
         let six = Scalar::constant(&6u64);
-        assert_eq!(five.is_branch_taken(JmpCond::Lt, Width::W64, &six), Some(true));
-        assert_eq!(five.is_branch_taken(JmpCond::Eq, Width::W64, &six), Some(false));
+        assert_eq!(
+            five.is_branch_taken(JmpCond::Lt, Width::W64, &six),
+            Some(true)
+        );
+        assert_eq!(
+            five.is_branch_taken(JmpCond::Eq, Width::W64, &six),
+            Some(false)
+        );
         let mut byte = Scalar::unknown(&0u64);
         byte.umax = 255;
         let byte = byte.sync();
-        assert_eq!(byte.is_branch_taken(JmpCond::Gt, Width::W64, &Scalar::constant(&255)), Some(false));
-        assert_eq!(byte.is_branch_taken(JmpCond::Gt, Width::W64, &Scalar::constant(&100)), None);
+        assert_eq!(
+            byte.is_branch_taken(JmpCond::Gt, Width::W64, &Scalar::constant(&255)),
+            Some(false)
+        );
+        assert_eq!(
+            byte.is_branch_taken(JmpCond::Gt, Width::W64, &Scalar::constant(&100)),
+            None
+        );
         // The taken edge of `byte > 100` knows 101..=255.
         let (t, f) = byte.branch(JmpCond::Gt, Width::W64, &Scalar::constant(&100));
         assert_eq!((t.dst.umin, t.dst.umax), (101, 255));
@@ -416,14 +487,19 @@ fn join_widen_and_subsumption_are_sound_at_8_bits() {
     for _ in 0..100_000 {
         let n = 1 + (rng(&mut seed) % 4) as usize;
         let base = rng(&mut seed) as u8;
-        let xs: Vec<u8> = (0..n).map(|_| base.wrapping_add(rng(&mut seed) as u8 % 40)).collect();
+        let xs: Vec<u8> = (0..n)
+            .map(|_| base.wrapping_add(rng(&mut seed) as u8 % 40))
+            .collect();
         let ys: Vec<u8> = (0..n).map(|_| rng(&mut seed) as u8).collect();
         let a = loose(&xs, &mut seed).sync();
         let b = loose(&ys, &mut seed).sync();
         let j = a.join(&b);
         let w = a.widen(&b);
         for x in xs.iter().chain(&ys) {
-            assert!(j.contains(x) && w.contains(x), "{x:#x}: join {j:?} widen {w:?}");
+            assert!(
+                j.contains(x) && w.contains(x),
+                "{x:#x}: join {j:?} widen {w:?}"
+            );
         }
         assert!(a.is_subsumed_by(&j) && b.is_subsumed_by(&j));
         for x in 0..=255u8 {
@@ -435,7 +511,10 @@ fn join_widen_and_subsumption_are_sound_at_8_bits() {
             // Every member of a is a member of b.
             for x in 0..=255u8 {
                 if a.contains(&x) {
-                    assert!(b.contains(&x), "{a:?} is said to be within {b:?} but {x:#x} is not");
+                    assert!(
+                        b.contains(&x),
+                        "{a:?} is said to be within {b:?} but {x:#x} is not"
+                    );
                 }
             }
         }

@@ -29,12 +29,18 @@ impl<W: Word> Tnum<W> {
     /// The constant `v`: every bit known.
     pub fn constant(v: W) -> Self {
         let zero = v.lit(0);
-        Tnum { value: v, mask: zero }
+        Tnum {
+            value: v,
+            mask: zero,
+        }
     }
 
     /// Nothing known. `like` only supplies the word context.
     pub fn unknown(like: &W) -> Self {
-        Tnum { value: like.lit(0), mask: like.lit(u64::MAX) }
+        Tnum {
+            value: like.lit(0),
+            mask: like.lit(u64::MAX),
+        }
     }
 
     /// Whether `value & mask == 0` (the representation invariant).
@@ -70,14 +76,20 @@ impl<W: Word> Tnum<W> {
     pub fn range(min: &W, max: &W) -> Self {
         // All bits from the highest differing bit down are unknown.
         let delta = smear_right(&min.xor(max));
-        let t = Tnum { value: min.and(&delta.not()), mask: delta };
+        let t = Tnum {
+            value: min.and(&delta.not()),
+            mask: delta,
+        };
         let bad = max.ult(min);
         Tnum::select(&bad, &Tnum::unknown(min), &t)
     }
 
     /// `if c { a } else { b }`, field by field.
     pub fn select(c: &W::Bool, a: &Self, b: &Self) -> Self {
-        Tnum { value: W::select(c, &a.value, &b.value), mask: W::select(c, &a.mask, &b.mask) }
+        Tnum {
+            value: W::select(c, &a.value, &b.value),
+            mask: W::select(c, &a.mask, &b.mask),
+        }
     }
 
     /// Addition.
@@ -90,7 +102,10 @@ impl<W: Word> Tnum<W> {
         let sigma = sv.add(&sm);
         let chi = sigma.xor(&sv);
         let mu = chi.or(&self.mask).or(&b.mask);
-        Tnum { value: sv.and(&mu.not()), mask: mu }
+        Tnum {
+            value: sv.and(&mu.not()),
+            mask: mu,
+        }
     }
 
     /// Subtraction.
@@ -103,7 +118,10 @@ impl<W: Word> Tnum<W> {
         let beta = dv.sub(&b.mask);
         let chi = alpha.xor(&beta);
         let mu = chi.or(&self.mask).or(&b.mask);
-        Tnum { value: dv.and(&mu.not()), mask: mu }
+        Tnum {
+            value: dv.and(&mu.not()),
+            mask: mu,
+        }
     }
 
     /// Negation, as `0 - a`.
@@ -116,21 +134,30 @@ impl<W: Word> Tnum<W> {
         let alpha = self.value.or(&self.mask);
         let beta = b.value.or(&b.mask);
         let v = self.value.and(&b.value);
-        Tnum { value: v.clone(), mask: alpha.and(&beta).and(&v.not()) }
+        Tnum {
+            value: v.clone(),
+            mask: alpha.and(&beta).and(&v.not()),
+        }
     }
 
     /// Bitwise or. Exact (the best abstraction).
     pub fn or(&self, b: &Self) -> Self {
         let v = self.value.or(&b.value);
         let mu = self.mask.or(&b.mask);
-        Tnum { value: v.clone(), mask: mu.and(&v.not()) }
+        Tnum {
+            value: v.clone(),
+            mask: mu.and(&v.not()),
+        }
     }
 
     /// Bitwise exclusive or. Exact (the best abstraction).
     pub fn xor(&self, b: &Self) -> Self {
         let v = self.value.xor(&b.value);
         let mu = self.mask.or(&b.mask);
-        Tnum { value: v.and(&mu.not()), mask: mu }
+        Tnum {
+            value: v.and(&mu.not()),
+            mask: mu,
+        }
     }
 
     /// Multiplication, the algorithm of Vishwanathan et al. (CGO 2022) that Linux uses: the
@@ -153,8 +180,15 @@ impl<W: Word> Tnum<W> {
         for _ in 0..W::BITS {
             let a_one = W::bool_not(&a.value.and(&one).eq(&zero));
             let a_unknown = W::bool_not(&a.mask.and(&one).eq(&zero));
-            let add_mask = W::select(&a_one, &b.mask, &W::select(&a_unknown, &b.value.or(&b.mask), &zero));
-            acc_m = acc_m.add(&Tnum { value: zero.clone(), mask: add_mask });
+            let add_mask = W::select(
+                &a_one,
+                &b.mask,
+                &W::select(&a_unknown, &b.value.or(&b.mask), &zero),
+            );
+            acc_m = acc_m.add(&Tnum {
+                value: zero.clone(),
+                mask: add_mask,
+            });
             a = a.rshift(1);
             b = b.lshift(1);
         }
@@ -164,20 +198,29 @@ impl<W: Word> Tnum<W> {
     /// Shift left by a constant amount (below `W::BITS`). Exact.
     pub fn lshift(&self, k: u32) -> Self {
         let s = self.value.lit(k as u64);
-        Tnum { value: self.value.shl(&s), mask: self.mask.shl(&s) }
+        Tnum {
+            value: self.value.shl(&s),
+            mask: self.mask.shl(&s),
+        }
     }
 
     /// Logical shift right by a constant amount (below `W::BITS`). Exact.
     pub fn rshift(&self, k: u32) -> Self {
         let s = self.value.lit(k as u64);
-        Tnum { value: self.value.lshr(&s), mask: self.mask.lshr(&s) }
+        Tnum {
+            value: self.value.lshr(&s),
+            mask: self.mask.lshr(&s),
+        }
     }
 
     /// Arithmetic shift right by a constant amount (below `W::BITS`). Exact: an unknown sign
     /// bit makes the copied bits unknown, a known one copies its value.
     pub fn arshift(&self, k: u32) -> Self {
         let s = self.value.lit(k as u64);
-        Tnum { value: self.value.ashr(&s), mask: self.mask.ashr(&s) }
+        Tnum {
+            value: self.value.ashr(&s),
+            mask: self.mask.ashr(&s),
+        }
     }
 
     /// The facts of both: the kernel's `tnum_intersect`, for values known to be in both.
@@ -189,13 +232,19 @@ impl<W: Word> Tnum<W> {
     pub fn intersect(&self, b: &Self) -> Self {
         let v = self.value.or(&b.value);
         let mu = self.mask.and(&b.mask);
-        Tnum { value: v.and(&mu.not()), mask: mu }
+        Tnum {
+            value: v.and(&mu.not()),
+            mask: mu,
+        }
     }
 
     /// Whether γ(a) ∩ γ(b) is not empty: the two agree on every bit both know.
     pub fn compatible(&self, b: &Self) -> W::Bool {
         let both_known = self.mask.or(&b.mask).not();
-        self.value.xor(&b.value).and(&both_known).eq(&self.value.lit(0))
+        self.value
+            .xor(&b.value)
+            .and(&both_known)
+            .eq(&self.value.lit(0))
     }
 
     /// The join (least upper bound): a bit is known where both know it with the same value.
@@ -204,7 +253,10 @@ impl<W: Word> Tnum<W> {
     /// γ(a) ∪ γ(b) ⊆ γ(join(a, b)); it is the least such tnum.
     pub fn join(&self, b: &Self) -> Self {
         let mu = self.mask.or(&b.mask).or(&self.value.xor(&b.value));
-        Tnum { value: self.value.and(&mu.not()), mask: mu }
+        Tnum {
+            value: self.value.and(&mu.not()),
+            mask: mu,
+        }
     }
 
     /// The low 32 bits (the kernel's `tnum_subreg`), zero-extended.
@@ -219,7 +271,10 @@ impl<W: Word> Tnum<W> {
             return self.clone();
         }
         let m = self.value.lit((1u64 << bits) - 1);
-        Tnum { value: self.value.and(&m), mask: self.mask.and(&m) }
+        Tnum {
+            value: self.value.and(&m),
+            mask: self.mask.and(&m),
+        }
     }
 
     /// Whether every member is a multiple of `size` (a power of two).

@@ -52,13 +52,21 @@ fn best(xs: impl Iterator<Item = u8>) -> Tnum<u8> {
 
 /// Checks `op#` against `op` on every pair of tnums and every pair of members; with `exact`,
 /// also that the result is the best abstraction.
-fn check_binary(name: &str, abs: impl Fn(&Tnum<u8>, &Tnum<u8>) -> Tnum<u8>, conc: impl Fn(u8, u8) -> u8, exact: bool) {
+fn check_binary(
+    name: &str,
+    abs: impl Fn(&Tnum<u8>, &Tnum<u8>) -> Tnum<u8>,
+    conc: impl Fn(u8, u8) -> u8,
+    exact: bool,
+) {
     let all = all8();
     let mem: Vec<Vec<u8>> = all.iter().map(|t| members(*t).collect()).collect();
     for (a, ma) in all.iter().zip(&mem) {
         for (b, mb) in all.iter().zip(&mem) {
             let r = abs(a, b);
-            assert!(r.check_invariants(), "{name}: ill-formed result for {a:?} {b:?}: {r:?}");
+            assert!(
+                r.check_invariants(),
+                "{name}: ill-formed result for {a:?} {b:?}: {r:?}"
+            );
             // Accumulate the best abstraction of the outputs; membership follows from it.
             let first = conc(ma[0], mb[0]);
             let mut diff = 0u8;
@@ -71,7 +79,10 @@ fn check_binary(name: &str, abs: impl Fn(&Tnum<u8>, &Tnum<u8>) -> Tnum<u8>, conc
             if exact {
                 assert_eq!(r, want, "{name}: not the best abstraction for {a:?} {b:?}");
             } else {
-                assert!(r.includes(&want), "{name}: {r:?} misses outputs {want:?} for {a:?} {b:?}");
+                assert!(
+                    r.includes(&want),
+                    "{name}: {r:?} misses outputs {want:?} for {a:?} {b:?}"
+                );
             }
         }
     }
@@ -104,7 +115,11 @@ fn join_is_the_least_upper_bound_at_8_bits() {
     let all = all8();
     for a in &all {
         for b in &all {
-            assert_eq!(a.join(b), best(members(*a).chain(members(*b))), "{a:?} {b:?}");
+            assert_eq!(
+                a.join(b),
+                best(members(*a).chain(members(*b))),
+                "{a:?} {b:?}"
+            );
         }
     }
 }
@@ -130,12 +145,27 @@ fn intersect_keeps_common_members_and_compatible_detects_emptiness() {
 fn shifts_and_neg_are_exact_at_8_bits() {
     for a in all8() {
         for k in 0..8 {
-            assert_eq!(a.lshift(k), best(members(a).map(|x| x << k)), "lsh {a:?} {k}");
-            assert_eq!(a.rshift(k), best(members(a).map(|x| x >> k)), "rsh {a:?} {k}");
-            assert_eq!(a.arshift(k), best(members(a).map(|x| ((x as i8) >> k) as u8)), "arsh {a:?} {k}");
+            assert_eq!(
+                a.lshift(k),
+                best(members(a).map(|x| x << k)),
+                "lsh {a:?} {k}"
+            );
+            assert_eq!(
+                a.rshift(k),
+                best(members(a).map(|x| x >> k)),
+                "rsh {a:?} {k}"
+            );
+            assert_eq!(
+                a.arshift(k),
+                best(members(a).map(|x| ((x as i8) >> k) as u8)),
+                "arsh {a:?} {k}"
+            );
         }
         let n = a.neg();
-        assert!(members(a).all(|x| n.contains(&x.wrapping_neg())), "neg {a:?}");
+        assert!(
+            members(a).all(|x| n.contains(&x.wrapping_neg())),
+            "neg {a:?}"
+        );
     }
 }
 
@@ -144,7 +174,11 @@ fn includes_is_exact_and_range_is_sound() {
     let all = all8();
     for (i, a) in all.iter().enumerate() {
         // Every b for a sample of a, and a sample of b for every a.
-        let bs: Box<dyn Iterator<Item = &Tnum<u8>>> = if i % 97 == 0 { Box::new(all.iter()) } else { Box::new(all.iter().step_by(61)) };
+        let bs: Box<dyn Iterator<Item = &Tnum<u8>>> = if i % 97 == 0 {
+            Box::new(all.iter())
+        } else {
+            Box::new(all.iter().step_by(61))
+        };
         for b in bs {
             let subset = members(*b).all(|x| a.contains(&x));
             assert_eq!(a.includes(b), subset, "{a:?} includes {b:?}");
@@ -154,10 +188,17 @@ fn includes_is_exact_and_range_is_sound() {
         for max in min..=255u8 {
             let r = Tnum::range(&min, &max);
             assert!(r.check_invariants());
-            assert!((min..=max).all(|x| r.contains(&x)), "range {min} {max}: {r:?}");
+            assert!(
+                (min..=max).all(|x| r.contains(&x)),
+                "range {min} {max}: {r:?}"
+            );
         }
     }
-    assert_eq!(Tnum::range(&0u64, &2), Tnum::new(0, 3), "range(0, 2) also contains 3");
+    assert_eq!(
+        Tnum::range(&0u64, &2),
+        Tnum::new(0, 3),
+        "range(0, 2) also contains 3"
+    );
     assert_eq!(Tnum::range(&5u8, &3), Tnum::unknown(&0u8));
 }
 
