@@ -23,13 +23,11 @@ pub struct TestCase {
 /// Parses the text of a `.data` file.
 pub fn parse(text: &str) -> Result<TestCase, String> {
     let mut tc = TestCase::default();
-    let mut section = String::new();
     let mut body: Vec<(String, String)> = Vec::new();
     for line in text.lines() {
         if let Some(i) = line.find("--") {
             if line[..i].trim().is_empty() {
-                section = line[i + 2..].trim().to_string();
-                body.push((section.clone(), String::new()));
+                body.push((line[i + 2..].trim().to_string(), String::new()));
                 continue;
             }
         }
@@ -40,7 +38,6 @@ pub fn parse(text: &str) -> Result<TestCase, String> {
             return Err(format!("text before the first section: {line}"));
         }
     }
-    let _ = section;
     for (name, b) in body {
         let content: String = b
             .lines()

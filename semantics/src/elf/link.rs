@@ -5,7 +5,7 @@ use super::btf::{Btf, KIND_VAR};
 use super::maps::{btf_map, legacy_record};
 use super::{progtype, ElfError, Object, Program};
 use crate::insn::{op, Insn};
-use crate::maps::{map_type, MapDef, MapOrigin};
+use crate::maps::{MapDef, MapOrigin};
 use object::{
     Object as _, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget, SectionIndex,
     SymbolKind, SymbolSection,
@@ -400,7 +400,6 @@ fn load_btf_maps(
         map_at.insert((sec.index(), sym.value), obj.maps.len());
         obj.maps.push(def);
     }
-    let _ = map_type::ARRAY;
     Ok(())
 }
 

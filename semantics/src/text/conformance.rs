@@ -148,19 +148,13 @@ pub fn print(ins: &Instruction) -> String {
                 Instruction::imm64(imm, next_imm)
             )
         }
-        I::LdImm64 {
-            dst,
-            pseudo,
-            imm,
-            next_imm,
-        } => {
+        I::LdImm64 { dst, .. } => {
             // Reuse the pseudo-C notation for the pseudo sources.
             let pc = super::print::print(ins, super::print::Flavor::Llvm);
             let args = pc
                 .split_once(" = ")
                 .map(|(_, r)| r.trim_end_matches(" ll").to_string())
                 .unwrap_or_default();
-            let _ = (pseudo, imm, next_imm);
             format!("lddw %r{}, {args}", dst.num())
         }
         I::Load {

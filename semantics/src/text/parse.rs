@@ -340,7 +340,7 @@ fn parse_assign(c: &mut Cursor, dst: Reg, width: Width) -> R<(Instruction, Optio
             None,
         ));
     }
-    if let Some(ins) = parse_atomic_call(c, dst, width)? {
+    if let Some(ins) = parse_atomic_call(c, dst)? {
         return Ok((ins, None));
     }
     for (k, kind) in [
@@ -471,7 +471,7 @@ fn parse_skb(c: &mut Cursor, dst: Reg, size: Size) -> R<Instruction> {
 
 /// `rS = atomic64_fetch_add((u64 *)(rD +off), rS)` and the xchg/cmpxchg forms, in the kernel's
 /// and LLVM's spellings.
-fn parse_atomic_call(c: &mut Cursor, lhs: Reg, lhs_width: Width) -> R<Option<Instruction>> {
+fn parse_atomic_call(c: &mut Cursor, lhs: Reg) -> R<Option<Instruction>> {
     let save = *c;
     let Some(name) = c.ident() else {
         return Ok(None);
@@ -550,7 +550,6 @@ fn parse_atomic_call(c: &mut Cursor, lhs: Reg, lhs_width: Width) -> R<Option<Ins
     if op != Atomic::Cmpxchg && src != lhs {
         return Err("the fetched value goes to the source register".into());
     }
-    let _ = lhs_width;
     Ok(Some(Instruction::Atomic {
         width,
         op,

@@ -9,48 +9,30 @@
 //! code. Where this model and the live kernel might differ, the live kernel wins (issue 5
 //! compares with it directly).
 
+use super::order::{sign_bit as smin_v, smax_of, smin_of, umax_of, umin_of};
 use super::{Scalar, Tnum};
 use semantics::isa::{AluOp, JmpCond, Width};
 use semantics::word::{Split, Word};
 
 type H<W> = <W as Split>::Half;
 
-fn smin_v<V: Word>(l: &V) -> V {
-    l.lit(1u64 << (V::BITS - 1))
-}
 fn smax_v<V: Word>(l: &V) -> V {
     smin_v(l).not()
 }
 fn umax_v<V: Word>(l: &V) -> V {
     l.lit(u64::MAX)
 }
-fn maxu<V: Word<Bool = bool>>(a: V, b: V) -> V {
-    if a.ult(&b) {
-        b
-    } else {
-        a
-    }
+fn maxu<V: Word>(a: V, b: V) -> V {
+    umax_of(&a, &b)
 }
-fn minu<V: Word<Bool = bool>>(a: V, b: V) -> V {
-    if a.ult(&b) {
-        a
-    } else {
-        b
-    }
+fn minu<V: Word>(a: V, b: V) -> V {
+    umin_of(&a, &b)
 }
-fn maxs<V: Word<Bool = bool>>(a: V, b: V) -> V {
-    if a.slt(&b) {
-        b
-    } else {
-        a
-    }
+fn maxs<V: Word>(a: V, b: V) -> V {
+    smax_of(&a, &b)
 }
-fn mins<V: Word<Bool = bool>>(a: V, b: V) -> V {
-    if a.slt(&b) {
-        a
-    } else {
-        b
-    }
+fn mins<V: Word>(a: V, b: V) -> V {
+    smin_of(&a, &b)
 }
 
 /// `__update_reg32_bounds` then `__update_reg64_bounds`.

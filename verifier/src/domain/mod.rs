@@ -9,6 +9,7 @@
 //! `Word::select`), so that the same code runs on machine words and on symbolic Z3 words.
 
 pub mod kernel_model;
+mod order;
 pub mod precision;
 pub mod scalar;
 pub mod tnum;

@@ -6,6 +6,7 @@
 //! concrete operation of [`semantics::alu`] on all member pairs (`# Soundness`); the bounds
 //! are deliberately simple, because `Scalar::sync` then tightens every view from the others.
 
+use super::order::{sign_bit as sign, smax_of, smin_of, umax_of, umin_of};
 use super::Tnum;
 use semantics::word::Word;
 
@@ -17,10 +18,6 @@ pub struct View<V> {
     pub umax: V,
     pub smin: V,
     pub smax: V,
-}
-
-fn sign<V: Word>(like: &V) -> V {
-    like.lit(1u64 << (V::BITS - 1))
 }
 
 /// `a == b` on booleans.
@@ -380,19 +377,6 @@ impl<V: Word> View<V> {
 /// A true boolean in `V`'s boolean type.
 fn t_true<V: Word>(like: &V) -> V::Bool {
     like.eq(like)
-}
-
-fn umax_of<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.ult(b), b, a)
-}
-fn umin_of<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.ult(b), a, b)
-}
-fn smax_of<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.slt(b), b, a)
-}
-fn smin_of<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.slt(b), a, b)
 }
 
 /// Whether `a + b = s` overflowed past the signed maximum (two non-negatives, negative sum).

@@ -1,6 +1,7 @@
 //! Branch refinement: what a conditional jump teaches about its operands on each edge.
 
 use super::Scalar;
+use crate::domain::order::{smax_of, smin_of, umax_of, umin_of};
 use crate::domain::{Tnum, View};
 use semantics::isa::{JmpCond, Width};
 use semantics::word::{Split, Word};
@@ -79,19 +80,6 @@ fn empty_unless<V: Word>(ok: &V::Bool, v: View<V>) -> View<V> {
     View::select(ok, &v, &e)
 }
 
-fn max_u<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.ult(b), b, a)
-}
-fn min_u<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.ult(b), a, b)
-}
-fn max_s<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.slt(b), b, a)
-}
-fn min_s<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.slt(b), a, b)
-}
-
 /// `x != c` where `c` is a constant: drop `c` from the ends of the bounds.
 fn exclude<V: Word>(x: &View<V>, c: &View<V>, c_const: &V::Bool) -> View<V> {
     let k = &c.t.value;
@@ -138,8 +126,8 @@ fn refine<V: Word>(rel: Rel, a: &View<V>, b: &View<V>) -> (View<V>, View<V>) {
         }
         Rel::Ult => {
             // a < b: a <= b.umax - 1 and b >= a.umin + 1.
-            ra.umax = min_u(&a.umax, &b.umax.sub(&one));
-            rb.umin = max_u(&b.umin, &a.umin.add(&one));
+            ra.umax = umin_of(&a.umax, &b.umax.sub(&one));
+            rb.umin = umax_of(&b.umin, &a.umin.add(&one));
             let ok = V::bool_and(
                 &V::bool_not(&b.umax.eq(&one.lit(0))),
                 &V::bool_not(&a.umin.eq(&one.lit(u64::MAX))),
@@ -147,12 +135,12 @@ fn refine<V: Word>(rel: Rel, a: &View<V>, b: &View<V>) -> (View<V>, View<V>) {
             return (empty_unless(&ok, ra), empty_unless(&ok, rb));
         }
         Rel::Ule => {
-            ra.umax = min_u(&a.umax, &b.umax);
-            rb.umin = max_u(&b.umin, &a.umin);
+            ra.umax = umin_of(&a.umax, &b.umax);
+            rb.umin = umax_of(&b.umin, &a.umin);
         }
         Rel::Slt => {
-            ra.smax = min_s(&a.smax, &b.smax.sub(&one));
-            rb.smin = max_s(&b.smin, &a.smin.add(&one));
+            ra.smax = smin_of(&a.smax, &b.smax.sub(&one));
+            rb.smin = smax_of(&b.smin, &a.smin.add(&one));
             let ok = V::bool_and(
                 &V::bool_not(&b.smax.eq(&smin_v)),
                 &V::bool_not(&a.smin.eq(&smax_v)),
@@ -160,8 +148,8 @@ fn refine<V: Word>(rel: Rel, a: &View<V>, b: &View<V>) -> (View<V>, View<V>) {
             return (empty_unless(&ok, ra), empty_unless(&ok, rb));
         }
         Rel::Sle => {
-            ra.smax = min_s(&a.smax, &b.smax);
-            rb.smin = max_s(&b.smin, &a.smin);
+            ra.smax = smin_of(&a.smax, &b.smax);
+            rb.smin = smax_of(&b.smin, &a.smin);
         }
         Rel::Set => {
             // Some bit is set in both: impossible when no bit can be.

@@ -12,6 +12,7 @@
 mod alu;
 pub mod branch;
 
+use super::order::{sign_bit, smax_of, smin_of, umax_of, umin_of};
 use super::Tnum;
 use semantics::word::{Split, Word};
 
@@ -32,22 +33,6 @@ pub struct Scalar<W: Split> {
 /// Rounds of deduction `sync` runs. The tests check, exhaustively on samples at 8 bits, that
 /// one more round never changes the result: `sync` computes a fixpoint of its rules.
 pub const SYNC_ROUNDS: usize = 4;
-
-fn umax_of<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.ult(b), b, a)
-}
-fn umin_of<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.ult(b), a, b)
-}
-fn smax_of<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.slt(b), b, a)
-}
-fn smin_of<V: Word>(a: &V, b: &V) -> V {
-    V::select(&a.slt(b), a, b)
-}
-fn sign_bit<V: Word>(like: &V) -> V {
-    like.lit(1u64 << (V::BITS - 1))
-}
 
 impl<W: Split> Scalar<W> {
     /// Nothing known.

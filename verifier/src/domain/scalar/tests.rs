@@ -50,6 +50,56 @@ fn loose(set: &[u8], seed: &mut u64) -> Scalar<u8> {
     s
 }
 
+/// A set of up to `max_len` values within `spread` of a random base.
+fn near(seed: &mut u64, max_len: u64, spread: u8) -> Vec<u8> {
+    let n = 1 + (rng(seed) % max_len) as usize;
+    let base = rng(seed) as u8;
+    (0..n)
+        .map(|_| base.wrapping_add(rng(seed) as u8 % spread))
+        .collect()
+}
+
+/// Runs `check(a, members of a, b, members of b)` on every tnum at 8 bits paired both ways
+/// with six loose abstractions of random sets and the constants `consts`.
+fn on_every_tnum(seed: u64, consts: &[u8], check: impl Fn(&Scalar<u8>, &[u8], &Scalar<u8>, &[u8])) {
+    let mut seed = seed;
+    let mut others = Vec::new();
+    for _ in 0..6 {
+        let n = 1 + (rng(&mut seed) % 4) as usize;
+        let set: Vec<u8> = (0..n).map(|_| rng(&mut seed) as u8).collect();
+        others.push((loose(&set, &mut seed).sync(), set));
+    }
+    for &k in consts {
+        others.push((Scalar::constant(&k), vec![k]));
+    }
+    for value in 0..=255u8 {
+        for mask in 0..=255u8 {
+            if value & mask != 0 {
+                continue;
+            }
+            let t = Tnum::new(value, mask);
+            let a = Scalar::from_tnum(&t);
+            let xs: Vec<u8> = (0..=255u8).filter(|x| t.contains(x)).collect();
+            for (b, ys) in &others {
+                check(&a, &xs, b, ys);
+                check(b, ys, &a, &xs);
+            }
+        }
+    }
+}
+
+/// Runs `check` on `n` random pairs of loose abstractions of nearby values.
+fn on_random_pairs(seed: u64, n: usize, check: impl Fn(&Scalar<u8>, &[u8], &Scalar<u8>, &[u8])) {
+    let mut seed = seed;
+    for _ in 0..n {
+        let xs = near(&mut seed, 5, 24);
+        let ys = near(&mut seed, 5, 24);
+        let a = loose(&xs, &mut seed).sync();
+        let b = loose(&ys, &mut seed).sync();
+        check(&a, &xs, &b, &ys);
+    }
+}
+
 #[test]
 fn sync_keeps_every_member_and_reaches_its_fixpoint() {
     let mut seed = 0x0123_4567_89ab_cdefu64;
@@ -248,50 +298,12 @@ mod alu_soundness {
 
     #[test]
     fn every_alu_op_is_sound_on_every_tnum_at_8_bits() {
-        let mut seed = 0x5eed_u64;
-        // Operands of the second kind: loose abstractions of random small sets.
-        let mut others = Vec::new();
-        for _ in 0..6 {
-            let n = 1 + (rng(&mut seed) % 4) as usize;
-            let set: Vec<u8> = (0..n).map(|_| rng(&mut seed) as u8).collect();
-            others.push((loose(&set, &mut seed), set));
-        }
-        others.push((Scalar::constant(&0u8), vec![0]));
-        others.push((Scalar::constant(&7u8), vec![7]));
-        for value in 0..=255u8 {
-            for mask in 0..=255u8 {
-                if value & mask != 0 {
-                    continue;
-                }
-                let t = Tnum::new(value, mask);
-                let a = Scalar::from_tnum(&t);
-                let xs: Vec<u8> = (0..=255u8).filter(|x| t.contains(x)).collect();
-                for (b, ys) in &others {
-                    check(&a, &xs, b, ys);
-                    check(b, ys, &a, &xs);
-                }
-            }
-        }
+        on_every_tnum(0x5eed, &[0, 7], check);
     }
 
     #[test]
     fn every_alu_op_is_sound_on_random_interval_combinations_at_8_bits() {
-        let mut seed = 0xabcdef_u64;
-        for _ in 0..100_000 {
-            let n = 1 + (rng(&mut seed) % 5) as usize;
-            let base = rng(&mut seed) as u8;
-            let xs: Vec<u8> = (0..n)
-                .map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24))
-                .collect();
-            let m = 1 + (rng(&mut seed) % 5) as usize;
-            let base = rng(&mut seed) as u8;
-            let ys: Vec<u8> = (0..m)
-                .map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24))
-                .collect();
-            let a = loose(&xs, &mut seed).sync();
-            let b = loose(&ys, &mut seed).sync();
-            check(&a, &xs, &b, &ys);
-        }
+        on_random_pairs(0xabcdef, 100_000, check);
     }
 }
 
@@ -398,53 +410,12 @@ mod branch_soundness {
 
     #[test]
     fn every_branch_refinement_is_sound_on_every_tnum_at_8_bits() {
-        let mut seed = 0xb4a_u64;
-        let mut others = Vec::new();
-        for _ in 0..6 {
-            let n = 1 + (rng(&mut seed) % 4) as usize;
-            let set: Vec<u8> = (0..n).map(|_| rng(&mut seed) as u8).collect();
-            others.push((loose(&set, &mut seed).sync(), set));
-        }
-        for k in [0u8, 1, 0x7f, 0x80, 0xff, 0x10] {
-            others.push((Scalar::constant(&k), vec![k]));
-        }
-        for value in 0..=255u8 {
-            for mask in 0..=255u8 {
-                if value & mask != 0 {
-                    continue;
-                }
-                let t = Tnum::new(value, mask);
-                let a = Scalar::from_tnum(&t);
-                let xs: Vec<u8> = (0..=255u8).filter(|x| t.contains(x)).collect();
-                for (b, ys) in &others {
-                    check(&a, &xs, b, ys);
-                    check(b, ys, &a, &xs);
-                }
-            }
-        }
+        on_every_tnum(0xb4a, &[0, 1, 0x7f, 0x80, 0xff, 0x10], check);
     }
 
     #[test]
     fn every_branch_refinement_is_sound_on_random_intervals_at_8_bits() {
-        let mut seed = 0x1dea_u64;
-        for _ in 0..100_000 {
-            let n = 1 + (rng(&mut seed) % 5) as usize;
-            let base = rng(&mut seed) as u8;
-            let xs: Vec<u8> = (0..n)
-                .map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24))
-                .collect();
-            let m = 1 + (rng(&mut seed) % 5) as usize;
-            let base = rng(&mut seed) as u8;
-            let ys: Vec<u8> = (0..m)
-                .map(|_| base.wrapping_add(rng(&mut seed) as u8 % 24))
-                .collect();
-            check(
-                &loose(&xs, &mut seed).sync(),
-                &xs,
-                &loose(&ys, &mut seed).sync(),
-                &ys,
-            );
-        }
+        on_random_pairs(0x1dea, 100_000, check);
     }
 
     #[test]
