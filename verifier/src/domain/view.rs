@@ -102,118 +102,94 @@ impl<V: Word> View<V> {
         self
     }
 
+    /// Narrows the bounds by an exact interval of results `[lo, hi]`, each end given as a
+    /// wide integer (see [`Wide`]): every result lies between the two ends, so where both
+    /// ends fall in the same unsigned window (multiple of 2^BITS) the wrapped results form
+    /// the unsigned range `[lo, hi]`, and where they fall in the same signed window the
+    /// signed range.
+    fn narrow_by(mut self, lo: &Wide<V>, hi: &Wide<V>) -> Self {
+        let u_ok = lo.k.eq(&hi.k);
+        self.umin = V::select(&u_ok, &umax_of(&self.umin, &lo.v), &self.umin);
+        self.umax = V::select(&u_ok, &umin_of(&self.umax, &hi.v), &self.umax);
+        let s_ok = lo.signed_window().eq(&hi.signed_window());
+        self.smin = V::select(&s_ok, &smax_of(&self.smin, &lo.v), &self.smin);
+        self.smax = V::select(&s_ok, &smin_of(&self.smax, &hi.v), &self.smax);
+        self
+    }
+
     /// Addition.
     ///
     /// # Soundness
-    /// x + y ∈ γ(add(a, b)) for x ∈ γ(a), y ∈ γ(b) (theorem `view_add_sound`): the sums of
-    /// the ends bound every sum unless exactly one end wraps around.
+    /// x + y ∈ γ(add(a, b)) for x ∈ γ(a), y ∈ γ(b) (theorem `view_add_sound`): the exact
+    /// sums of the unsigned ends bound every exact sum, and so do those of the signed ends.
+    ///
+    /// # Precision
+    /// Each interval of exact sums narrows both the unsigned and the signed result where it
+    /// does not cross that view's wrap point, so a sum that wraps in the unsigned view can
+    /// still give signed bounds (and the other way round); the kernel gives up on both.
     pub fn add(&self, b: &Self) -> Self {
-        let lo = self.umin.add(&b.umin);
-        let hi = self.umax.add(&b.umax);
-        let u_ok = bool_eq::<V>(&lo.ult(&self.umin), &hi.ult(&self.umax));
-        let slo = self.smin.add(&b.smin);
-        let shi = self.smax.add(&b.smax);
-        let s_ok = V::bool_and(
-            &bool_eq::<V>(
-                &add_overflows_up(&self.smin, &b.smin, &slo),
-                &add_overflows_up(&self.smax, &b.smax, &shi),
-            ),
-            &bool_eq::<V>(
-                &add_overflows_down(&self.smin, &b.smin, &slo),
-                &add_overflows_down(&self.smax, &b.smax, &shi),
-            ),
-        );
         View::from_tnum(self.t.add(&b.t))
-            .with_unsigned(&u_ok, &lo, &hi)
-            .with_signed(&s_ok, &slo, &shi)
+            .narrow_by(
+                &Wide::uadd(&self.umin, &b.umin),
+                &Wide::uadd(&self.umax, &b.umax),
+            )
+            .narrow_by(
+                &Wide::sadd(&self.smin, &b.smin),
+                &Wide::sadd(&self.smax, &b.smax),
+            )
     }
 
     /// Subtraction.
     ///
     /// # Soundness
-    /// x - y ∈ γ(sub(a, b)) (theorem `view_sub_sound`): the differences of opposite ends
-    /// bound every difference unless exactly one of them wraps.
+    /// x - y ∈ γ(sub(a, b)) (theorem `view_sub_sound`): the exact differences of opposite
+    /// ends bound every exact difference, in the unsigned and in the signed order.
     pub fn sub(&self, b: &Self) -> Self {
-        let lo = self.umin.sub(&b.umax);
-        let hi = self.umax.sub(&b.umin);
-        let u_ok = bool_eq::<V>(&self.umin.ult(&b.umax), &self.umax.ult(&b.umin));
-        let slo = self.smin.sub(&b.smax);
-        let shi = self.smax.sub(&b.smin);
-        let s_ok = V::bool_and(
-            &bool_eq::<V>(
-                &sub_overflows_up(&self.smin, &b.smax, &slo),
-                &sub_overflows_up(&self.smax, &b.smin, &shi),
-            ),
-            &bool_eq::<V>(
-                &sub_overflows_down(&self.smin, &b.smax, &slo),
-                &sub_overflows_down(&self.smax, &b.smin, &shi),
-            ),
-        );
         View::from_tnum(self.t.sub(&b.t))
-            .with_unsigned(&u_ok, &lo, &hi)
-            .with_signed(&s_ok, &slo, &shi)
+            .narrow_by(
+                &Wide::usub(&self.umin, &b.umax),
+                &Wide::usub(&self.umax, &b.umin),
+            )
+            .narrow_by(
+                &Wide::ssub(&self.smin, &b.smax),
+                &Wide::ssub(&self.smax, &b.smin),
+            )
     }
 
     /// Multiplication.
     ///
     /// # Soundness
-    /// x * y ∈ γ(mul(a, b)) (theorem `view_mul_sound`).
+    /// x * y ∈ γ(mul(a, b)) (theorem `view_mul_sound`): the exact products of the unsigned
+    /// ends bound every exact product of unsigned members, and the least and greatest exact
+    /// corner products of the signed bounds bound every signed one.
     ///
     /// # Precision
-    /// Unsigned bounds when neither end's product wraps; signed bounds from the four corner
-    /// products when none overflows; the tnum product carries the rest.
+    /// Products that all overflow by the same multiple of 2^BITS keep their bounds (the
+    /// kernel gives up on any overflow); the tnum product carries the low bits.
     pub fn mul(&self, b: &Self) -> Self {
-        let zero = self.umin.lit(0);
-        // Unsigned: the products of the ends bound every product when neither wraps.
-        let u_ovf = |x: &V, y: &V| {
-            V::bool_and(
-                &V::bool_not(&x.eq(&zero)),
-                &V::bool_not(
-                    &x.mul(y)
-                        .udiv_raw(&V::select(&x.eq(&zero), &zero.lit(1), x))
-                        .eq(y),
-                ),
-            )
-        };
-        let u_ok = V::bool_not(&V::bool_or(
-            &u_ovf(&self.umin, &b.umin),
-            &u_ovf(&self.umax, &b.umax),
-        ));
-        // Signed: the extremes of the four corner products, when none overflows.
-        let m1 = zero.lit(u64::MAX);
-        let smin_c = sign(&zero);
-        let s_ovf = |x: &V, y: &V| {
-            let special = V::bool_or(
-                &V::bool_and(&x.eq(&m1), &y.eq(&smin_c)),
-                &V::bool_and(&y.eq(&m1), &x.eq(&smin_c)),
-            );
-            let div = V::select(&V::bool_or(&x.eq(&zero), &special), &zero.lit(1), x);
-            let wrong = V::bool_not(&x.mul(y).sdiv_raw(&div).eq(y));
-            V::bool_or(&special, &V::bool_and(&V::bool_not(&x.eq(&zero)), &wrong))
-        };
         let corners = [
-            (&self.smin, &b.smin),
-            (&self.smin, &b.smax),
-            (&self.smax, &b.smin),
-            (&self.smax, &b.smax),
+            Wide::smul(&self.smin, &b.smin),
+            Wide::smul(&self.smin, &b.smax),
+            Wide::smul(&self.smax, &b.smin),
+            Wide::smul(&self.smax, &b.smax),
         ];
-        let any_ovf = corners
-            .iter()
-            .fold(V::bool_not(&t_true(&zero)), |acc, (x, y)| {
-                V::bool_or(&acc, &s_ovf(x, y))
-            });
-        let prods: Vec<V> = corners.iter().map(|(x, y)| x.mul(y)).collect();
-        let lo = prods
-            .iter()
-            .skip(1)
-            .fold(prods[0].clone(), |m, p| smin_of(&m, p));
-        let hi = prods
-            .iter()
-            .skip(1)
-            .fold(prods[0].clone(), |m, p| smax_of(&m, p));
+        let pick = |want_less: bool| {
+            corners.iter().skip(1).fold(corners[0].clone(), |m, c| {
+                let c_less = c.slt(&m);
+                let take = if want_less {
+                    c_less
+                } else {
+                    V::bool_not(&c_less)
+                };
+                Wide::select(&take, c, &m)
+            })
+        };
         View::from_tnum(self.t.mul(&b.t))
-            .with_unsigned(&u_ok, &self.umin.mul(&b.umin), &self.umax.mul(&b.umax))
-            .with_signed(&V::bool_not(&any_ovf), &lo, &hi)
+            .narrow_by(
+                &Wide::umul(&self.umin, &b.umin),
+                &Wide::umul(&self.umax, &b.umax),
+            )
+            .narrow_by(&pick(true), &pick(false))
     }
 
     /// Bitwise and: the tnum is exact; an unsigned result is at most either operand.
@@ -379,23 +355,105 @@ fn t_true<V: Word>(like: &V) -> V::Bool {
     like.eq(like)
 }
 
-/// Whether `a + b = s` overflowed past the signed maximum (two non-negatives, negative sum).
-fn add_overflows_up<V: Word>(a: &V, b: &V, s: &V) -> V::Bool {
-    let z = a.lit(0);
-    V::bool_and(&V::bool_and(&z.sle(a), &z.sle(b)), &s.slt(&z))
+/// An exact integer result of an operation on two words: `k * 2^BITS + v`, with the window
+/// `k` a small signed integer held in a word and `v` the wrapped result.
+#[derive(Clone)]
+struct Wide<V> {
+    k: V,
+    v: V,
 }
-/// Whether `a + b = s` overflowed below the signed minimum.
-fn add_overflows_down<V: Word>(a: &V, b: &V, s: &V) -> V::Bool {
-    let z = a.lit(0);
-    V::bool_and(&V::bool_and(&a.slt(&z), &b.slt(&z)), &z.sle(s))
+
+impl<V: Word> Wide<V> {
+    fn select(c: &V::Bool, a: &Self, b: &Self) -> Self {
+        Wide {
+            k: V::select(c, &a.k, &b.k),
+            v: V::select(c, &a.v, &b.v),
+        }
+    }
+
+    /// `0` or `-1` as a window.
+    fn minus_one_if(c: &V::Bool, like: &V) -> V {
+        V::select(c, &like.lit(u64::MAX), &like.lit(0))
+    }
+
+    /// The window of the signed view: `floor((k * 2^BITS + v + 2^(BITS-1)) / 2^BITS)`.
+    fn signed_window(&self) -> V {
+        let neg = self.v.slt(&self.v.lit(0));
+        self.k.add(&V::select(&neg, &self.v.lit(1), &self.v.lit(0)))
+    }
+
+    /// Signed order of the exact values.
+    fn slt(&self, o: &Self) -> V::Bool {
+        V::bool_or(
+            &self.k.slt(&o.k),
+            &V::bool_and(&self.k.eq(&o.k), &self.v.ult(&o.v)),
+        )
+    }
+
+    /// `a + b`, both unsigned.
+    fn uadd(a: &V, b: &V) -> Self {
+        let v = a.add(b);
+        let carry = v.ult(a);
+        Wide {
+            k: V::select(&carry, &a.lit(1), &a.lit(0)),
+            v,
+        }
+    }
+
+    /// `a + b`, both signed: the exact sum is negative exactly when bit BITS of the
+    /// sign-extended sum is set, which is the two signs and the carry out added mod 2.
+    fn sadd(a: &V, b: &V) -> Self {
+        let v = a.add(b);
+        let carry = v.ult(a);
+        let z = a.lit(0);
+        let neg = bool_xor::<V>(&bool_xor::<V>(&a.slt(&z), &b.slt(&z)), &carry);
+        Wide {
+            k: Wide::minus_one_if(&neg, a),
+            v,
+        }
+    }
+
+    /// `a - b`, both unsigned.
+    fn usub(a: &V, b: &V) -> Self {
+        Wide {
+            k: Wide::minus_one_if(&a.ult(b), a),
+            v: a.sub(b),
+        }
+    }
+
+    /// `a - b`, both signed (as in `sadd`, with the borrow).
+    fn ssub(a: &V, b: &V) -> Self {
+        let z = a.lit(0);
+        let neg = bool_xor::<V>(&bool_xor::<V>(&a.slt(&z), &b.slt(&z)), &a.ult(b));
+        Wide {
+            k: Wide::minus_one_if(&neg, a),
+            v: a.sub(b),
+        }
+    }
+
+    /// `a * b`, both unsigned: the high word by schoolbook multiplication of half words.
+    fn umul(a: &V, b: &V) -> Self {
+        let h = a.lit(V::BITS as u64 / 2);
+        let mask = a.lit((1u64 << (V::BITS / 2)) - 1);
+        let (a0, a1) = (a.and(&mask), a.lshr(&h));
+        let (b0, b1) = (b.and(&mask), b.lshr(&h));
+        let (p00, p01, p10, p11) = (a0.mul(&b0), a0.mul(&b1), a1.mul(&b0), a1.mul(&b1));
+        let mid = p00.lshr(&h).add(&p01.and(&mask)).add(&p10.and(&mask));
+        let k = p11.add(&p01.lshr(&h)).add(&p10.lshr(&h)).add(&mid.lshr(&h));
+        Wide { k, v: a.mul(b) }
+    }
+
+    /// `a * b`, both signed: the unsigned high word corrected for the negative operands.
+    fn smul(a: &V, b: &V) -> Self {
+        let u = Wide::umul(a, b);
+        let z = a.lit(0);
+        let k =
+            u.k.sub(&V::select(&a.slt(&z), b, &z))
+                .sub(&V::select(&b.slt(&z), a, &z));
+        Wide { k, v: u.v }
+    }
 }
-/// Whether `a - b = d` overflowed past the signed maximum.
-fn sub_overflows_up<V: Word>(a: &V, b: &V, d: &V) -> V::Bool {
-    let z = a.lit(0);
-    V::bool_and(&V::bool_and(&z.sle(a), &b.slt(&z)), &d.slt(&z))
-}
-/// Whether `a - b = d` overflowed below the signed minimum.
-fn sub_overflows_down<V: Word>(a: &V, b: &V, d: &V) -> V::Bool {
-    let z = a.lit(0);
-    V::bool_and(&V::bool_and(&a.slt(&z), &z.sle(b)), &z.sle(d))
+
+fn bool_xor<V: Word>(a: &V::Bool, b: &V::Bool) -> V::Bool {
+    V::bool_not(&bool_eq::<V>(a, b))
 }
