@@ -5,4 +5,5 @@ pub mod conformance;
 pub mod demo;
 pub mod fuzzing;
 pub mod input;
+pub mod kernel;
 pub mod precheck;

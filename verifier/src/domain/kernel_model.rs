@@ -52,6 +52,62 @@ where
     r.smax = mins(r.smax.clone(), v.or(&m.and(&s.not())));
     r.umin = maxu(r.umin.clone(), v.clone());
     r.umax = minu(r.umax.clone(), v.or(&m));
+    // "The tnum has a single possible value in [umin, umax]" (efc11a667878, Linux 7.0; the
+    // live 6.18.44 kernel has it as a stable backport).
+    let tmax = v.or(&m);
+    let nxt = tnum_step(&r.var_off, &r.umin);
+    let umin_in_t = r.umin.and(&m.not()).eq(&v);
+    let known = if umin_in_t && r.umax.ult(&nxt) {
+        Some(r.umin.clone())
+    } else if !umin_in_t && nxt.eq(&tmax) {
+        Some(tmax)
+    } else if !umin_in_t && nxt.ule(&r.umax) && r.umax.ult(&tnum_step(&r.var_off, &nxt)) {
+        Some(nxt)
+    } else {
+        None
+    };
+    if let Some(k) = known {
+        *r = Scalar::constant(&k);
+    }
+}
+
+/// The kernel's `tnum_step(t, z)`: the least member of `t` above `z`; `t`'s greatest
+/// member when there is none, its least when `z` is below every member.
+fn tnum_step<W: Word<Bool = bool>>(t: &Tnum<W>, z: &W) -> W {
+    let (v, m) = (&t.value, &t.mask);
+    let tmax = v.or(m);
+    if !z.ult(&tmax) {
+        return tmax;
+    }
+    if z.ult(v) {
+        return v.clone();
+    }
+    // The least member x >= y = z + 1: follow y from the top bit down to the first fixed
+    // bit where y and t differ.
+    let one = z.lit(1);
+    let y = z.add(&one);
+    let below = |i: u32| one.shl(&z.lit(i as u64)).sub(&one);
+    let above = |i: u32| below(i).or(&one.shl(&z.lit(i as u64))).not();
+    let is_set = |x: &W, i: u32| !x.and(&one.shl(&z.lit(i as u64))).eq(&z.lit(0));
+    for i in (0..W::BITS).rev() {
+        if is_set(m, i) || is_set(&y, i) == is_set(v, i) {
+            continue;
+        }
+        let bit = one.shl(&z.lit(i as u64));
+        if is_set(v, i) {
+            // t forces a 1 where y has 0: y's prefix, this bit, then t's least tail.
+            return y.and(&above(i)).or(&bit).or(&v.and(&below(i)));
+        }
+        // t forces a 0 where y has 1: carry into the lowest free bit above that y has clear.
+        for j in i + 1..W::BITS {
+            if is_set(m, j) && !is_set(&y, j) {
+                let bj = one.shl(&z.lit(j as u64));
+                return y.and(&above(j)).or(&bj).or(&v.and(&below(j)));
+            }
+        }
+        return tmax;
+    }
+    y
 }
 
 fn tighten_u<V: Word<Bool = bool>>(lo: &mut V, hi: &mut V, a: V, b: V) {
@@ -107,6 +163,15 @@ where
             r.s32_min.clone(),
             r.s32_max.clone(),
         );
+    } else if r.u32_max.ult(&r.s32_min) {
+        // The s32 range crosses the sign boundary and the u32 range overlaps only its
+        // non-negative end (the 32-bit twin of the rule in `deduce64`; seen on the live
+        // 6.18.44 kernel, a stable backport).
+        r.s32_min = r.u32_min.clone();
+        r.u32_max = minu(r.u32_max.clone(), r.s32_max.clone());
+    } else if r.s32_max.ult(&r.u32_min) {
+        r.s32_max = r.u32_max.clone();
+        r.u32_min = maxu(r.u32_min.clone(), r.s32_min.clone());
     }
 }
 
@@ -332,7 +397,7 @@ where
             r.var_off = match op {
                 AluOp::Add => dst.var_off.add(&src.var_off),
                 AluOp::Sub => dst.var_off.sub(&src.var_off),
-                _ => dst.var_off.mul(&src.var_off),
+                _ => dst.var_off.mul_union(&src.var_off),
             };
         }
         AluOp::And | AluOp::Or | AluOp::Xor => {
@@ -724,4 +789,25 @@ where
     let (mut a, mut b) = (dst.clone(), src.clone());
     refine(&mut a, &mut b, Some(cond), width == Width::W32);
     sync(&a)
+}
+
+#[cfg(test)]
+mod step_tests {
+    use super::tnum_step;
+    use crate::domain::Tnum;
+
+    #[test]
+    fn tnum_step_is_the_least_member_above_at_8_bits() {
+        for mask in 0..=255u8 {
+            for value in (0..=255u8).filter(|v| v & mask == 0) {
+                let t = Tnum::new(value, mask);
+                for z in 0..=255u8 {
+                    let expect = (z.saturating_add(1)..=255)
+                        .find(|x| x & !mask == value && *x > z)
+                        .unwrap_or(value | mask);
+                    assert_eq!(tnum_step(&t, &z), expect, "t = {t:?}, z = {z}");
+                }
+            }
+        }
+    }
 }

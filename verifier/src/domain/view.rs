@@ -184,7 +184,7 @@ impl<V: Word> View<V> {
                 Wide::select(&take, c, &m)
             })
         };
-        View::from_tnum(self.t.mul(&b.t))
+        View::from_tnum(self.t.mul(&b.t).intersect(&self.t.mul_union(&b.t)))
             .narrow_by(
                 &Wide::umul(&self.umin, &b.umin),
                 &Wide::umul(&self.umax, &b.umax),

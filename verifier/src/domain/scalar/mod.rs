@@ -11,6 +11,7 @@
 
 mod alu;
 pub mod branch;
+mod parse;
 
 use super::order::{sign_bit, smax_of, smin_of, umax_of, umin_of};
 use super::Tnum;

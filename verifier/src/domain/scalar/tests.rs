@@ -361,6 +361,16 @@ mod alu_soundness_64 {
         }
 
         #[test]
+        fn the_log_notation_reads_back((a, _xs) in scalar_and_members(), (b, _ys) in scalar_and_members(), op in 0usize..AluOp::ALL.len()) {
+            // Synced results of operations, as the kernel would print them.
+            let r = a.alu(AluOp::ALL[op], Width::W64, &b);
+            for s in [a, b, r] {
+                let back = Scalar::parse_log(&s.log());
+                prop_assert_eq!(back.as_ref().map(|p| p.log()), Ok(s.log()));
+            }
+        }
+
+        #[test]
         fn alu_ops_are_sound_at_64_and_32_bits((a, xs) in scalar_and_members(), (b, ys) in scalar_and_members()) {
             for op in AluOp::ALL {
                 for w in [Width::W64, Width::W32] {

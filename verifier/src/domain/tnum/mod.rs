@@ -172,27 +172,71 @@ impl<W: Word> Tnum<W> {
     /// Not the best abstraction: `mul` is not commutative in precision.
     pub fn mul(&self, b: &Self) -> Self {
         let zero = self.value.lit(0);
+        let acc_m = self.long_multiply(
+            b,
+            Tnum::constant(zero.clone()),
+            |acc, a_one, a_unknown, b| {
+                let add_mask = W::select(
+                    a_one,
+                    &b.mask,
+                    &W::select(a_unknown, &b.value.or(&b.mask), &zero),
+                );
+                acc.add(&Tnum {
+                    value: zero.clone(),
+                    mask: add_mask,
+                })
+            },
+        );
+        Tnum::constant(self.value.mul(&b.value)).add(&acc_m)
+    }
+
+    /// Multiplication as Linux 6.18's `tnum_mul` computes it: a shift-and-add over the bits
+    /// of `self` that adds `b` for a known 1 and, for an unknown bit, joins the sums with
+    /// and without `b`.
+    ///
+    /// # Soundness
+    /// For x ∈ γ(a), y ∈ γ(b): x * y ∈ γ(mul_union(a, b)) (theorem `tnum_mul_union_sound`):
+    /// after bit i the accumulator contains (x mod 2^(i+1)) * y.
+    ///
+    /// # Precision
+    /// Neither this nor [`Tnum::mul`] is always the more precise; [`super::View::mul`]
+    /// intersects the two.
+    pub fn mul_union(&self, b: &Self) -> Self {
+        let zero = self.value.lit(0);
+        self.long_multiply(b, Tnum::constant(zero), |acc, a_one, a_unknown, b| {
+            let with_b = acc.add(b);
+            Tnum::select(
+                a_one,
+                &with_b,
+                &Tnum::select(a_unknown, &acc.join(&with_b), acc),
+            )
+        })
+    }
+
+    /// Shift-and-add over the bits of `self`, lowest first: `step(acc, bit is 1, bit is
+    /// unknown, b shifted to that bit)` gives the next accumulator.
+    fn long_multiply(
+        &self,
+        b: &Self,
+        mut acc: Self,
+        step: impl Fn(&Self, &W::Bool, &W::Bool, &Self) -> Self,
+    ) -> Self {
+        let zero = self.value.lit(0);
         let one = self.value.lit(1);
-        let acc_v = self.value.mul(&b.value);
-        let mut acc_m = Tnum::constant(zero.clone());
         let mut a = self.clone();
         let mut b = b.clone();
         for _ in 0..W::BITS {
+            // Once no bit of `a` is left the accumulator stays as it is; machine words stop.
+            if W::truth(&a.value.or(&a.mask).eq(&zero)) == Some(true) {
+                break;
+            }
             let a_one = W::bool_not(&a.value.and(&one).eq(&zero));
             let a_unknown = W::bool_not(&a.mask.and(&one).eq(&zero));
-            let add_mask = W::select(
-                &a_one,
-                &b.mask,
-                &W::select(&a_unknown, &b.value.or(&b.mask), &zero),
-            );
-            acc_m = acc_m.add(&Tnum {
-                value: zero.clone(),
-                mask: add_mask,
-            });
+            acc = step(&acc, &a_one, &a_unknown, &b);
             a = a.rshift(1);
             b = b.lshift(1);
         }
-        Tnum::constant(acc_v).add(&acc_m)
+        acc
     }
 
     /// Shift left by a constant amount (below `W::BITS`). Exact.

@@ -101,6 +101,12 @@ fn sub_is_sound_at_8_bits() {
 #[test]
 fn mul_is_sound_at_8_bits() {
     check_binary("mul", |a, b| a.mul(b), |x, y| alu::mul::<u8>(&x, &y), false);
+    check_binary(
+        "mul_union",
+        |a, b| a.mul_union(b),
+        |x, y| alu::mul::<u8>(&x, &y),
+        false,
+    );
 }
 
 #[test]

@@ -1,0 +1,190 @@
+//! The live Linux kernel as an oracle: loading programs with the bpf() system call and
+//! reading the verifier's log.
+//!
+//! Everything here talks to the running kernel. Where bpf() is refused (no privilege, no
+//! syscall), [`available`] says why, and the tests that need the kernel print that one line
+//! and skip.
+
+use semantics::insn::Insn;
+use std::os::fd::{FromRawFd, OwnedFd};
+
+const BPF_PROG_LOAD: libc::c_long = 5;
+
+/// `union bpf_attr` as BPF_PROG_LOAD reads it, up to the fields we set; the rest is zero.
+#[repr(C)]
+#[derive(Default)]
+struct ProgLoadAttr {
+    prog_type: u32,
+    insn_cnt: u32,
+    insns: u64,
+    license: u64,
+    log_level: u32,
+    log_size: u32,
+    log_buf: u64,
+    kern_version: u32,
+    prog_flags: u32,
+    prog_name: [u8; 16],
+    prog_ifindex: u32,
+    expected_attach_type: u32,
+    /// The remaining fields of the union (BTF, func_info, line_info, ...), left zero.
+    rest: [u64; 12],
+}
+
+/// What the kernel said about one program.
+#[derive(Debug)]
+pub struct Load {
+    /// The program's file descriptor when the kernel accepted it (closed on drop).
+    pub fd: Option<OwnedFd>,
+    /// `errno` of a refused load (0 when accepted).
+    pub errno: i32,
+    /// The verifier log at the requested level.
+    pub log: String,
+}
+
+impl Load {
+    pub fn accepted(&self) -> bool {
+        self.fd.is_some()
+    }
+}
+
+/// The size of the log buffer: large enough for a level-2 log of the corpora's programs.
+pub const LOG_SIZE: usize = 16 << 20;
+
+/// Loads `insns` as a program of type `prog_type` (the UAPI number, e.g. 1 for
+/// socket_filter) under the GPL licence, with a verifier log at `log_level` (0, 1, 2; add 4
+/// for statistics).
+pub fn prog_load(prog_type: u32, insns: &[Insn], log_level: u32) -> Load {
+    let bytes: Vec<u8> = insns.iter().flat_map(|i| i.to_bytes()).collect();
+    let license = b"GPL\0";
+    let mut log = vec![0u8; if log_level == 0 { 0 } else { LOG_SIZE }];
+    let attr = ProgLoadAttr {
+        prog_type,
+        insn_cnt: insns.len() as u32,
+        insns: bytes.as_ptr() as u64,
+        license: license.as_ptr() as u64,
+        log_level,
+        log_size: log.len() as u32,
+        log_buf: if log.is_empty() {
+            0
+        } else {
+            log.as_mut_ptr() as u64
+        },
+        ..Default::default()
+    };
+    // SAFETY: `attr` points at live buffers (`bytes`, `license`, `log`) for the whole call,
+    // and the size passed is the size of `attr`; the kernel writes only into `log`.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            BPF_PROG_LOAD,
+            &attr as *const ProgLoadAttr,
+            std::mem::size_of::<ProgLoadAttr>(),
+        )
+    };
+    let errno = if rc < 0 {
+        std::io::Error::last_os_error().raw_os_error().unwrap_or(-1)
+    } else {
+        0
+    };
+    let end = log.iter().position(|b| *b == 0).unwrap_or(log.len());
+    Load {
+        // SAFETY: a non-negative return of BPF_PROG_LOAD is a new file descriptor we own.
+        fd: (rc >= 0).then(|| unsafe { OwnedFd::from_raw_fd(rc as i32) }),
+        errno,
+        log: String::from_utf8_lossy(&log[..end]).into_owned(),
+    }
+}
+
+/// Whether this process may load BPF programs: `Err` with the reason when not.
+pub fn available() -> Result<(), String> {
+    // r0 = 0; exit
+    let prog = [Insn::new(0xb7, 0, 0, 0, 0), Insn::new(0x95, 0, 0, 0, 0)];
+    let l = prog_load(1, &prog, 0);
+    if l.accepted() {
+        Ok(())
+    } else {
+        Err(format!(
+            "bpf(BPF_PROG_LOAD) refused: {}",
+            std::io::Error::from_raw_os_error(l.errno)
+        ))
+    }
+}
+
+/// One instruction's line of a level-2 log: `PC: (op) text ; R1=... R2_w=...`, with the
+/// register states printed after it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogLine<'a> {
+    pub pc: usize,
+    pub text: &'a str,
+    /// `(register, value)` pairs, the value as printed (`scalar(...)`, `ctx()`, `fp-8`, ...).
+    pub regs: Vec<(u8, &'a str)>,
+}
+
+/// The instruction lines of a level-2 log, in order (branch and state lines are skipped).
+pub fn log_lines(log: &str) -> Vec<LogLine<'_>> {
+    log.lines().filter_map(log_line).collect()
+}
+
+fn log_line(line: &str) -> Option<LogLine<'_>> {
+    let (pc, rest) = line.split_once(": (")?;
+    let pc = pc.parse().ok()?;
+    let (text, state) = match rest.split_once(" ; ") {
+        Some((t, s)) => (t, s),
+        None => (rest, ""),
+    };
+    Some(LogLine {
+        pc,
+        text: text.trim_end(),
+        regs: registers(state),
+    })
+}
+
+/// `R1=ctx() R2_w=scalar(smin=0,smax=5)` as pairs. Values contain no spaces except inside
+/// `var_off=(a; b)`, so tokens are split at spaces outside parentheses.
+pub fn registers(state: &str) -> Vec<(u8, &str)> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    let bytes = state.as_bytes();
+    for i in 0..=bytes.len() {
+        let c = bytes.get(i).copied().unwrap_or(b' ');
+        match c {
+            b'(' => depth += 1,
+            b')' => depth -= 1,
+            b' ' if depth == 0 => {
+                if let Some(pair) = register(&state[start..i]) {
+                    out.push(pair);
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn register(tok: &str) -> Option<(u8, &str)> {
+    let (name, value) = tok.split_once('=')?;
+    let n = name.strip_prefix('R')?;
+    let n = n.strip_suffix("_w").unwrap_or(n);
+    Some((n.parse().ok()?, value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_lines_split_registers_outside_parentheses() {
+        let l = log_line(
+            "3: (57) r2 &= 1020                    ; R2_w=scalar(smin=0,var_off=(0x0; 0x3fc)) R10=fp0",
+        )
+        .unwrap();
+        assert_eq!(l.pc, 3);
+        assert_eq!(l.text, "57) r2 &= 1020");
+        assert_eq!(
+            l.regs,
+            vec![(2, "scalar(smin=0,var_off=(0x0; 0x3fc))"), (10, "fp0")]
+        );
+        assert!(log_line("from 4 to 6: R0=1").is_none());
+    }
+}
