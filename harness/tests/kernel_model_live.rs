@@ -60,7 +60,7 @@ fn shape(rng: &mut Rng, r: u8) -> String {
     }
 }
 
-const OPS: [(AluOp, &str); 9] = [
+const OPS: [(AluOp, &str); 13] = [
     (AluOp::Add, "+="),
     (AluOp::Sub, "-="),
     (AluOp::Mul, "*="),
@@ -70,6 +70,10 @@ const OPS: [(AluOp, &str); 9] = [
     (AluOp::Lsh, "<<="),
     (AluOp::Rsh, ">>="),
     (AluOp::Arsh, "s>>="),
+    (AluOp::Div, "/="),
+    (AluOp::Mod, "%="),
+    (AluOp::Sdiv, "s/="),
+    (AluOp::Smod, "s%="),
 ];
 
 const CONDS: [(JmpCond, &str); 11] = [
@@ -128,7 +132,8 @@ fn program(rng: &mut Rng) -> (String, usize, Op, Width, Option<i64>) {
         if shift {
             rng.below(if width == Width::W32 { 32 } else { 64 }) as i64
         } else {
-            rng.constant()
+            // The kernel refuses a division by the constant 0 ("div by zero").
+            Some(rng.constant()).filter(|v| *v != 0).unwrap_or(7)
         }
     });
     let src = match imm {
