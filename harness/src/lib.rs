@@ -7,3 +7,4 @@ pub mod fuzzing;
 pub mod input;
 pub mod kernel;
 pub mod precheck;
+pub mod selftests;

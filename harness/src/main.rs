@@ -105,6 +105,20 @@ enum Cmd {
         #[arg(long, default_value_t = 20_000)]
         random: usize,
     },
+    /// Run the kernel's test_verifier selftests (the JSON data set) through our verifier and
+    /// print the agreement with the Linux 6.18 verdicts.
+    Selftests {
+        file: PathBuf,
+        /// Write one record per test and the summary here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// List every disagreement.
+        #[arg(long)]
+        show: bool,
+        /// Only the test with this id (prints our log at level 2).
+        #[arg(long)]
+        id: Option<u64>,
+    },
     /// Run the bundled example programs (examples/) and check their stated results.
     Demo {
         #[arg(long, default_value = "examples")]
@@ -275,6 +289,12 @@ fn run(cmd: Cmd) -> Res {
             })
         }
         Cmd::Demo { dir } => harness::demo::run(&dir),
+        Cmd::Selftests {
+            file,
+            json,
+            show,
+            id,
+        } => selftests_cmd(&file, json, show, id),
         Cmd::DomainPrecision { bits, random } => {
             if bits != 8 {
                 return Err(format!(
@@ -360,4 +380,80 @@ fn report(run: &semantics::interp::Run) {
         other => println!("stopped: {other:?}"),
     }
     println!("instructions: {}", run.insns);
+}
+
+fn selftests_cmd(
+    file: &std::path::Path,
+    json: Option<PathBuf>,
+    show: bool,
+    id: Option<u64>,
+) -> Res {
+    use harness::selftests;
+    let mut cases = selftests::load(file)?;
+    let mut opts = verifier::Options::default();
+    if let Some(id) = id {
+        cases.retain(|c| c.id == id);
+        opts.log_level = 2;
+    }
+    let start = std::time::Instant::now();
+    let verdicts = selftests::run(&cases, &opts);
+    let elapsed = start.elapsed();
+    if id.is_some() {
+        for (c, v) in cases.iter().zip(&verdicts) {
+            println!("#{} {}\n{}", c.id, c.name, v.log);
+            println!(
+                "kernel: {} ({})\n{}",
+                if c.kernel_accepts { "accept" } else { "reject" },
+                c.category,
+                c.kernel_log_tail
+            );
+        }
+    }
+    let a = selftests::agreement(&cases, &verdicts);
+    if show {
+        for (c, v) in cases.iter().zip(&verdicts) {
+            if c.usable() && c.kernel_accepts != v.accepted {
+                let kmsg = c.kernel_log_tail.lines().last().unwrap_or("");
+                println!(
+                    "#{:<5} {:<60} kernel {:<6} ours {:<6} {} | kernel: {}",
+                    c.id,
+                    c.name.chars().take(60).collect::<String>(),
+                    if c.kernel_accepts { "accept" } else { "reject" },
+                    if v.accepted { "accept" } else { "reject" },
+                    v.message,
+                    kmsg
+                );
+            }
+        }
+    }
+    println!(
+        "{} of {} usable tests agree ({:.1}%): both accept {}, both reject {}, we reject only {}, we accept only {}; {} tests in {:.2} s",
+        a.agree(),
+        a.usable,
+        100.0 * a.agree() as f64 / a.usable.max(1) as f64,
+        a.both_accept,
+        a.both_reject,
+        a.we_reject_only,
+        a.we_accept_only,
+        cases.len(),
+        elapsed.as_secs_f64()
+    );
+    if let Some(out) = json {
+        let records: Vec<serde_json::Value> = cases
+            .iter()
+            .zip(&verdicts)
+            .map(|(c, v)| {
+                serde_json::json!({
+                    "id": c.id, "name": c.name, "usable": c.usable(),
+                    "kernel": if c.kernel_accepts { "accept" } else { "reject" },
+                    "ours": if v.accepted { "accept" } else { "reject" },
+                    "pc": v.pc, "message": v.message,
+                    "processed_insns": v.stats.processed_insns,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({"summary": a, "tests": records});
+        std::fs::write(&out, serde_json::to_string_pretty(&doc)?)?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,1619 @@
+//! The checks and the abstract effect of each instruction.
+
+use super::{Next, Reject, Verifier, R};
+use crate::ctx::{ctx_access, CtxLoad};
+use crate::domain::Scalar;
+use crate::helpers::{self, Arg, Ret};
+use crate::state::{Byte, Frame, Kind, Ptr, Reg, Slot, State};
+use crate::verdict::Reason;
+use semantics::isa::{AluOp, Atomic, Call, Instruction, JmpCond, Pseudo, Size, Source, Width};
+
+/// BPF_MAX_VAR_OFF.
+const MAX_VAR_OFF: i64 = 1 << 29;
+const STACK: i64 = 512;
+
+fn unsafe_at(pc: usize, message: String) -> Reject {
+    Reject {
+        pc,
+        reason: Reason::Unsafe,
+        message,
+    }
+}
+
+/// An unknown scalar of `bytes` bytes, zero-extended.
+fn unknown_sized(bytes: usize) -> Reg {
+    let mut s = Scalar::unknown(&0u64);
+    if bytes < 8 {
+        s.umax = (1u64 << (8 * bytes)) - 1;
+        s = s.sync();
+    }
+    Reg::scalar(s)
+}
+
+fn ptr_name(p: &Ptr) -> String {
+    p.kind.name(p.or_null)
+}
+
+fn reg_name(r: &Reg) -> String {
+    match r {
+        Reg::Uninit => "?".into(),
+        Reg::Scalar(..) => "scalar".into(),
+        Reg::Ptr(p) => ptr_name(p),
+    }
+}
+
+fn alu_str(op: AluOp) -> &'static str {
+    semantics::text::print::alu_op_str(op).unwrap_or("?")
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Read,
+    Write,
+}
+
+impl<'a> Verifier<'a> {
+    fn read<'s>(&self, pc: usize, st: &'s State, r: u8) -> R<&'s Reg> {
+        match st.reg(r) {
+            Reg::Uninit => Err(unsafe_at(pc, format!("R{r} !read_ok"))),
+            x => Ok(x),
+        }
+    }
+
+    fn write_check(&self, pc: usize, r: u8) -> R<()> {
+        if r == 10 {
+            Err(unsafe_at(pc, "frame pointer is read only".into()))
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn step(&mut self, pc: usize, st: &mut State) -> R<Next> {
+        let Some(ins) = self.cfg.insns[pc] else {
+            return Err(unsafe_at(pc, format!("invalid insn idx {pc}")));
+        };
+        if self.opts.log_level > 0 {
+            let code = self.prog.slots[pc].code;
+            let text = semantics::text::print::print(&ins, semantics::text::print::Flavor::Kernel);
+            self.log += &format!("{pc}: ({code:02x}) {text}\n");
+        }
+        let next = pc + ins.slots();
+        match ins {
+            Instruction::Alu {
+                width,
+                op,
+                dst,
+                src,
+            } => {
+                self.alu(pc, st, width, op, dst.num(), src)?;
+                Ok(Next::Goto(next))
+            }
+            Instruction::Neg { width, dst } => {
+                let d = dst.num();
+                self.write_check(pc, d)?;
+                let v = match self.read(pc, st, d)? {
+                    Reg::Scalar(s, _) => Reg::scalar(s.neg(width)),
+                    _ => Reg::unknown(),
+                };
+                st.set(d, v);
+                Ok(Next::Goto(next))
+            }
+            Instruction::End { kind, bits, dst } => {
+                let d = dst.num();
+                self.write_check(pc, d)?;
+                let v = match self.read(pc, st, d)? {
+                    Reg::Scalar(s, _) => Reg::scalar(s.end(kind, bits as u32)),
+                    _ => Reg::unknown(),
+                };
+                st.set(d, v);
+                Ok(Next::Goto(next))
+            }
+            Instruction::Ja { .. } | Instruction::JaLong { .. } => {
+                let t = (pc as i64 + 1 + ins.jump_offset().unwrap_or(0)) as usize;
+                Ok(Next::Goto(t))
+            }
+            Instruction::Jmp {
+                width,
+                cond,
+                dst,
+                src,
+                off,
+            } => {
+                let t = (pc as i64 + 1 + off as i64) as usize;
+                self.jump(pc, st, width, cond, dst.num(), src, t, next)
+            }
+            Instruction::LdImm64 {
+                dst,
+                pseudo,
+                imm,
+                next_imm,
+            } => {
+                let d = dst.num();
+                self.write_check(pc, d)?;
+                let v = self.ld_imm64(pc, pseudo, imm, next_imm)?;
+                st.set(d, v);
+                Ok(Next::Goto(next))
+            }
+            Instruction::Load {
+                size,
+                sign_extend,
+                dst,
+                src,
+                off,
+            } => {
+                let d = dst.num();
+                self.write_check(pc, d)?;
+                let v = self.mem(
+                    pc,
+                    st,
+                    src.num(),
+                    off as i64,
+                    size.bytes(),
+                    Access::Read,
+                    None,
+                )?;
+                let mut v = v.unwrap_or_else(Reg::unknown);
+                if sign_extend {
+                    v = match v {
+                        Reg::Scalar(s, _) => Reg::scalar(s.alu(
+                            match size {
+                                Size::B => AluOp::MovSx8,
+                                Size::H => AluOp::MovSx16,
+                                _ => AluOp::MovSx32,
+                            },
+                            Width::W64,
+                            &s,
+                        )),
+                        _ => Reg::unknown(),
+                    };
+                }
+                st.set(d, v);
+                Ok(Next::Goto(next))
+            }
+            Instruction::Store {
+                size,
+                dst,
+                off,
+                src,
+            } => {
+                let value = match src {
+                    Source::Reg(r) => self.read(pc, st, r.num())?.clone(),
+                    Source::Imm(i) => Reg::constant(i as i64 as u64),
+                };
+                let is_imm = matches!(src, Source::Imm(_));
+                self.mem(
+                    pc,
+                    st,
+                    dst.num(),
+                    off as i64,
+                    size.bytes(),
+                    Access::Write,
+                    Some((value, is_imm)),
+                )?;
+                Ok(Next::Goto(next))
+            }
+            Instruction::Atomic {
+                width,
+                op,
+                dst,
+                src,
+                off,
+            } => {
+                self.atomic(pc, st, width, op, dst.num(), src.num(), off as i64)?;
+                Ok(Next::Goto(next))
+            }
+            Instruction::LdAbs { size, .. } | Instruction::LdInd { size, .. } => {
+                if !matches!(self.prog.prog_type, 1 | 3 | 4) {
+                    return Err(unsafe_at(
+                        pc,
+                        "BPF_LD_[ABS|IND] instructions not allowed for this program type".into(),
+                    ));
+                }
+                if !st.refs.is_empty() {
+                    return Err(unsafe_at(
+                        pc,
+                        "BPF_LD_[ABS|IND] would lead to reference leak".into(),
+                    ));
+                }
+                if !matches!(st.reg(6), Reg::Ptr(p) if p.kind == Kind::Ctx) {
+                    return Err(unsafe_at(
+                        pc,
+                        "at the time of BPF_LD_ABS|IND R6 != pointer to skb".into(),
+                    ));
+                }
+                if let Instruction::LdInd { src, .. } = ins {
+                    if !matches!(self.read(pc, st, src.num())?, Reg::Scalar(..)) {
+                        return Err(unsafe_at(
+                            pc,
+                            format!("R{} type=ptr expected=scalar", src.num()),
+                        ));
+                    }
+                }
+                for r in 1..=5 {
+                    st.set(r, Reg::Uninit);
+                }
+                st.set(0, unknown_sized(size.bytes()));
+                Ok(Next::Goto(next))
+            }
+            Instruction::Call(Call::Helper(id)) => self.helper_call(pc, st, id as u32, next),
+            Instruction::Call(Call::Local(imm)) => {
+                let target = (pc as i64 + 1 + imm as i64) as usize;
+                self.local_call(pc, st, target)?;
+                Ok(Next::Goto(target))
+            }
+            Instruction::Call(Call::Kfunc { btf_id, .. }) => Err(unsafe_at(
+                pc,
+                format!("calling kernel function {btf_id} is not allowed"),
+            )),
+            Instruction::CallX { .. } => Err(unsafe_at(pc, "unknown opcode 8d".into())),
+            Instruction::Exit => self.exit(pc, st),
+        }
+    }
+
+    fn ld_imm64(&mut self, pc: usize, pseudo: Pseudo, imm: i32, next_imm: i32) -> R<Reg> {
+        let map = |v: &Self, idx: i32| -> R<u32> {
+            if idx < 0 || idx as usize >= v.prog.maps.len() {
+                Err(unsafe_at(
+                    pc,
+                    format!("fd {idx} is not pointing to valid bpf_map"),
+                ))
+            } else {
+                Ok(idx as u32)
+            }
+        };
+        Ok(match pseudo {
+            Pseudo::Imm64 => Reg::constant((imm as u32 as u64) | ((next_imm as u32 as u64) << 32)),
+            Pseudo::MapFd | Pseudo::MapIdx => Reg::Ptr(Ptr::new(Kind::MapPtr(map(self, imm)?))),
+            Pseudo::MapValue | Pseudo::MapIdxValue => {
+                let m = map(self, imm)?;
+                let info = &self.maps[m as usize];
+                if next_imm < 0 || next_imm as u32 >= info.value_size.max(1) {
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "invalid access to map value pointer, value_size={} off={}",
+                            info.value_size, next_imm
+                        ),
+                    ));
+                }
+                let mut p = Ptr::new(Kind::MapValue(m));
+                p.off = next_imm;
+                Reg::Ptr(p)
+            }
+            Pseudo::Func => Reg::Ptr(Ptr::new(Kind::Func((pc as i64 + 1 + imm as i64) as u32))),
+            Pseudo::BtfId => Reg::Ptr(Ptr::new(Kind::BtfId)),
+        })
+    }
+
+    fn alu(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        width: Width,
+        op: AluOp,
+        d: u8,
+        src: Source,
+    ) -> R<()> {
+        self.write_check(pc, d)?;
+        let sv = match src {
+            Source::Reg(r) => self.read(pc, st, r.num())?.clone(),
+            Source::Imm(i) => {
+                if matches!(op, AluOp::Div | AluOp::Mod | AluOp::Sdiv | AluOp::Smod) && i == 0 {
+                    return Err(unsafe_at(pc, "div by zero".into()));
+                }
+                let bits = if width == Width::W32 { 32 } else { 64 };
+                if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && (i < 0 || i >= bits) {
+                    return Err(unsafe_at(pc, format!("invalid shift {i}")));
+                }
+                Reg::constant(i as i64 as u64)
+            }
+        };
+        let is_mov = matches!(
+            op,
+            AluOp::Mov | AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32
+        );
+        if is_mov {
+            let v = match (&sv, op, width) {
+                (Reg::Scalar(s, id), AluOp::Mov, Width::W64) => {
+                    // Copies of a non-constant scalar are linked by an id.
+                    if s.as_const().is_none() {
+                        let id = if *id == 0 { self.fresh_id() } else { *id };
+                        if let Source::Reg(r) = src {
+                            st.set(r.num(), Reg::Scalar(*s, id));
+                        }
+                        Reg::Scalar(*s, id)
+                    } else {
+                        Reg::scalar(*s)
+                    }
+                }
+                (Reg::Scalar(s, _), _, _) => Reg::scalar(Scalar::unknown(&0u64).alu(op, width, s)),
+                (Reg::Ptr(_), AluOp::Mov, Width::W64) => sv.clone(),
+                (Reg::Ptr(_), _, _) => {
+                    if self.opts.unprivileged {
+                        return Err(unsafe_at(
+                            pc,
+                            format!("R{} partial copy of pointer", src_num(src)),
+                        ));
+                    }
+                    Reg::scalar(Scalar::unknown(&0u64).alu(op, width, &Scalar::unknown(&0u64)))
+                }
+                (Reg::Uninit, _, _) => unreachable!("read checked"),
+            };
+            st.set(d, v);
+            return Ok(());
+        }
+        let dv = self.read(pc, st, d)?.clone();
+        let v = match (&dv, &sv) {
+            (Reg::Scalar(a, _), Reg::Scalar(b, _)) => Reg::scalar(a.alu(op, width, b)),
+            (Reg::Ptr(p), Reg::Scalar(b, _)) => self.ptr_arith(pc, d, p, b, op, width, true)?,
+            (Reg::Scalar(a, _), Reg::Ptr(p)) => {
+                if op == AluOp::Sub {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("R{d} tried to subtract pointer from scalar"),
+                    ));
+                }
+                self.ptr_arith(pc, d, p, a, op, width, false)?
+            }
+            (Reg::Ptr(_), Reg::Ptr(_)) => {
+                if op == AluOp::Sub && !self.opts.unprivileged {
+                    Reg::unknown()
+                } else {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("R{d} pointer {} pointer prohibited", alu_str(op)),
+                    ));
+                }
+            }
+            _ => unreachable!("reads checked"),
+        };
+        st.set(d, v);
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn ptr_arith(
+        &mut self,
+        pc: usize,
+        d: u8,
+        p: &Ptr,
+        off: &Scalar<u64>,
+        op: AluOp,
+        width: Width,
+        ptr_is_dst: bool,
+    ) -> R<Reg> {
+        let name = ptr_name(p);
+        if width == Width::W32 {
+            return Err(unsafe_at(
+                pc,
+                format!("R{d} 32-bit pointer arithmetic prohibited"),
+            ));
+        }
+        if p.or_null {
+            return Err(unsafe_at(
+                pc,
+                format!("R{d} pointer arithmetic on {name} prohibited, null-check it first"),
+            ));
+        }
+        let known = off.as_const();
+        let allowed = match p.kind {
+            Kind::Ctx
+            | Kind::Stack(_)
+            | Kind::MapValue(_)
+            | Kind::MapKey(_)
+            | Kind::Packet
+            | Kind::PacketMeta
+            | Kind::Mem { .. }
+            | Kind::BtfId
+            | Kind::Func(_) => true,
+            Kind::FlowKeys => known.is_some(),
+            Kind::MapPtr(_) => known == Some(0) && op == AluOp::Add,
+            _ => false,
+        };
+        if !allowed {
+            return Err(unsafe_at(
+                pc,
+                format!("R{d} pointer arithmetic on {name} prohibited"),
+            ));
+        }
+        match op {
+            AluOp::Add => {}
+            AluOp::Sub if ptr_is_dst => {}
+            AluOp::Sub => {
+                return Err(unsafe_at(
+                    pc,
+                    format!("R{d} tried to subtract pointer from scalar"),
+                ))
+            }
+            AluOp::And | AluOp::Or | AluOp::Xor => {
+                return Err(unsafe_at(
+                    pc,
+                    format!(
+                        "R{d} bitwise operator {} on pointer prohibited",
+                        alu_str(op)
+                    ),
+                ))
+            }
+            _ => {
+                return Err(unsafe_at(
+                    pc,
+                    format!(
+                        "R{d} pointer arithmetic with {} operator prohibited",
+                        alu_str(op)
+                    ),
+                ))
+            }
+        }
+        let kname = p.kind.name(false);
+        if let Some(c) = known {
+            let c = c as i64;
+            if c >= MAX_VAR_OFF || c <= -MAX_VAR_OFF {
+                return Err(unsafe_at(
+                    pc,
+                    format!("math between {kname} pointer and {c} is not allowed"),
+                ));
+            }
+        }
+        if off.smin == i64::MIN as u64 {
+            return Err(unsafe_at(
+                pc,
+                format!("math between {kname} pointer and register with unbounded min value is not allowed"),
+            ));
+        }
+        if (off.smin as i64) <= -MAX_VAR_OFF || (off.smax as i64) >= MAX_VAR_OFF {
+            return Err(unsafe_at(
+                pc,
+                format!(
+                    "value {} makes {kname} pointer be out of bounds",
+                    off.smin as i64
+                ),
+            ));
+        }
+        let mut r = p.clone();
+        match known {
+            Some(c) => {
+                let c = if op == AluOp::Sub {
+                    -(c as i64)
+                } else {
+                    c as i64
+                };
+                let n = r.off as i64 + c;
+                if n >= MAX_VAR_OFF || n <= -MAX_VAR_OFF {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("value {n} makes {kname} pointer be out of bounds"),
+                    ));
+                }
+                r.off = n as i32;
+            }
+            None => {
+                r.var = r.var.alu(op, Width::W64, off);
+                if p.kind.is_packet() {
+                    r.id = self.fresh_id();
+                    r.range = 0;
+                }
+            }
+        }
+        Ok(Reg::Ptr(r))
+    }
+
+    /// A memory access through register `r` at `off`; returns the loaded value for reads.
+    #[allow(clippy::too_many_arguments)]
+    fn mem(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        r: u8,
+        off: i64,
+        size: usize,
+        acc: Access,
+        value: Option<(Reg, bool)>,
+    ) -> R<Option<Reg>> {
+        let p = match self.read(pc, st, r)? {
+            Reg::Ptr(p) if !p.or_null => p.clone(),
+            other => {
+                return Err(unsafe_at(
+                    pc,
+                    format!("R{r} invalid mem access '{}'", reg_name(other)),
+                ));
+            }
+        };
+        let write = acc == Access::Write;
+        match p.kind {
+            Kind::Stack(depth) => {
+                self.stack_access(pc, st, r, depth as usize, &p, off, size, value)
+            }
+            Kind::Ctx => {
+                if p.off != 0 || p.var.as_const() != Some(0) {
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "dereference of modified ctx ptr R{r} off={} disallowed",
+                            p.off
+                        ),
+                    ));
+                }
+                if let Some((Reg::Ptr(_), _)) = &value {
+                    if self.opts.unprivileged {
+                        return Err(unsafe_at(pc, format!("R{r} leaks addr into ctx")));
+                    }
+                }
+                let k = ctx_access(
+                    self.prog.prog_type,
+                    self.prog.expected_attach_type,
+                    off,
+                    size as u32,
+                    write,
+                )
+                .map_err(|_| {
+                    unsafe_at(
+                        pc,
+                        format!("invalid bpf_context access off={off} size={size}"),
+                    )
+                })?;
+                if write {
+                    return Ok(None);
+                }
+                Ok(Some(match k {
+                    CtxLoad::Scalar => unknown_sized(size),
+                    CtxLoad::PacketData => Reg::Ptr(Ptr::new(Kind::Packet)),
+                    CtxLoad::PacketEnd => Reg::Ptr(Ptr::new(Kind::PacketEnd)),
+                    CtxLoad::PacketMeta => Reg::Ptr(Ptr::new(Kind::PacketMeta)),
+                    CtxLoad::FlowKeys => Reg::Ptr(Ptr::new(Kind::FlowKeys)),
+                    CtxLoad::SockCommonOrNull => self.nullable(Kind::SockCommon),
+                    CtxLoad::Socket { or_null } => {
+                        if or_null {
+                            self.nullable(Kind::Socket)
+                        } else {
+                            Reg::Ptr(Ptr::new(Kind::Socket))
+                        }
+                    }
+                    CtxLoad::BtfId { or_null } => {
+                        if or_null {
+                            self.nullable(Kind::BtfId)
+                        } else {
+                            Reg::Ptr(Ptr::new(Kind::BtfId))
+                        }
+                    }
+                }))
+            }
+            Kind::MapValue(m) => {
+                let info = self.maps[m as usize].clone();
+                if write && info.readonly {
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "write into map forbidden, value_size={} off={} size={}",
+                            info.value_size,
+                            p.off as i64 + off,
+                            size
+                        ),
+                    ));
+                }
+                if !write && info.writeonly {
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "read from map forbidden, value_size={} off={} size={}",
+                            info.value_size,
+                            p.off as i64 + off,
+                            size
+                        ),
+                    ));
+                }
+                self.region(pc, r, &p, off, size, info.value_size as i64, |o| {
+                    format!(
+                        "invalid access to map value, value_size={} off={o} size={size}",
+                        info.value_size
+                    )
+                })?;
+                Ok((!write).then(|| unknown_sized(size)))
+            }
+            Kind::MapKey(m) => {
+                if write {
+                    return Err(unsafe_at(pc, format!("R{r} cannot write into map_key")));
+                }
+                let ks = self.maps[m as usize].key_size as i64;
+                self.region(pc, r, &p, off, size, ks, |o| {
+                    format!("invalid access to map key, key_size={ks} off={o} size={size}")
+                })?;
+                Ok(Some(unknown_sized(size)))
+            }
+            Kind::Mem {
+                size: ms, rdonly, ..
+            } => {
+                if write && rdonly {
+                    return Err(unsafe_at(pc, format!("R{r} cannot write into rdonly_mem")));
+                }
+                self.region(pc, r, &p, off, size, ms as i64, |o| {
+                    format!("invalid access to memory, mem_size={ms} off={o} size={size}")
+                })?;
+                Ok((!write).then(|| unknown_sized(size)))
+            }
+            Kind::Packet | Kind::PacketMeta => {
+                if write && !matches!(self.prog.prog_type, 3 | 4 | 6 | 12 | 14 | 16 | 19) {
+                    return Err(unsafe_at(pc, "cannot write into packet".into()));
+                }
+                let lo = p.off as i64 + off;
+                let hi = lo + p.var.umax.min(u32::MAX as u64) as i64 + size as i64;
+                if lo < 0
+                    || (p.var.smin as i64) < 0
+                    || p.var.umax >= MAX_VAR_OFF as u64
+                    || hi > p.range as i64
+                {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("invalid access to packet, off={off} size={size}, R{r}(id={},off={},r={})", p.id, p.off, p.range),
+                    ));
+                }
+                if let Some((Reg::Ptr(_), _)) = &value {
+                    if self.opts.unprivileged {
+                        return Err(unsafe_at(pc, format!("R{r} leaks addr into packet")));
+                    }
+                }
+                Ok((!write).then(|| unknown_sized(size)))
+            }
+            Kind::FlowKeys => {
+                self.region(pc, r, &p, off, size, 56, |o| {
+                    format!("invalid access to flow keys off={o} size={size}")
+                })?;
+                Ok((!write).then(|| unknown_sized(size)))
+            }
+            Kind::Socket | Kind::SockCommon | Kind::TcpSock | Kind::XdpSock => {
+                if write {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("R{r} cannot write into {}", p.kind.name(false)),
+                    ));
+                }
+                let limit = match p.kind {
+                    Kind::TcpSock => 112,
+                    Kind::XdpSock => 4,
+                    _ => 80,
+                };
+                let o = p.off as i64 + off;
+                if p.var.as_const() != Some(0) || o < 0 || o + size as i64 > limit {
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "R{r} invalid {} access off={o} size={size}",
+                            p.kind.name(false)
+                        ),
+                    ));
+                }
+                Ok(Some(unknown_sized(size)))
+            }
+            Kind::BtfId => {
+                if write {
+                    return Err(unsafe_at(pc, "only read is supported".into()));
+                }
+                Ok(Some(unknown_sized(size)))
+            }
+            Kind::MapPtr(_) | Kind::PacketEnd | Kind::Func(_) => Err(unsafe_at(
+                pc,
+                format!("R{r} invalid mem access '{}'", ptr_name(&p)),
+            )),
+        }
+    }
+
+    fn nullable(&mut self, kind: Kind) -> Reg {
+        let mut p = Ptr::new(kind);
+        p.or_null = true;
+        p.id = self.fresh_id();
+        Reg::Ptr(p)
+    }
+
+    /// Bounds of an access to `[0, limit)` through `p` with a possibly variable offset.
+    fn region(
+        &self,
+        pc: usize,
+        r: u8,
+        p: &Ptr,
+        off: i64,
+        size: usize,
+        limit: i64,
+        msg: impl Fn(i64) -> String,
+    ) -> R<()> {
+        let base = p.off as i64 + off;
+        if let Some(c) = p.var.as_const() {
+            let o = base + c as i64;
+            if o < 0 || o + size as i64 > limit {
+                return Err(unsafe_at(pc, msg(o)));
+            }
+            return Ok(());
+        }
+        let smin = p.var.smin as i64;
+        if smin < 0 && base + smin < 0 {
+            return Err(unsafe_at(
+                pc,
+                format!("R{r} min value is negative, either use unsigned index or do a if (index >=0) check."),
+            ));
+        }
+        if p.var.umax >= MAX_VAR_OFF as u64 {
+            return Err(unsafe_at(
+                pc,
+                format!("R{r} unbounded memory access, make sure to bounds check any such access"),
+            ));
+        }
+        if base + (p.var.umin as i64) < 0 {
+            return Err(unsafe_at(
+                pc,
+                format!("R{r} min value is outside of the allowed memory range"),
+            ));
+        }
+        if base + p.var.umax as i64 + size as i64 > limit {
+            return Err(unsafe_at(
+                pc,
+                format!("R{r} max value is outside of the allowed memory range"),
+            ));
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn stack_access(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        r: u8,
+        depth: usize,
+        p: &Ptr,
+        off: i64,
+        size: usize,
+        value: Option<(Reg, bool)>,
+    ) -> R<Option<Reg>> {
+        let write = value.is_some();
+        let what = if write { "write to" } else { "read from" };
+        let base = p.off as i64 + off;
+        let (lo, hi) = match p.var.as_const() {
+            Some(c) => (base + c as i64, base + c as i64),
+            None => {
+                if (p.var.smin as i64) <= -MAX_VAR_OFF || (p.var.smax as i64) >= MAX_VAR_OFF {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("invalid unbounded variable-offset {what} stack R{r}"),
+                    ));
+                }
+                (base + p.var.smin as i64, base + p.var.smax as i64)
+            }
+        };
+        if lo < -STACK || hi + size as i64 > 0 {
+            let msg = if p.var.as_const().is_some() {
+                format!("invalid {what} stack R{r} off={lo} size={size}")
+            } else {
+                format!(
+                    "invalid variable-offset {what} stack R{r} var_off={} off={base} size={size}",
+                    p.var.var_off.log()
+                )
+            };
+            return Err(unsafe_at(pc, msg));
+        }
+        if p.var.as_const().is_some() && lo % size as i64 != 0 {
+            return Err(unsafe_at(
+                pc,
+                format!(
+                    "misaligned stack access off (0x0; 0x0)+{}+{} size {size}",
+                    p.off,
+                    off + p.var.as_const().unwrap_or(0) as i64
+                ),
+            ));
+        }
+        let Some(frame) = st.frames.get_mut(depth) else {
+            return Err(unsafe_at(pc, format!("R{r} invalid stack frame")));
+        };
+        let sub = self.cfg.subprog_of[frame.subprog];
+        self.stack_depth[sub] = self.stack_depth[sub].max((-lo) as u32);
+        frame.depth = frame.depth.max((-lo) as u32);
+        if let Some((v, is_imm)) = value {
+            if lo != hi {
+                for o in lo..hi + size as i64 {
+                    set_byte(frame, o, Byte::Misc);
+                }
+                return Ok(None);
+            }
+            let k = ((-lo - 1) / 8) as u16;
+            if size == 8 && lo % 8 == 0 {
+                let _ = is_imm;
+                frame.stack.insert(
+                    k,
+                    Slot {
+                        bytes: [Byte::Spill; 8],
+                        spill: Some(v),
+                    },
+                );
+                return Ok(None);
+            }
+            if matches!(v, Reg::Ptr(_)) {
+                return Err(unsafe_at(pc, "invalid size of register spill".into()));
+            }
+            let zero = matches!(&v, Reg::Scalar(s, _) if s.as_const() == Some(0));
+            for o in lo..lo + size as i64 {
+                set_byte(frame, o, if zero { Byte::Zero } else { Byte::Misc });
+            }
+            return Ok(None);
+        }
+        // Reads.
+        if lo == hi {
+            let k = ((-lo - 1) / 8) as u16;
+            let slot = frame.slot(k);
+            let first = (lo.rem_euclid(8)) as usize;
+            if let Some(sp) = &slot.spill {
+                if slot.bytes.iter().all(|b| *b == Byte::Spill) {
+                    if size == 8 {
+                        return Ok(Some(sp.clone()));
+                    }
+                    return match sp {
+                        Reg::Scalar(s, _) => Ok(Some(match s.as_const() {
+                            Some(c) => {
+                                Reg::constant((c >> (8 * first)) & ((1u64 << (8 * size)) - 1))
+                            }
+                            None => unknown_sized(size),
+                        })),
+                        _ => Err(unsafe_at(pc, "invalid size of register fill".into())),
+                    };
+                }
+            }
+        }
+        let mut all_zero = true;
+        for o in lo..hi + size as i64 {
+            let k = ((-o - 1) / 8) as u16;
+            let slot = frame.slot(k);
+            let b = slot.bytes[o.rem_euclid(8) as usize];
+            match b {
+                Byte::Invalid if self.opts.unprivileged => {
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "invalid read from stack R{r} off {lo}+{} size {size}",
+                            o - lo
+                        ),
+                    ));
+                }
+                Byte::Spill if matches!(slot.spill, Some(Reg::Ptr(_))) => {
+                    return Err(unsafe_at(pc, "invalid size of register fill".into()));
+                }
+                Byte::Zero => {}
+                _ => all_zero = false,
+            }
+        }
+        Ok(Some(if all_zero {
+            Reg::constant(0)
+        } else {
+            unknown_sized(size)
+        }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn atomic(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        width: Width,
+        op: Atomic,
+        d: u8,
+        s: u8,
+        off: i64,
+    ) -> R<()> {
+        let size = if width == Width::W64 { 8 } else { 4 };
+        let sv = self.read(pc, st, s)?.clone();
+        if op == Atomic::Cmpxchg {
+            self.read(pc, st, 0)?;
+        }
+        if matches!(sv, Reg::Ptr(_)) && self.opts.unprivileged {
+            return Err(unsafe_at(pc, format!("R{s} leaks addr into mem")));
+        }
+        match self.read(pc, st, d)? {
+            Reg::Ptr(p)
+                if matches!(
+                    p.kind,
+                    Kind::Stack(_) | Kind::MapValue(_) | Kind::Mem { .. } | Kind::BtfId
+                ) && !p.or_null => {}
+            other => {
+                return Err(unsafe_at(
+                    pc,
+                    format!(
+                        "BPF_ATOMIC stores into R{d} {} is not allowed",
+                        reg_name(other)
+                    ),
+                ));
+            }
+        }
+        self.mem(pc, st, d, off, size, Access::Read, None)?;
+        self.mem(
+            pc,
+            st,
+            d,
+            off,
+            size,
+            Access::Write,
+            Some((Reg::unknown(), false)),
+        )?;
+        let fetched = unknown_sized(size);
+        match op {
+            Atomic::Cmpxchg => st.set(0, fetched),
+            Atomic::Xchg | Atomic::Rmw { fetch: true, .. } => st.set(s, fetched),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn jump(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        width: Width,
+        cond: JmpCond,
+        d: u8,
+        src: Source,
+        target: usize,
+        next: usize,
+    ) -> R<Next> {
+        let dv = self.read(pc, st, d)?.clone();
+        let sv = match src {
+            Source::Reg(r) => self.read(pc, st, r.num())?.clone(),
+            Source::Imm(i) => Reg::constant(i as i64 as u64),
+        };
+        let src_reg = match src {
+            Source::Reg(r) => Some(r.num()),
+            Source::Imm(_) => None,
+        };
+        match (&dv, &sv) {
+            (Reg::Scalar(a, aid), Reg::Scalar(b, bid)) => {
+                let (t, f) = a.branch(cond, width, b);
+                match (t.feasible, f.feasible) {
+                    (true, false) => Ok(Next::Goto(target)),
+                    (false, true) => Ok(Next::Goto(next)),
+                    (false, false) => Ok(Next::Done),
+                    (true, true) => {
+                        let mut other = st.clone();
+                        refine(&mut other, d, *aid, t.dst);
+                        if let Some(r) = src_reg {
+                            refine(&mut other, r, *bid, t.src);
+                        }
+                        refine(st, d, *aid, f.dst);
+                        if let Some(r) = src_reg {
+                            refine(st, r, *bid, f.src);
+                        }
+                        Ok(Next::Fork(next, Box::new(other), target))
+                    }
+                }
+            }
+            (Reg::Ptr(p), Reg::Scalar(b, _)) | (Reg::Scalar(b, _), Reg::Ptr(p))
+                if b.as_const() == Some(0) && matches!(cond, JmpCond::Eq | JmpCond::Ne) =>
+            {
+                if !p.or_null {
+                    // A valid pointer is never null.
+                    return Ok(Next::Goto(if cond == JmpCond::Eq { next } else { target }));
+                }
+                let mut other = st.clone();
+                let (is_null_taken, id, ref_id) = (cond == JmpCond::Eq, p.id, p.ref_id);
+                mark_null(&mut other, id, ref_id, is_null_taken);
+                mark_null(st, id, ref_id, !is_null_taken);
+                Ok(Next::Fork(next, Box::new(other), target))
+            }
+            (Reg::Ptr(a), Reg::Ptr(b)) if width == Width::W64 && pkt_pair(a, b) => {
+                let mut other = st.clone();
+                // Which edge proves `a <= b` (or `a < b`): (taken?, open?).
+                let (dst_is_pkt, pkt) = if a.kind.is_packet() && b.kind != a.kind {
+                    (true, a)
+                } else {
+                    (false, b)
+                };
+                let rule = pkt_rule(cond, dst_is_pkt);
+                if let Some((on_taken, open)) = rule {
+                    let tgt = if on_taken { &mut other } else { &mut *st };
+                    grow_range(tgt, pkt, open);
+                }
+                Ok(Next::Fork(next, Box::new(other), target))
+            }
+            _ => {
+                if self.opts.unprivileged {
+                    let r = if matches!(dv, Reg::Ptr(_)) {
+                        d
+                    } else {
+                        src_reg.unwrap_or(d)
+                    };
+                    return Err(unsafe_at(pc, format!("R{r} pointer comparison prohibited")));
+                }
+                Ok(Next::Fork(next, Box::new(st.clone()), target))
+            }
+        }
+    }
+
+    fn helper_call(&mut self, pc: usize, st: &mut State, id: u32, next: usize) -> R<Next> {
+        let Some(proto) =
+            helpers::proto_for(id, self.prog.prog_type).or_else(|| helpers::proto(id))
+        else {
+            return Err(unsafe_at(pc, format!("invalid func unknown#{id}")));
+        };
+        if !helpers::available(id, self.prog.prog_type) {
+            return Err(unsafe_at(
+                pc,
+                format!(
+                    "program of this type cannot use helper bpf_{}#{id}",
+                    proto.name
+                ),
+            ));
+        }
+        let mut map: Option<u32> = None;
+        let mut alloc_size = 0u32;
+        let mut callback: Option<u32> = None;
+        let mut released = None;
+        for (i, arg) in proto.args.iter().enumerate() {
+            let r = (i + 1) as u8;
+            if *arg == Arg::None {
+                continue;
+            }
+            let v = self.read(pc, st, r)?.clone();
+            let expect =
+                |what: &str| unsafe_at(pc, format!("R{r} type={} expected={what}", reg_name(&v)));
+            match *arg {
+                Arg::None | Arg::Anything => {}
+                Arg::MapPtr => match &v {
+                    Reg::Ptr(p) if matches!(p.kind, Kind::MapPtr(_)) && !p.or_null => {
+                        if let Kind::MapPtr(m) = p.kind {
+                            map = Some(m);
+                        }
+                    }
+                    _ => return Err(expect("map_ptr")),
+                },
+                Arg::MapValueOrNull if matches!(&v, Reg::Scalar(s, _) if s.as_const() == Some(0)) =>
+                    {}
+                Arg::MapKey | Arg::MapValue | Arg::UninitMapValue | Arg::MapValueOrNull => {
+                    let Some(m) = map else {
+                        return Err(unsafe_at(pc, "invalid map_ptr to access map->key".into()));
+                    };
+                    let info = &self.maps[m as usize];
+                    let n = if *arg == Arg::MapKey {
+                        info.key_size
+                    } else {
+                        info.value_size
+                    };
+                    let w = *arg == Arg::UninitMapValue;
+                    self.helper_mem(pc, st, r, n as i64, n as i64, w, false)?;
+                }
+                Arg::Mem { or_null } | Arg::UninitMem { or_null } | Arg::MemRw { or_null } => {
+                    let w = matches!(arg, Arg::UninitMem { .. } | Arg::MemRw { .. });
+                    let sz = st.reg(r + 1).clone();
+                    let (lo, hi) = match &sz {
+                        Reg::Scalar(s, _) => {
+                            if (s.smin as i64) < 0 {
+                                return Err(unsafe_at(pc, format!("R{} min value is negative, either use unsigned or 'var &= const'", r + 1)));
+                            }
+                            if s.umax >= MAX_VAR_OFF as u64 {
+                                return Err(unsafe_at(pc, format!("R{} unbounded memory access, use 'var &= const' or 'if (var < const)'", r + 1)));
+                            }
+                            (s.umin as i64, s.umax as i64)
+                        }
+                        Reg::Uninit => return Err(unsafe_at(pc, format!("R{} !read_ok", r + 1))),
+                        Reg::Ptr(_) => {
+                            return Err(unsafe_at(
+                                pc,
+                                format!("R{} type={} expected=scalar", r + 1, reg_name(&sz)),
+                            ))
+                        }
+                    };
+                    if proto.args.get(i + 1) == Some(&Arg::ConstSize) && hi == 0 {
+                        return Err(unsafe_at(pc, format!("R{} invalid zero-sized read", r + 1)));
+                    }
+                    let null_ok = or_null || proto.args.get(i + 1) == Some(&Arg::ConstSizeOrZero);
+                    if null_ok
+                        && matches!(&v, Reg::Scalar(s, _) if s.as_const() == Some(0))
+                        && hi == 0
+                    {
+                        continue;
+                    }
+                    if hi == 0 {
+                        continue;
+                    }
+                    self.helper_mem(pc, st, r, lo, hi, w, null_ok)?;
+                }
+                Arg::FixedMem { size } | Arg::FixedMemRw { size } => {
+                    self.helper_mem(pc, st, r, size as i64, size as i64, true, false)?
+                }
+                Arg::FixedMemRo { size } => {
+                    self.helper_mem(pc, st, r, size as i64, size as i64, false, false)?
+                }
+                Arg::ConstSize | Arg::ConstSizeOrZero => {
+                    if !matches!(v, Reg::Scalar(..)) {
+                        return Err(expect("scalar"));
+                    }
+                }
+                Arg::ConstAllocSizeOrZero => match v.as_scalar().and_then(|s| s.as_const()) {
+                    Some(c) => alloc_size = c as u32,
+                    None => return Err(unsafe_at(pc, format!("R{r} is not a known constant'"))),
+                },
+                Arg::Ctx { or_null } => match &v {
+                    Reg::Ptr(p) if p.kind == Kind::Ctx => {
+                        if p.off != 0 || p.var.as_const() != Some(0) {
+                            return Err(unsafe_at(
+                                pc,
+                                format!(
+                                    "dereference of modified ctx ptr R{r} off={} disallowed",
+                                    p.off
+                                ),
+                            ));
+                        }
+                    }
+                    Reg::Scalar(s, _) if or_null && s.as_const() == Some(0) => {}
+                    _ => return Err(expect("ctx")),
+                },
+                Arg::Socket { or_null } => match &v {
+                    Reg::Ptr(p)
+                        if matches!(p.kind, Kind::Socket | Kind::TcpSock | Kind::BtfId)
+                            && !p.or_null => {}
+                    Reg::Scalar(s, _) if or_null && s.as_const() == Some(0) => {}
+                    _ => return Err(expect("sock")),
+                },
+                Arg::BtfIdSockCommonOrNull if matches!(&v, Reg::Scalar(s, _) if s.as_const() == Some(0)) =>
+                    {}
+                Arg::SockCommon | Arg::BtfIdSockCommon | Arg::BtfIdSockCommonOrNull => match &v {
+                    Reg::Ptr(p)
+                        if matches!(
+                            p.kind,
+                            Kind::Socket
+                                | Kind::SockCommon
+                                | Kind::TcpSock
+                                | Kind::BtfId
+                                | Kind::XdpSock
+                        ) && !p.or_null => {}
+                    _ => return Err(expect("sock_common")),
+                },
+                Arg::BtfId { .. } | Arg::PercpuBtfId | Arg::Kptr => match &v {
+                    Reg::Ptr(p) if !p.or_null || matches!(arg, Arg::BtfId { or_null: true }) => {}
+                    Reg::Scalar(s, _)
+                        if matches!(arg, Arg::BtfId { or_null: true })
+                            && s.as_const() == Some(0) => {}
+                    _ => return Err(expect("ptr_")),
+                },
+                Arg::SpinLock | Arg::Timer => match &v {
+                    Reg::Ptr(p)
+                        if matches!(p.kind, Kind::MapValue(_) | Kind::BtfId) && !p.or_null => {}
+                    _ => return Err(expect("map_value")),
+                },
+                Arg::Func => match &v {
+                    Reg::Ptr(p) if matches!(p.kind, Kind::Func(_)) => {
+                        if let Kind::Func(t) = p.kind {
+                            callback = Some(t);
+                        }
+                    }
+                    _ => return Err(expect("func")),
+                },
+                Arg::StackOrNull => match &v {
+                    Reg::Ptr(p) if matches!(p.kind, Kind::Stack(_)) => {}
+                    Reg::Scalar(s, _) if s.as_const() == Some(0) => {}
+                    _ => return Err(expect("fp")),
+                },
+                Arg::ConstStr => match &v {
+                    Reg::Ptr(p) if matches!(p.kind, Kind::MapValue(_)) => {}
+                    _ => return Err(expect("map_value")),
+                },
+                Arg::RingbufMem => match &v {
+                    Reg::Ptr(p)
+                        if matches!(p.kind, Kind::Mem { ringbuf: true, .. }) && !p.or_null =>
+                    {
+                        if p.off != 0 || p.var.as_const() != Some(0) {
+                            return Err(unsafe_at(
+                                pc,
+                                format!("R{r} must have zero offset when passed to release func"),
+                            ));
+                        }
+                        released = Some(p.ref_id);
+                    }
+                    _ => return Err(expect("ringbuf_mem")),
+                },
+                Arg::Dynptr | Arg::DynptrUninit => match &v {
+                    Reg::Ptr(p) if matches!(p.kind, Kind::Stack(_)) => {}
+                    _ => return Err(expect("fp")),
+                },
+            }
+            if proto.release == Some(i as u8) && released.is_none() {
+                if let Reg::Ptr(p) = &v {
+                    released = Some(p.ref_id);
+                }
+            }
+        }
+        if let Some(rid) = released {
+            if proto.release.is_some() {
+                let Some(pos) = st.refs.iter().position(|(i, _)| *i == rid && rid != 0) else {
+                    return Err(unsafe_at(
+                        pc,
+                        "release kernel function bpf_x expects refcounted PTR_TO_BTF_ID".replace(
+                            "kernel function bpf_x expects refcounted PTR_TO_BTF_ID",
+                            "reference has not been acquired before",
+                        ),
+                    ));
+                };
+                st.refs.remove(pos);
+                let priv_ = !self.opts.unprivileged;
+                st.for_each_reg_mut(|reg| {
+                    if matches!(reg, Reg::Ptr(p) if p.ref_id == rid) {
+                        *reg = if priv_ { Reg::unknown() } else { Reg::Uninit };
+                    }
+                });
+            }
+        }
+        if let Some(cb) = callback {
+            let _ = cb;
+        }
+        for r in 1..=5 {
+            st.set(r, Reg::Uninit);
+        }
+        if proto.changes_pkt_data {
+            st.for_each_reg_mut(|reg| {
+                if matches!(reg, Reg::Ptr(p) if p.kind.is_packet() || p.kind == Kind::PacketEnd) {
+                    *reg = Reg::unknown();
+                }
+            });
+        }
+        let r0 = match proto.ret {
+            Ret::Integer => Reg::unknown(),
+            Ret::Void => Reg::Uninit,
+            Ret::MapValueOrNull | Ret::MapValue => {
+                let m = map.unwrap_or(0);
+                let mt = self.maps.get(m as usize).map(|i| i.map_type).unwrap_or(0);
+                let kind = match (mt, self.inner.get(m as usize).copied().flatten()) {
+                    (12 | 13, Some(inner)) => Kind::MapPtr(inner),
+                    (15 | 18, _) => Kind::Socket,
+                    (17, _) => Kind::XdpSock,
+                    _ => Kind::MapValue(m),
+                };
+                let mut p = Ptr::new(kind);
+                if proto.ret == Ret::MapValueOrNull {
+                    p.or_null = true;
+                    p.id = self.fresh_id();
+                }
+                Reg::Ptr(p)
+            }
+            Ret::SocketOrNull
+            | Ret::TcpSockOrNull
+            | Ret::SockCommonOrNull
+            | Ret::AllocMemOrNull => {
+                let kind = match proto.ret {
+                    Ret::SocketOrNull => Kind::Socket,
+                    Ret::TcpSockOrNull => Kind::TcpSock,
+                    Ret::SockCommonOrNull => Kind::SockCommon,
+                    _ => Kind::Mem {
+                        size: alloc_size,
+                        ringbuf: true,
+                        rdonly: false,
+                    },
+                };
+                let mut p = Ptr::new(kind);
+                p.or_null = true;
+                p.id = self.fresh_id();
+                Reg::Ptr(p)
+            }
+            Ret::MemOrBtfId { or_null } | Ret::BtfId { or_null } | Ret::Mem { or_null } => {
+                let mut p = Ptr::new(Kind::BtfId);
+                if or_null {
+                    p.or_null = true;
+                    p.id = self.fresh_id();
+                }
+                Reg::Ptr(p)
+            }
+        };
+        let r0 = if proto.acquire {
+            match r0 {
+                Reg::Ptr(mut p) => {
+                    let rid = self.fresh_id();
+                    p.ref_id = rid;
+                    st.refs.push((rid, pc));
+                    Reg::Ptr(p)
+                }
+                other => other,
+            }
+        } else {
+            r0
+        };
+        st.set(0, r0);
+        Ok(Next::Goto(next))
+    }
+
+    /// A helper's access to `[ptr, ptr + n)` for every n in `lo..=hi` (read, or write).
+    #[allow(clippy::too_many_arguments)]
+    fn helper_mem(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        r: u8,
+        _lo: i64,
+        hi: i64,
+        write: bool,
+        null_ok: bool,
+    ) -> R<()> {
+        let v = self.read(pc, st, r)?.clone();
+        let p = match &v {
+            Reg::Ptr(p) if !p.or_null || null_ok => p.clone(),
+            _ => {
+                return Err(unsafe_at(
+                    pc,
+                    format!("R{r} type={} expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_", reg_name(&v)),
+                ))
+            }
+        };
+        match p.kind {
+            Kind::Stack(depth) => {
+                let base = p.off as i64;
+                let (lo, top) = match p.var.as_const() {
+                    Some(c) => (base + c as i64, base + c as i64 + hi),
+                    None => (base + p.var.smin as i64, base + p.var.smax as i64 + hi),
+                };
+                if lo < -STACK || top > 0 || (p.var.smin as i64) <= -MAX_VAR_OFF {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("invalid indirect access to stack R{r} off={lo} size={hi}"),
+                    ));
+                }
+                let frame = &mut st.frames[depth as usize];
+                let sub = self.cfg.subprog_of[frame.subprog];
+                self.stack_depth[sub] = self.stack_depth[sub].max((-lo) as u32);
+                for o in lo..top {
+                    let k = ((-o - 1) / 8) as u16;
+                    let slot = frame.slot(k);
+                    let b = slot.bytes[o.rem_euclid(8) as usize];
+                    if !write && b == Byte::Invalid && self.opts.unprivileged {
+                        return Err(unsafe_at(
+                            pc,
+                            format!(
+                                "invalid indirect read from stack R{r} off {lo}+{} size {hi}",
+                                o - lo
+                            ),
+                        ));
+                    }
+                    if write || b == Byte::Invalid {
+                        set_byte(frame, o, Byte::Misc);
+                    }
+                }
+                Ok(())
+            }
+            _ => {
+                // Other memory: the same bounds as a direct access of `hi` bytes.
+                if hi > 0 {
+                    let acc = if write { Access::Write } else { Access::Read };
+                    let val = write.then(|| (Reg::unknown(), false));
+                    self.mem_bytes(pc, st, r, hi as usize, acc, val)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn mem_bytes(
+        &mut self,
+        pc: usize,
+        st: &mut State,
+        r: u8,
+        n: usize,
+        acc: Access,
+        val: Option<(Reg, bool)>,
+    ) -> R<()> {
+        // A direct access of n bytes at offset 0 checks the same bounds, except for the
+        // stack's alignment and spill rules, which `helper_mem` handles itself.
+        let p = st.reg(r).as_ptr().cloned();
+        if let Some(p) = p {
+            if matches!(p.kind, Kind::Ctx) {
+                return Err(unsafe_at(pc, format!("R{r} type=ctx expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_")));
+            }
+            if let Kind::MapValue(m) = p.kind {
+                let vs = self.maps[m as usize].value_size as i64;
+                return self.region(pc, r, &p, 0, n, vs, |o| {
+                    format!("invalid access to map value, value_size={vs} off={o} size={n}")
+                });
+            }
+        }
+        self.mem(pc, st, r, 0, n, acc, val).map(|_| ())
+    }
+
+    fn local_call(&mut self, pc: usize, st: &mut State, target: usize) -> R<()> {
+        if st.frames.len() >= 8 {
+            return Err(unsafe_at(
+                pc,
+                format!(
+                    "the call stack of {} frames is too deep",
+                    st.frames.len() + 1
+                ),
+            ));
+        }
+        let depth = st.frames.len() as u8;
+        let mut f = Frame::new(target, pc, depth);
+        for r in 1..=5 {
+            f.regs[r] = st.reg(r as u8).clone();
+        }
+        st.frames.push(f);
+        Ok(())
+    }
+
+    fn exit(&mut self, pc: usize, st: &mut State) -> R<Next> {
+        let r0 = self.read(pc, st, 0)?.clone();
+        if st.frames.len() > 1 {
+            let callee = st.frames.pop().expect("more than one frame");
+            let caller = st.cur_mut();
+            caller.regs[0] = r0;
+            for r in 1..=5 {
+                caller.regs[r] = Reg::Uninit;
+            }
+            return Ok(Next::Goto(callee.callsite + 1));
+        }
+        if let Some((id, at)) = st.refs.first() {
+            return Err(unsafe_at(
+                pc,
+                format!("Unreleased reference id={id} alloc_insn={at}"),
+            ));
+        }
+        let range = match (self.prog.prog_type, self.prog.expected_attach_type) {
+            (8, 1) => Some((0, 3)),
+            (9 | 8 | 13 | 15 | 23 | 25 | 30, _) => Some((0, 1)),
+            (18, t) if matches!(t, 18 | 19 | 29 | 30 | 31 | 32 | 33 | 34 | 35) => Some((1, 1)),
+            (18, 8 | 9) => Some((0, 3)),
+            (18, _) => Some((0, 1)),
+            _ => None,
+        };
+        if let Some((lo, hi)) = range {
+            match &r0 {
+                Reg::Scalar(s, _) => {
+                    if (s.smin as i64) < lo || (s.smax as i64) > hi {
+                        return Err(unsafe_at(
+                            pc,
+                            format!("At program exit the register R0 has smin={} smax={} should have been in [{lo}, {hi}]", s.smin as i64, s.smax as i64),
+                        ));
+                    }
+                }
+                other => {
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "At program exit the register R0 is not a known value ({})",
+                            reg_name(other)
+                        ),
+                    ));
+                }
+            }
+        } else if matches!(r0, Reg::Ptr(_)) && self.opts.unprivileged {
+            return Err(unsafe_at(pc, "R0 leaks addr as return value".into()));
+        }
+        Ok(Next::Done)
+    }
+
+    pub(crate) fn check_stack_depth(&self) -> R<()> {
+        // The deepest chain of calls, with each frame rounded up to 32 bytes.
+        let n = self.cfg.subprogs.len();
+        let mut calls: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (pc, ins) in self.cfg.insns.iter().enumerate() {
+            if let Some(Instruction::Call(Call::Local(imm))) = ins {
+                let t = (pc as i64 + 1 + *imm as i64) as usize;
+                let callee = self.cfg.subprog_of[t];
+                calls[self.cfg.subprog_of[pc]].push(callee);
+            }
+        }
+        let round = |d: u32| d.max(1).div_ceil(32) * 32;
+        fn deepest(
+            s: usize,
+            calls: &[Vec<usize>],
+            depth: &[u32],
+            round: &dyn Fn(u32) -> u32,
+            seen: &mut Vec<bool>,
+        ) -> u32 {
+            if seen[s] {
+                return 0;
+            }
+            seen[s] = true;
+            let below = calls[s]
+                .iter()
+                .map(|c| deepest(*c, calls, depth, round, seen))
+                .max()
+                .unwrap_or(0);
+            seen[s] = false;
+            round(depth[s]) + below
+        }
+        let total = deepest(0, &calls, &self.stack_depth, &round, &mut vec![false; n]);
+        if total > STACK as u32 {
+            return Err(unsafe_at(
+                0,
+                format!("combined stack size of {} calls is {total}. Too large", n),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn src_num(s: Source) -> u8 {
+    match s {
+        Source::Reg(r) => r.num(),
+        Source::Imm(_) => 0,
+    }
+}
+
+fn set_byte(frame: &mut Frame, o: i64, b: Byte) {
+    let k = ((-o - 1) / 8) as u16;
+    let mut slot = frame.slot(k);
+    if slot.spill.is_some() {
+        // A partial overwrite ends the spill; its other bytes become unknown.
+        for x in slot.bytes.iter_mut() {
+            if *x == Byte::Spill {
+                *x = Byte::Misc;
+            }
+        }
+        slot.spill = None;
+    }
+    slot.bytes[o.rem_euclid(8) as usize] = b;
+    frame.stack.insert(k, slot);
+}
+
+/// Sets register `r` (and every copy linked to it by `id`) to `s`.
+fn refine(st: &mut State, r: u8, id: u32, s: Scalar<u64>) {
+    if id != 0 {
+        st.for_each_reg_mut(|reg| {
+            if matches!(reg, Reg::Scalar(_, i) if *i == id) {
+                *reg = Reg::Scalar(s, id);
+            }
+        });
+    }
+    st.set(r, Reg::Scalar(s, id));
+}
+
+/// After a null check: the pointers with `id` are null (scalar 0) or valid.
+fn mark_null(st: &mut State, id: u32, ref_id: u32, is_null: bool) {
+    if id == 0 {
+        return;
+    }
+    st.for_each_reg_mut(|reg| {
+        if let Reg::Ptr(p) = reg {
+            if p.id == id && p.or_null {
+                if is_null {
+                    *reg = Reg::constant(0);
+                } else {
+                    p.or_null = false;
+                }
+            }
+        }
+    });
+    if is_null && ref_id != 0 {
+        st.refs.retain(|(i, _)| *i != ref_id);
+    }
+}
+
+fn pkt_pair(a: &Ptr, b: &Ptr) -> bool {
+    (a.kind == Kind::Packet && b.kind == Kind::PacketEnd)
+        || (a.kind == Kind::PacketEnd && b.kind == Kind::Packet)
+        || (a.kind == Kind::PacketMeta && b.kind == Kind::Packet)
+        || (a.kind == Kind::Packet && b.kind == Kind::PacketMeta)
+}
+
+/// For `if pkt' cond end` (`dst_is_pkt`) or `if end cond pkt'`: the edge on which
+/// `pkt' <= end` holds (`true`: taken), and whether it is strict (`pkt' < end`).
+fn pkt_rule(cond: JmpCond, dst_is_pkt: bool) -> Option<(bool, bool)> {
+    use JmpCond::*;
+    Some(match (cond, dst_is_pkt) {
+        (Gt, true) => (false, false),
+        (Lt, false) => (false, false),
+        (Lt, true) => (true, true),
+        (Gt, false) => (true, true),
+        (Ge, true) => (false, true),
+        (Le, false) => (false, true),
+        (Le, true) => (true, false),
+        (Ge, false) => (true, false),
+        _ => return None,
+    })
+}
+
+/// Every packet pointer with the same id as `pkt` may now access up to `pkt.off` bytes
+/// (one more when the comparison was strict).
+fn grow_range(st: &mut State, pkt: &Ptr, open: bool) {
+    if pkt.off < 0 || (pkt.off == 0 && open) {
+        return;
+    }
+    if pkt.var.umax > 0xffff || pkt.var.umax as i64 + pkt.off as i64 > 0xffff {
+        return;
+    }
+    let range = pkt.off + if open { 1 } else { 0 };
+    let (kind, id) = (pkt.kind, pkt.id);
+    st.for_each_reg_mut(|reg| {
+        if let Reg::Ptr(p) = reg {
+            if p.kind == kind && p.id == id {
+                p.range = p.range.max(range);
+            }
+        }
+    });
+}

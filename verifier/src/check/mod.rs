@@ -1,0 +1,302 @@
+//! The exploration: depth-first over the pending branches, with a checkpoint at every prune
+//! point, pruning by subsumption against checkpoints whose exploration finished, and the
+//! kernel's limits. The per-instruction checks are in `insn.rs`.
+
+mod insn;
+mod print;
+
+use crate::cfg::Cfg;
+use crate::program::{MapInfo, Options, Program};
+use crate::prune::covers;
+use crate::state::{Frame, Kind, Ptr, Reg, State};
+use crate::verdict::{Reason, Stats, Verdict};
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// A rejection found while exploring.
+#[derive(Clone, Debug)]
+pub(crate) struct Reject {
+    pub pc: usize,
+    pub reason: Reason,
+    pub message: String,
+}
+
+pub(crate) type R<T> = Result<T, Reject>;
+
+/// Checkpoints kept per instruction for pruning.
+const MAX_STATES_PER_INSN: usize = 64;
+
+/// What one instruction leads to.
+pub(crate) enum Next {
+    Goto(usize),
+    /// Continue at the first, and explore the second later.
+    Fork(usize, Box<State>, usize),
+    Done,
+}
+
+struct Checkpoint {
+    pc: usize,
+    state: State,
+    parent: Option<usize>,
+    /// Live paths and unfinished child checkpoints below this one.
+    branches: u32,
+}
+
+struct Path {
+    pc: usize,
+    state: State,
+    cp: Option<usize>,
+}
+
+pub(crate) struct Verifier<'a> {
+    pub prog: &'a Program,
+    pub cfg: Cfg,
+    pub opts: &'a Options,
+    /// The program's maps followed by the inner maps of map-in-maps.
+    pub maps: Vec<MapInfo>,
+    /// For each map, the index of its inner map.
+    pub inner: Vec<Option<u32>>,
+    pub next_id: u32,
+    pub log: String,
+    pub stack_depth: Vec<u32>,
+    checkpoints: Vec<Checkpoint>,
+    at: HashMap<usize, Vec<usize>>,
+    processed: u64,
+    live_states: u64,
+    peak_states: u64,
+}
+
+impl<'a> Verifier<'a> {
+    pub fn fresh_id(&mut self) -> u32 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn initial_state(&self) -> State {
+        let mut f = Frame::new(0, 0, 0);
+        f.regs[1] = Reg::Ptr(Ptr::new(Kind::Ctx));
+        State {
+            frames: smallvec::smallvec![f],
+            refs: Default::default(),
+        }
+    }
+
+    fn finish(&mut self, mut cp: Option<usize>) {
+        while let Some(i) = cp {
+            let c = &mut self.checkpoints[i];
+            c.branches -= 1;
+            if c.branches > 0 {
+                break;
+            }
+            self.live_states = self.live_states.saturating_sub(1);
+            cp = c.parent;
+        }
+    }
+
+    fn explore(&mut self) -> R<()> {
+        let mut pending = vec![Path {
+            pc: 0,
+            state: self.initial_state(),
+            cp: None,
+        }];
+        while let Some(mut path) = pending.pop() {
+            loop {
+                let pc = path.pc;
+                if self.cfg.prune_point[pc] {
+                    if self.pruned(pc, &path) {
+                        if self.opts.log_level >= 2 {
+                            self.log += &format!("{pc}: safe\n");
+                        }
+                        self.finish(path.cp);
+                        break;
+                    }
+                    if self.looping(pc, path.cp, &path.state) {
+                        return Err(Reject {
+                            pc,
+                            reason: Reason::TooComplex,
+                            message: format!("infinite loop detected at insn {pc}"),
+                        });
+                    }
+                    let idx = self.checkpoints.len();
+                    self.checkpoints.push(Checkpoint {
+                        pc,
+                        state: path.state.clone(),
+                        parent: path.cp,
+                        branches: 1,
+                    });
+                    let list = self.at.entry(pc).or_default();
+                    // Bounded lists keep the search cheap; forgetting a checkpoint only
+                    // costs pruning, never soundness.
+                    if list.len() >= MAX_STATES_PER_INSN {
+                        list.remove(0);
+                    }
+                    list.push(idx);
+                    path.cp = Some(idx);
+                    self.live_states += 1;
+                    self.peak_states = self.peak_states.max(self.live_states);
+                }
+                self.processed += 1;
+                if self.processed > self.opts.insn_limit {
+                    return Err(Reject {
+                        pc,
+                        reason: Reason::TooComplex,
+                        message: format!(
+                            "BPF program is too large. Processed {} insn",
+                            self.processed
+                        ),
+                    });
+                }
+                match self.step(pc, &mut path.state)? {
+                    Next::Goto(t) => path.pc = t,
+                    Next::Fork(t, other, other_pc) => {
+                        if let Some(c) = path.cp {
+                            self.checkpoints[c].branches += 1;
+                        }
+                        pending.push(Path {
+                            pc: other_pc,
+                            state: *other,
+                            cp: path.cp,
+                        });
+                        if pending.len() > self.opts.max_pending {
+                            return Err(Reject {
+                                pc,
+                                reason: Reason::TooComplex,
+                                message: format!(
+                                    "The sequence of {} jumps is too complex.",
+                                    pending.len()
+                                ),
+                            });
+                        }
+                        path.pc = t;
+                    }
+                    Next::Done => {
+                        self.finish(path.cp);
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a finished checkpoint at `pc` covers the path; an identical unfinished one on
+    /// the path's own ancestry is an infinite loop.
+    fn pruned(&mut self, pc: usize, path: &Path) -> bool {
+        let privileged = !self.opts.unprivileged;
+        if let Some(list) = self.at.get(&pc) {
+            for &i in list.iter().rev() {
+                let c = &self.checkpoints[i];
+                if c.branches == 0 && covers(&self.cfg, pc, &c.state, &path.state, privileged) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn looping(&self, pc: usize, path_cp: Option<usize>, state: &State) -> bool {
+        let mut a = path_cp;
+        // Only the recent ancestry: the walk must stay cheap on long paths.
+        for _ in 0..256 {
+            let Some(i) = a else { break };
+            let c = &self.checkpoints[i];
+            if c.pc == pc && c.state == *state {
+                return true;
+            }
+            a = c.parent;
+        }
+        false
+    }
+}
+
+/// Verifies a program.
+pub fn verify(prog: &Program, opts: &Options) -> Verdict {
+    let start = Instant::now();
+    let cfg = match Cfg::build(&prog.slots, opts.unprivileged) {
+        Ok(c) => c,
+        Err(e) => {
+            return Verdict {
+                accepted: false,
+                pc: Some(e.pc),
+                reason: Some(Reason::Malformed),
+                log: if opts.log_level > 0 {
+                    format!("{}\n", e.message)
+                } else {
+                    String::new()
+                },
+                message: e.message,
+                stats: Stats::default(),
+            }
+        }
+    };
+    let mut maps = prog.maps.clone();
+    let mut inner = vec![None; maps.len()];
+    for i in 0..prog.maps.len() {
+        if let Some(m) = &prog.maps[i].inner {
+            inner[i] = Some(maps.len() as u32);
+            maps.push((**m).clone());
+            inner.push(None);
+        }
+    }
+    let n_sub = cfg.subprogs.len();
+    let mut v = Verifier {
+        prog,
+        cfg,
+        opts,
+        maps,
+        inner,
+        next_id: 0,
+        log: String::new(),
+        stack_depth: vec![0; n_sub],
+        checkpoints: Vec::new(),
+        at: HashMap::new(),
+        processed: 0,
+        live_states: 0,
+        peak_states: 0,
+    };
+    let result = v.explore().and_then(|_| v.check_stack_depth());
+    let stats = Stats {
+        processed_insns: v.processed.min(opts.insn_limit + 1),
+        total_states: v.checkpoints.len() as u64,
+        peak_states: v.peak_states,
+        stack_depth: v.stack_depth.clone(),
+        time_us: start.elapsed().as_micros() as u64,
+    };
+    let mut log = std::mem::take(&mut v.log);
+    match result {
+        Ok(()) => {
+            if opts.log_level > 0 {
+                log += &stats_line(&stats);
+            }
+            Verdict {
+                accepted: true,
+                pc: None,
+                reason: None,
+                message: String::new(),
+                stats,
+                log,
+            }
+        }
+        Err(r) => {
+            if opts.log_level > 0 {
+                log += &format!("{}\n", r.message);
+                log += &stats_line(&stats);
+            }
+            Verdict {
+                accepted: false,
+                pc: Some(r.pc),
+                reason: Some(r.reason),
+                message: r.message,
+                stats,
+                log,
+            }
+        }
+    }
+}
+
+fn stats_line(s: &Stats) -> String {
+    format!(
+        "processed {} insns (limit 1000000) max_states_per_insn 0 total_states {} peak_states {} mark_read 0\n",
+        s.processed_insns, s.total_states, s.peak_states
+    )
+}

@@ -1,0 +1,74 @@
+//! What the verifier is given: the instruction slots, the program type, and the maps the
+//! program refers to (by index: `LD_IMM64` with a map fd or map index holds an index into
+//! [`Program::maps`]).
+
+use semantics::insn::Insn;
+
+/// A map as the verifier needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MapInfo {
+    pub map_type: u32,
+    pub key_size: u32,
+    pub value_size: u32,
+    pub max_entries: u32,
+    pub flags: u32,
+    /// The program may not write values (BPF_F_RDONLY_PROG, or `.rodata`).
+    pub readonly: bool,
+    /// The program may not read values (BPF_F_WRONLY_PROG).
+    pub writeonly: bool,
+    /// The inner map of a map-in-map.
+    pub inner: Option<Box<MapInfo>>,
+}
+
+impl MapInfo {
+    pub fn from_def(d: &semantics::maps::MapDef) -> MapInfo {
+        MapInfo {
+            map_type: d.map_type,
+            key_size: d.key_size,
+            value_size: d.value_size,
+            max_entries: d.max_entries,
+            flags: d.flags,
+            readonly: d.readonly || d.flags & BPF_F_RDONLY_PROG != 0,
+            writeonly: d.flags & BPF_F_WRONLY_PROG != 0,
+            inner: d.inner.as_ref().map(|i| Box::new(MapInfo::from_def(i))),
+        }
+    }
+}
+
+pub const BPF_F_RDONLY_PROG: u32 = 1 << 7;
+pub const BPF_F_WRONLY_PROG: u32 = 1 << 8;
+
+/// Limits and modes.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Unprivileged loading: pointer leaks and comparisons are refused.
+    pub unprivileged: bool,
+    /// 0: no log; 1: the path to an error; 2: every instruction with its state.
+    pub log_level: u32,
+    /// Processed-instruction limit (the kernel's BPF_COMPLEXITY_LIMIT_INSNS).
+    pub insn_limit: u64,
+    /// Pending-branch limit (BPF_COMPLEXITY_LIMIT_JMP_SEQ).
+    pub max_pending: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            unprivileged: false,
+            log_level: 0,
+            insn_limit: 1_000_000,
+            max_pending: 8192,
+        }
+    }
+}
+
+/// A program to verify.
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub slots: Vec<Insn>,
+    /// `enum bpf_prog_type`.
+    pub prog_type: u32,
+    /// `enum bpf_attach_type` (0 when unset).
+    pub expected_attach_type: u32,
+    pub maps: Vec<MapInfo>,
+}

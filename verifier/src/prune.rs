@@ -1,0 +1,135 @@
+//! Subsumption of whole states for pruning: a stored state whose exploration finished
+//! without error covers the current one when, on every live register and every stack slot,
+//! the current value is inside the stored one (with ids mapped consistently). Scalars that
+//! cannot reach a precise use (`Cfg::precise`) are not compared.
+
+use crate::cfg::{Cfg, RegSet};
+use crate::state::{Byte, Frame, Ptr, Reg, State};
+
+/// A consistent renaming of ids from the stored state to the current one.
+#[derive(Default)]
+struct IdMap(Vec<(u32, u32)>);
+
+impl IdMap {
+    fn check(&mut self, old: u32, cur: u32) -> bool {
+        if old == 0 && cur == 0 {
+            return true;
+        }
+        if old == 0 || cur == 0 {
+            return false;
+        }
+        for &(o, c) in &self.0 {
+            if o == old || c == cur {
+                return o == old && c == cur;
+            }
+        }
+        self.0.push((old, cur));
+        true
+    }
+}
+
+fn ptr_safe(old: &Ptr, cur: &Ptr, ids: &mut IdMap) -> bool {
+    old.kind == cur.kind
+        && old.or_null == cur.or_null
+        && old.off == cur.off
+        && cur.var.is_subsumed_by(&old.var)
+        && (!old.kind.is_packet() || cur.range >= old.range)
+        && ids.check(old.id, cur.id)
+        && ids.check(old.ref_id, cur.ref_id)
+}
+
+fn reg_safe(old: &Reg, cur: &Reg, precise: bool, ids: &mut IdMap) -> bool {
+    match (old, cur) {
+        (Reg::Uninit, _) => true,
+        (_, Reg::Uninit) => false,
+        (Reg::Scalar(o, oid), Reg::Scalar(c, cid)) => {
+            !precise || (c.is_subsumed_by(o) && (*oid == 0 || ids.check(*oid, *cid)))
+        }
+        (Reg::Ptr(o), Reg::Ptr(c)) => ptr_safe(o, c, ids),
+        _ => false,
+    }
+}
+
+fn stack_safe(old: &Frame, cur: &Frame, privileged: bool, ids: &mut IdMap) -> bool {
+    for (k, os) in old.stack.iter() {
+        let cs = cur.slot(*k);
+        if let (Some(o), true) = (&os.spill, os.bytes.iter().all(|b| *b == Byte::Spill)) {
+            match &cs.spill {
+                Some(c) if cs.bytes.iter().all(|b| *b == Byte::Spill) => {
+                    if !reg_safe(o, c, true, ids) {
+                        return false;
+                    }
+                    continue;
+                }
+                _ => {
+                    // A spilled unknown scalar is covered by misc bytes of the current state.
+                    if matches!(o, Reg::Scalar(s, 0) if s.as_const().is_none() && *s == crate::domain::Scalar::unknown(&0u64))
+                        && cs
+                            .bytes
+                            .iter()
+                            .all(|b| matches!(b, Byte::Misc | Byte::Zero))
+                    {
+                        continue;
+                    }
+                    return false;
+                }
+            }
+        }
+        for i in 0..8 {
+            let ok = match (os.bytes[i], cs.bytes[i]) {
+                (Byte::Invalid, _) => true,
+                (Byte::Misc, _) if privileged => true,
+                (Byte::Misc, Byte::Misc | Byte::Zero) => true,
+                (Byte::Misc, Byte::Spill) => matches!(cs.spill, Some(Reg::Scalar(..))),
+                (Byte::Zero, Byte::Zero) => true,
+                (Byte::Zero, Byte::Spill) => {
+                    matches!(&cs.spill, Some(Reg::Scalar(s, _)) if s.as_const() == Some(0))
+                }
+                _ => false,
+            };
+            if !ok {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether `old` (fully explored without error) covers `cur`, both at instruction `pc`.
+pub fn covers(cfg: &Cfg, pc: usize, old: &State, cur: &State, privileged: bool) -> bool {
+    if old.frames.len() != cur.frames.len() || old.refs.len() != cur.refs.len() {
+        return false;
+    }
+    let mut ids = IdMap::default();
+    let n = old.frames.len();
+    for i in 0..n {
+        let (of, cf) = (&old.frames[i], &cur.frames[i]);
+        if of.callsite != cf.callsite || of.subprog != cf.subprog {
+            return false;
+        }
+        // Liveness in a caller frame is that of its return site; r0-r5 are rewritten there.
+        let (live, precise): (RegSet, RegSet) = if i + 1 == n {
+            (cfg.live[pc], cfg.precise[pc])
+        } else {
+            let ret = old.frames[i + 1].callsite + 1;
+            let l = cfg.live.get(ret).copied().unwrap_or(0x7ff) & !0x3f;
+            let p = cfg.precise.get(ret).copied().unwrap_or(0x7ff);
+            (l, p)
+        };
+        for r in 0..11 {
+            if live & (1 << r) == 0 {
+                continue;
+            }
+            if !reg_safe(&of.regs[r], &cf.regs[r], precise & (1 << r) != 0, &mut ids) {
+                return false;
+            }
+        }
+        if !stack_safe(of, cf, privileged, &mut ids) {
+            return false;
+        }
+    }
+    old.refs
+        .iter()
+        .zip(cur.refs.iter())
+        .all(|(o, c)| ids.check(o.0, c.0))
+}
