@@ -343,6 +343,37 @@ impl<'a> Verifier<'a> {
             return Ok(());
         }
         let dv = self.read(pc, st, d)?.clone();
+        let any_ptr = matches!(dv, Reg::Ptr(_)) || matches!(sv, Reg::Ptr(_));
+        if any_ptr && width == Width::W32 {
+            if op == AluOp::Sub && !self.opts.unprivileged {
+                st.set(d, Reg::unknown());
+                return Ok(());
+            }
+            return Err(unsafe_at(
+                pc,
+                format!("R{d} 32-bit pointer arithmetic prohibited"),
+            ));
+        }
+        // Shifts by amounts that may reach the width are undefined for the kernel: unknown.
+        if let (Reg::Scalar(..), Reg::Scalar(b, _)) = (&dv, &sv) {
+            let bits = if width == Width::W32 { 32 } else { 64 };
+            let amt = if width == Width::W32 {
+                b.u32_max as u64
+            } else {
+                b.umax
+            };
+            if matches!(op, AluOp::Lsh | AluOp::Rsh | AluOp::Arsh) && amt >= bits {
+                st.set(
+                    d,
+                    if width == Width::W32 {
+                        unknown_sized(4)
+                    } else {
+                        Reg::unknown()
+                    },
+                );
+                return Ok(());
+            }
+        }
         let v = match (&dv, &sv) {
             (Reg::Scalar(a, _), Reg::Scalar(b, _)) => Reg::scalar(a.alu(op, width, b)),
             (Reg::Ptr(p), Reg::Scalar(b, _)) => self.ptr_arith(pc, d, p, b, op, width, true)?,
@@ -418,6 +449,12 @@ impl<'a> Verifier<'a> {
         }
         match op {
             AluOp::Add => {}
+            AluOp::Sub if ptr_is_dst && matches!(p.kind, Kind::Stack(_)) => {
+                return Err(unsafe_at(
+                    pc,
+                    format!("R{d} subtraction from stack pointer prohibited"),
+                ));
+            }
             AluOp::Sub if ptr_is_dst => {}
             AluOp::Sub => {
                 return Err(unsafe_at(
@@ -460,7 +497,7 @@ impl<'a> Verifier<'a> {
                 format!("math between {kname} pointer and register with unbounded min value is not allowed"),
             ));
         }
-        if (off.smin as i64) <= -MAX_VAR_OFF || (off.smax as i64) >= MAX_VAR_OFF {
+        if (off.smin as i64) <= -MAX_VAR_OFF || (off.smin as i64) >= MAX_VAR_OFF {
             return Err(unsafe_at(
                 pc,
                 format!(
@@ -635,7 +672,8 @@ impl<'a> Verifier<'a> {
                     return Err(unsafe_at(pc, "cannot write into packet".into()));
                 }
                 let lo = p.off as i64 + off;
-                let hi = lo + p.var.umax.min(u32::MAX as u64) as i64 + size as i64;
+                // The range is proven for `base + var`, shared by the pointers of one id.
+                let hi = lo + size as i64;
                 if lo < 0
                     || (p.var.smin as i64) < 0
                     || p.var.umax >= MAX_VAR_OFF as u64
@@ -689,6 +727,7 @@ impl<'a> Verifier<'a> {
                 }
                 Ok(Some(unknown_sized(size)))
             }
+            Kind::MapPtr(_) if !write && !self.opts.unprivileged => Ok(Some(unknown_sized(size))),
             Kind::MapPtr(_) | Kind::PacketEnd | Kind::Func(_) => Err(unsafe_at(
                 pc,
                 format!("R{r} invalid mem access '{}'", ptr_name(&p)),
@@ -811,6 +850,16 @@ impl<'a> Verifier<'a> {
                 }
                 return Ok(None);
             }
+            if let Reg::Ptr(q) = &v {
+                if let Kind::Stack(d) = q.kind {
+                    if (d as usize) > depth {
+                        return Err(unsafe_at(
+                            pc,
+                            "cannot spill pointers to stack into stack frame of the caller".into(),
+                        ));
+                    }
+                }
+            }
             let k = ((-lo - 1) / 8) as u16;
             if size == 8 && lo % 8 == 0 {
                 let _ = is_imm;
@@ -896,6 +945,9 @@ impl<'a> Verifier<'a> {
     ) -> R<()> {
         let size = if width == Width::W64 { 8 } else { 4 };
         let sv = self.read(pc, st, s)?.clone();
+        if matches!(op, Atomic::Xchg | Atomic::Rmw { fetch: true, .. }) {
+            self.write_check(pc, s)?;
+        }
         if op == Atomic::Cmpxchg {
             self.read(pc, st, 0)?;
         }
@@ -983,8 +1035,21 @@ impl<'a> Verifier<'a> {
                 if b.as_const() == Some(0) && matches!(cond, JmpCond::Eq | JmpCond::Ne) =>
             {
                 if !p.or_null {
-                    // A valid pointer is never null.
-                    return Ok(Next::Goto(if cond == JmpCond::Eq { next } else { target }));
+                    // Pointers of these kinds are never null; others (ctx, stack, packet)
+                    // are compared without a conclusion, as the kernel does.
+                    let not_null = matches!(
+                        p.kind,
+                        Kind::MapValue(_)
+                            | Kind::MapKey(_)
+                            | Kind::Socket
+                            | Kind::SockCommon
+                            | Kind::TcpSock
+                            | Kind::Mem { .. }
+                    );
+                    if not_null {
+                        return Ok(Next::Goto(if cond == JmpCond::Eq { next } else { target }));
+                    }
+                    return Ok(Next::Fork(next, Box::new(st.clone()), target));
                 }
                 let mut other = st.clone();
                 let (is_null_taken, id, ref_id) = (cond == JmpCond::Eq, p.id, p.ref_id);
@@ -995,11 +1060,10 @@ impl<'a> Verifier<'a> {
             (Reg::Ptr(a), Reg::Ptr(b)) if width == Width::W64 && pkt_pair(a, b) => {
                 let mut other = st.clone();
                 // Which edge proves `a <= b` (or `a < b`): (taken?, open?).
-                let (dst_is_pkt, pkt) = if a.kind.is_packet() && b.kind != a.kind {
-                    (true, a)
-                } else {
-                    (false, b)
-                };
+                // The compared pointer: the meta one against data, the data one against end.
+                let dst_is_pkt = a.kind == Kind::PacketMeta
+                    || (a.kind == Kind::Packet && b.kind == Kind::PacketEnd);
+                let pkt = if dst_is_pkt { a } else { b };
                 let rule = pkt_rule(cond, dst_is_pkt);
                 if let Some((on_taken, open)) = rule {
                     let tgt = if on_taken { &mut other } else { &mut *st };
@@ -1038,6 +1102,12 @@ impl<'a> Verifier<'a> {
         }
         let mut map: Option<u32> = None;
         let mut alloc_size = 0u32;
+        if id == 12 && !st.refs.is_empty() {
+            return Err(unsafe_at(
+                pc,
+                "tail_call would lead to reference leak".into(),
+            ));
+        }
         let mut callback: Option<u32> = None;
         let mut released = None;
         for (i, arg) in proto.args.iter().enumerate() {
@@ -1097,7 +1167,7 @@ impl<'a> Verifier<'a> {
                     if proto.args.get(i + 1) == Some(&Arg::ConstSize) && hi == 0 {
                         return Err(unsafe_at(pc, format!("R{} invalid zero-sized read", r + 1)));
                     }
-                    let null_ok = or_null || proto.args.get(i + 1) == Some(&Arg::ConstSizeOrZero);
+                    let null_ok = or_null;
                     if null_ok
                         && matches!(&v, Reg::Scalar(s, _) if s.as_const() == Some(0))
                         && hi == 0
@@ -1426,8 +1496,9 @@ impl<'a> Verifier<'a> {
     }
 
     fn exit(&mut self, pc: usize, st: &mut State) -> R<Next> {
-        let r0 = self.read(pc, st, 0)?.clone();
         if st.frames.len() > 1 {
+            // A subprogram may return without setting r0; the caller then cannot read it.
+            let r0 = st.reg(0).clone();
             let callee = st.frames.pop().expect("more than one frame");
             let caller = st.cur_mut();
             caller.regs[0] = r0;
@@ -1436,6 +1507,7 @@ impl<'a> Verifier<'a> {
             }
             return Ok(Next::Goto(callee.callsite + 1));
         }
+        let r0 = self.read(pc, st, 0)?.clone();
         if let Some((id, at)) = st.refs.first() {
             return Err(unsafe_at(
                 pc,
