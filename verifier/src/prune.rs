@@ -38,9 +38,11 @@ fn ptr_safe(old: &Ptr, cur: &Ptr, ids: &mut IdMap) -> bool {
         && ids.check(old.ref_id, cur.ref_id)
 }
 
-fn reg_safe(old: &Reg, cur: &Reg, precise: bool, ids: &mut IdMap) -> bool {
+fn reg_safe(old: &Reg, cur: &Reg, precise: bool, exact: bool, ids: &mut IdMap) -> bool {
     match (old, cur) {
-        (Reg::Uninit, _) => true,
+        (Reg::Uninit, Reg::Uninit) => true,
+        // Against a state still being explored, an unset register covers only an unset one.
+        (Reg::Uninit, _) => !exact,
         (_, Reg::Uninit) => false,
         (Reg::Scalar(o, oid), Reg::Scalar(c, cid)) => {
             !precise || (c.is_subsumed_by(o) && (*oid == 0 || ids.check(*oid, *cid)))
@@ -56,7 +58,7 @@ fn stack_safe(old: &Frame, cur: &Frame, privileged: bool, ids: &mut IdMap) -> bo
         if let (Some(o), true) = (&os.spill, os.bytes.iter().all(|b| *b == Byte::Spill)) {
             match &cs.spill {
                 Some(c) if cs.bytes.iter().all(|b| *b == Byte::Spill) => {
-                    if !reg_safe(o, c, true, ids) {
+                    if !reg_safe(o, c, true, false, ids) {
                         return false;
                     }
                     continue;
@@ -96,7 +98,17 @@ fn stack_safe(old: &Frame, cur: &Frame, privileged: bool, ids: &mut IdMap) -> bo
 }
 
 /// Whether `old` (fully explored without error) covers `cur`, both at instruction `pc`.
-pub fn covers(cfg: &Cfg, pc: usize, old: &State, cur: &State, privileged: bool) -> bool {
+///
+/// With `all_precise`, every live scalar is compared (for checkpoints whose exploration is
+/// still running, such as a loop's head).
+pub fn covers(
+    cfg: &Cfg,
+    pc: usize,
+    old: &State,
+    cur: &State,
+    privileged: bool,
+    all_precise: bool,
+) -> bool {
     if old.frames.len() != cur.frames.len() || old.refs.len() != cur.refs.len() {
         return false;
     }
@@ -108,7 +120,7 @@ pub fn covers(cfg: &Cfg, pc: usize, old: &State, cur: &State, privileged: bool) 
             return false;
         }
         // Liveness in a caller frame is that of its return site; r0-r5 are rewritten there.
-        let (live, precise): (RegSet, RegSet) = if i + 1 == n {
+        let (live, mut precise): (RegSet, RegSet) = if i + 1 == n {
             (cfg.live[pc], cfg.precise[pc])
         } else {
             let ret = old.frames[i + 1].callsite + 1;
@@ -116,11 +128,20 @@ pub fn covers(cfg: &Cfg, pc: usize, old: &State, cur: &State, privileged: bool) 
             let p = cfg.precise.get(ret).copied().unwrap_or(0x7ff);
             (l, p)
         };
+        if all_precise {
+            precise = 0x7ff;
+        }
         for r in 0..11 {
             if live & (1 << r) == 0 {
                 continue;
             }
-            if !reg_safe(&of.regs[r], &cf.regs[r], precise & (1 << r) != 0, &mut ids) {
+            if !reg_safe(
+                &of.regs[r],
+                &cf.regs[r],
+                precise & (1 << r) != 0,
+                all_precise,
+                &mut ids,
+            ) {
                 return false;
             }
         }

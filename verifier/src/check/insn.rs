@@ -263,10 +263,21 @@ impl<'a> Verifier<'a> {
         };
         Ok(match pseudo {
             Pseudo::Imm64 => Reg::constant((imm as u32 as u64) | ((next_imm as u32 as u64) << 32)),
-            Pseudo::MapFd | Pseudo::MapIdx => Reg::Ptr(Ptr::new(Kind::MapPtr(map(self, imm)?))),
+            Pseudo::MapFd | Pseudo::MapIdx => {
+                if next_imm != 0 {
+                    return Err(unsafe_at(pc, "unrecognized bpf_ld_imm64 insn".into()));
+                }
+                Reg::Ptr(Ptr::new(Kind::MapPtr(map(self, imm)?)))
+            }
             Pseudo::MapValue | Pseudo::MapIdxValue => {
                 let m = map(self, imm)?;
                 let info = &self.maps[m as usize];
+                if info.map_type != 2 {
+                    return Err(unsafe_at(
+                        pc,
+                        "map type does not support direct value access".into(),
+                    ));
+                }
                 if next_imm < 0 || next_imm as u32 >= info.value_size.max(1) {
                     return Err(unsafe_at(
                         pc,
@@ -556,6 +567,7 @@ impl<'a> Verifier<'a> {
             }
         };
         let write = acc == Access::Write;
+        self.same_pointer_kind(pc, p.kind)?;
         match p.kind {
             Kind::Stack(depth) => {
                 self.stack_access(pc, st, r, depth as usize, &p, off, size, value)
@@ -704,13 +716,8 @@ impl<'a> Verifier<'a> {
                         format!("R{r} cannot write into {}", p.kind.name(false)),
                     ));
                 }
-                let limit = match p.kind {
-                    Kind::TcpSock => 112,
-                    Kind::XdpSock => 4,
-                    _ => 80,
-                };
                 let o = p.off as i64 + off;
-                if p.var.as_const() != Some(0) || o < 0 || o + size as i64 > limit {
+                if p.var.as_const() != Some(0) || !sock_field_ok(p.kind, o, size) {
                     return Err(unsafe_at(
                         pc,
                         format!(
@@ -727,12 +734,43 @@ impl<'a> Verifier<'a> {
                 }
                 Ok(Some(unknown_sized(size)))
             }
-            Kind::MapPtr(_) if !write && !self.opts.unprivileged => Ok(Some(unknown_sized(size))),
+            Kind::MapPtr(_) if !write && !self.opts.unprivileged => {
+                let o = p.off as i64 + off;
+                if o < 0 {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("R{r} is bpf_array invalid negative access: off={o}"),
+                    ));
+                }
+                Ok(Some(unknown_sized(size)))
+            }
             Kind::MapPtr(_) | Kind::PacketEnd | Kind::Func(_) => Err(unsafe_at(
                 pc,
                 format!("R{r} invalid mem access '{}'", ptr_name(&p)),
             )),
         }
+    }
+
+    /// The kernel rewrites context and socket accesses per instruction, so one instruction
+    /// may not access those through different pointer types on different paths.
+    fn same_pointer_kind(&mut self, pc: usize, kind: Kind) -> R<()> {
+        let class = match kind {
+            Kind::Ctx => 1,
+            Kind::Socket => 2,
+            Kind::SockCommon => 3,
+            Kind::TcpSock => 4,
+            Kind::XdpSock => 5,
+            Kind::BtfId => 6,
+            _ => 0,
+        };
+        let prev = *self.access_kind.entry(pc).or_insert(class);
+        if prev != class && (prev != 0 || class != 0) {
+            return Err(unsafe_at(
+                pc,
+                "same insn cannot be used with different pointers".into(),
+            ));
+        }
+        Ok(())
     }
 
     fn nullable(&mut self, kind: Kind) -> Reg {
@@ -837,6 +875,7 @@ impl<'a> Verifier<'a> {
                 ),
             ));
         }
+        let st_frames_len = st.frames.len();
         let Some(frame) = st.frames.get_mut(depth) else {
             return Err(unsafe_at(pc, format!("R{r} invalid stack frame")));
         };
@@ -850,9 +889,10 @@ impl<'a> Verifier<'a> {
                 }
                 return Ok(None);
             }
+            let current = st_frames_len - 1;
             if let Reg::Ptr(q) = &v {
-                if let Kind::Stack(d) = q.kind {
-                    if (d as usize) > depth {
+                if let Kind::Stack(_) = q.kind {
+                    if depth != current {
                         return Err(unsafe_at(
                             pc,
                             "cannot spill pointers to stack into stack frame of the caller".into(),
@@ -966,6 +1006,20 @@ impl<'a> Verifier<'a> {
                     format!(
                         "BPF_ATOMIC stores into R{d} {} is not allowed",
                         reg_name(other)
+                    ),
+                ));
+            }
+        }
+        if let Reg::Ptr(p) = st.reg(d) {
+            let o = p.off as i64 + off + p.var.var_off.value as i64;
+            if o.rem_euclid(size as i64) != 0 || p.var.var_off.mask & (size as u64 - 1) != 0 {
+                return Err(unsafe_at(
+                    pc,
+                    format!(
+                        "misaligned value access off {}+{}+{} size {size}",
+                        p.var.var_off.log(),
+                        p.off,
+                        off
                     ),
                 ));
             }
@@ -1167,17 +1221,28 @@ impl<'a> Verifier<'a> {
                     if proto.args.get(i + 1) == Some(&Arg::ConstSize) && hi == 0 {
                         return Err(unsafe_at(pc, format!("R{} invalid zero-sized read", r + 1)));
                     }
-                    let null_ok = or_null;
-                    if null_ok
-                        && matches!(&v, Reg::Scalar(s, _) if s.as_const() == Some(0))
-                        && hi == 0
-                    {
-                        continue;
+                    if let Reg::Scalar(s, _) = &v {
+                        if or_null && s.as_const() == Some(0) {
+                            continue;
+                        }
+                        return Err(expect("fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_"));
                     }
+                    let null_ok = or_null;
                     if hi == 0 {
                         continue;
                     }
                     self.helper_mem(pc, st, r, lo, hi, w, null_ok)?;
+                }
+                Arg::FixedMem { size } | Arg::FixedMemRw { size } if matches!(&v, Reg::Ptr(p) if matches!(p.kind, Kind::Stack(_)) && (p.off as i64 + p.var.var_off.value as i64).rem_euclid(size as i64) != 0) =>
+                {
+                    let p = v.as_ptr().expect("matched a pointer");
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "misaligned stack access off (0x0; 0x0)+{}+0 size {size}",
+                            p.off
+                        ),
+                    ));
                 }
                 Arg::FixedMem { size } | Arg::FixedMemRw { size } => {
                     self.helper_mem(pc, st, r, size as i64, size as i64, true, false)?
@@ -1284,6 +1349,30 @@ impl<'a> Verifier<'a> {
                 }
             }
         }
+        if let Some(m) = map {
+            let mt = self.maps[m as usize].map_type;
+            if !map_helper_compatible(mt, id) {
+                return Err(unsafe_at(
+                    pc,
+                    format!(
+                        "cannot pass map_type {mt} into func bpf_{}#{id}",
+                        proto.name
+                    ),
+                ));
+            }
+        }
+        if id == 81 && st.reg(2).as_scalar().and_then(|s| s.as_const()) != Some(0) {
+            return Err(unsafe_at(
+                pc,
+                "get_local_storage() doesn't support non-zero flags".into(),
+            ));
+        }
+        // Casts of a socket keep the reference of their argument.
+        let inherited = if matches!(id, 95 | 96 | 136..=140 | 178 | 196) {
+            st.reg(1).as_ptr().map(|p| p.ref_id).unwrap_or(0)
+        } else {
+            0
+        };
         if let Some(rid) = released {
             if proto.release.is_some() {
                 let Some(pos) = st.refs.iter().position(|(i, _)| *i == rid && rid != 0) else {
@@ -1364,7 +1453,16 @@ impl<'a> Verifier<'a> {
                 Reg::Ptr(p)
             }
         };
-        let r0 = if proto.acquire {
+        let sock_map_lookup =
+            id == 1 && map.is_some_and(|m| matches!(self.maps[m as usize].map_type, 15 | 18));
+        let r0 = match r0 {
+            Reg::Ptr(mut p) if inherited != 0 => {
+                p.ref_id = inherited;
+                Reg::Ptr(p)
+            }
+            other => other,
+        };
+        let r0 = if proto.acquire || sock_map_lookup {
             match r0 {
                 Reg::Ptr(mut p) => {
                     let rid = self.fresh_id();
@@ -1465,12 +1563,6 @@ impl<'a> Verifier<'a> {
         if let Some(p) = p {
             if matches!(p.kind, Kind::Ctx) {
                 return Err(unsafe_at(pc, format!("R{r} type=ctx expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_")));
-            }
-            if let Kind::MapValue(m) = p.kind {
-                let vs = self.maps[m as usize].value_size as i64;
-                return self.region(pc, r, &p, 0, n, vs, |o| {
-                    format!("invalid access to map value, value_size={vs} off={o} size={n}")
-                });
             }
         }
         self.mem(pc, st, r, 0, n, acc, val).map(|_| ())
@@ -1688,4 +1780,61 @@ fn grow_range(st: &mut State, pkt: &Ptr, open: bool) {
             }
         }
     });
+}
+
+/// Which helpers may take which map types (the kernel's `check_map_func_compatibility`, in
+/// both directions, for the map types with restrictions).
+fn map_helper_compatible(map_type: u32, helper: u32) -> bool {
+    let for_map: Option<&[u32]> = match map_type {
+        3 => Some(&[12]),
+        4 => Some(&[22, 25, 55, 111, 121]),
+        7 => Some(&[27]),
+        19 | 21 => Some(&[81]),
+        27 => Some(&[130, 131, 132, 133, 134, 198, 199, 200]),
+        24 => Some(&[107, 108]),
+        _ => None,
+    };
+    if let Some(list) = for_map {
+        if !list.contains(&helper) {
+            return false;
+        }
+    }
+    let for_helper: Option<&[u32]> = match helper {
+        12 => Some(&[3]),
+        22 | 25 | 55 | 111 | 121 => Some(&[4]),
+        27 | 67 => Some(&[7]),
+        81 => Some(&[19, 21]),
+        130 | 131 | 132 | 133 | 134 => Some(&[27]),
+        107 | 108 => Some(&[24]),
+        _ => None,
+    };
+    for_helper.is_none_or(|l| l.contains(&map_type))
+}
+
+/// Loads allowed from `struct bpf_sock` (a full socket, or only its `sock_common` fields),
+/// `struct bpf_tcp_sock` and `struct bpf_xdp_sock`.
+fn sock_field_ok(kind: Kind, off: i64, size: usize) -> bool {
+    let size = size as i64;
+    if off < 0 || off % size != 0 {
+        return false;
+    }
+    match kind {
+        Kind::TcpSock => off + size <= 96 && (size == 4 || (size == 8 && off >= 80)),
+        Kind::XdpSock => off == 0 && size == 4,
+        _ => {
+            // Addresses may be read narrowly; the port only in its first two bytes; every
+            // other field whole.
+            let addr =
+                (24..28).contains(&off) || (28..44).contains(&off) || (52..72).contains(&off);
+            let ok = if addr {
+                size <= 4
+            } else if (48..52).contains(&off) {
+                off + size <= 50 || (off == 48 && size == 4)
+            } else {
+                size == 4 && off + 4 <= 80
+            };
+            let common_only = matches!(off, 4..=7 | 24..=71 | 72..=75);
+            ok && (kind != Kind::SockCommon || common_only)
+        }
+    }
 }

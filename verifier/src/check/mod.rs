@@ -59,6 +59,8 @@ pub(crate) struct Verifier<'a> {
     pub next_id: u32,
     pub log: String,
     pub stack_depth: Vec<u32>,
+    /// The pointer class each load or store instruction first accessed memory through.
+    pub access_kind: HashMap<usize, u8>,
     checkpoints: Vec<Checkpoint>,
     at: HashMap<usize, Vec<usize>>,
     processed: u64,
@@ -103,19 +105,19 @@ impl<'a> Verifier<'a> {
             loop {
                 let pc = path.pc;
                 if self.cfg.prune_point[pc] {
-                    if self.pruned(pc, &path) {
-                        if self.opts.log_level >= 2 {
-                            self.log += &format!("{pc}: safe\n");
-                        }
-                        self.finish(path.cp);
-                        break;
-                    }
                     if self.looping(pc, path.cp, &path.state) {
                         return Err(Reject {
                             pc,
                             reason: Reason::TooComplex,
                             message: format!("infinite loop detected at insn {pc}"),
                         });
+                    }
+                    if self.pruned(pc, &path) {
+                        if self.opts.log_level >= 2 {
+                            self.log += &format!("{pc}: safe\n");
+                        }
+                        self.finish(path.cp);
+                        break;
                     }
                     let idx = self.checkpoints.len();
                     self.checkpoints.push(Checkpoint {
@@ -186,7 +188,10 @@ impl<'a> Verifier<'a> {
         if let Some(list) = self.at.get(&pc) {
             for &i in list.iter().rev() {
                 let c = &self.checkpoints[i];
-                if c.branches == 0 && covers(&self.cfg, pc, &c.state, &path.state, privileged) {
+                // A finished checkpoint prunes on the precise registers; one still being
+                // explored (a loop's head) only with every scalar compared.
+                let exact = c.branches > 0;
+                if covers(&self.cfg, pc, &c.state, &path.state, privileged, exact) {
                     return true;
                 }
             }
@@ -248,6 +253,7 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
         next_id: 0,
         log: String::new(),
         stack_depth: vec![0; n_sub],
+        access_kind: HashMap::new(),
         checkpoints: Vec::new(),
         at: HashMap::new(),
         processed: 0,
