@@ -4,6 +4,7 @@
 //! cannot reach a precise use (`Cfg::precise`) are not compared.
 
 use crate::cfg::{Cfg, RegSet};
+use crate::check::spill_len;
 use crate::state::{Byte, Frame, Ptr, Reg, State};
 
 /// A consistent renaming of ids from the stored state to the current one.
@@ -55,29 +56,33 @@ fn reg_safe(old: &Reg, cur: &Reg, precise: bool, exact: bool, ids: &mut IdMap) -
 fn stack_safe(old: &Frame, cur: &Frame, privileged: bool, ids: &mut IdMap) -> bool {
     for (k, os) in old.stack.iter() {
         let cs = cur.slot(*k);
-        if let (Some(o), true) = (&os.spill, os.bytes.iter().all(|b| *b == Byte::Spill)) {
+        let mut from = 0;
+        if let Some(o) = &os.spill {
+            let n = spill_len(os);
             match &cs.spill {
-                Some(c) if cs.bytes.iter().all(|b| *b == Byte::Spill) => {
+                Some(c) if spill_len(&cs) == n => {
                     if !reg_safe(o, c, true, false, ids) {
+                        return false;
+                    }
+                    from = n;
+                }
+                _ => {
+                    // A spilled unknown scalar is covered by misc bytes of the current state.
+                    let unknown = matches!(o, Reg::Scalar(s, 0) if *s == crate::domain::Scalar::unknown(&0u64));
+                    if !(n == 8
+                        && unknown
+                        && cs
+                            .bytes
+                            .iter()
+                            .all(|b| matches!(b, Byte::Misc | Byte::Zero)))
+                    {
                         return false;
                     }
                     continue;
                 }
-                _ => {
-                    // A spilled unknown scalar is covered by misc bytes of the current state.
-                    if matches!(o, Reg::Scalar(s, 0) if s.as_const().is_none() && *s == crate::domain::Scalar::unknown(&0u64))
-                        && cs
-                            .bytes
-                            .iter()
-                            .all(|b| matches!(b, Byte::Misc | Byte::Zero))
-                    {
-                        continue;
-                    }
-                    return false;
-                }
             }
         }
-        for i in 0..8 {
+        for i in from..8 {
             let ok = match (os.bytes[i], cs.bytes[i]) {
                 (Byte::Invalid, _) => true,
                 (Byte::Misc, _) if privileged => true,

@@ -901,15 +901,30 @@ impl<'a> Verifier<'a> {
                 }
             }
             let k = ((-lo - 1) / 8) as u16;
-            if size == 8 && lo % 8 == 0 {
+            // Registers spill at the start of a slot; scalars also in 1, 2 or 4 bytes.
+            if lo % 8 == 0 && (size == 8 || matches!(v, Reg::Scalar(..))) {
                 let _ = is_imm;
-                frame.stack.insert(
-                    k,
-                    Slot {
-                        bytes: [Byte::Spill; 8],
-                        spill: Some(v),
-                    },
-                );
+                let mut slot = frame.slot(k);
+                if slot.spill.is_some() {
+                    for b in slot.bytes.iter_mut() {
+                        if *b == Byte::Spill {
+                            *b = Byte::Misc;
+                        }
+                    }
+                }
+                for b in slot.bytes.iter_mut().take(size) {
+                    *b = Byte::Spill;
+                }
+                let v = match v {
+                    // A narrowing spill breaks the link with the register's copies.
+                    Reg::Scalar(s, id) if size < 8 && s.umax >> (8 * size) != 0 => {
+                        let _ = id;
+                        Reg::Scalar(s, 0)
+                    }
+                    other => other,
+                };
+                slot.spill = Some(v);
+                frame.stack.insert(k, slot);
                 return Ok(None);
             }
             if matches!(v, Reg::Ptr(_)) {
@@ -927,17 +942,16 @@ impl<'a> Verifier<'a> {
             let slot = frame.slot(k);
             let first = (lo.rem_euclid(8)) as usize;
             if let Some(sp) = &slot.spill {
-                if slot.bytes.iter().all(|b| *b == Byte::Spill) {
-                    if size == 8 {
-                        return Ok(Some(sp.clone()));
-                    }
+                let n = spill_len(&slot);
+                if first == 0 && size <= n {
                     return match sp {
-                        Reg::Scalar(s, _) => Ok(Some(match s.as_const() {
-                            Some(c) => {
-                                Reg::constant((c >> (8 * first)) & ((1u64 << (8 * size)) - 1))
-                            }
-                            None => unknown_sized(size),
-                        })),
+                        _ if size == 8 => Ok(Some(sp.clone())),
+                        Reg::Scalar(s, id) => {
+                            let mask = (1u64 << (8 * size)) - 1;
+                            let t = s.alu(AluOp::And, Width::W64, &Scalar::constant(&mask));
+                            let id = if s.umax <= mask { *id } else { 0 };
+                            Ok(Some(Reg::Scalar(t, id)))
+                        }
                         _ => Err(unsafe_at(pc, "invalid size of register fill".into())),
                     };
                 }
@@ -1826,7 +1840,8 @@ fn sock_field_ok(kind: Kind, off: i64, size: usize) -> bool {
             // other field whole.
             let addr =
                 (24..28).contains(&off) || (28..44).contains(&off) || (52..72).contains(&off);
-            let ok = if addr {
+            let narrow = matches!(off & !3, 4 | 8 | 12 | 44 | 72 | 76);
+            let ok = if addr || narrow {
                 size <= 4
             } else if (48..52).contains(&off) {
                 off + size <= 50 || (off == 48 && size == 4)
@@ -1837,4 +1852,9 @@ fn sock_field_ok(kind: Kind, off: i64, size: usize) -> bool {
             ok && (kind != Kind::SockCommon || common_only)
         }
     }
+}
+
+/// The number of bytes of a slot's spilled register (the leading `Spill` bytes).
+pub(crate) fn spill_len(slot: &Slot) -> usize {
+    slot.bytes.iter().take_while(|b| **b == Byte::Spill).count()
 }

@@ -3,6 +3,7 @@
 //! kernel's limits. The per-instruction checks are in `insn.rs`.
 
 mod insn;
+pub(crate) use insn::spill_len;
 mod print;
 
 use crate::cfg::Cfg;
