@@ -8,3 +8,4 @@ pub mod input;
 pub mod kernel;
 pub mod precheck;
 pub mod selftests;
+pub mod verify;

@@ -105,6 +105,37 @@ enum Cmd {
         #[arg(long, default_value_t = 20_000)]
         random: usize,
     },
+    /// Verify programs: ELF objects, folders of them (recursively, in parallel), raw
+    /// programs or assembly files. Exit 0 if all are accepted, 1 if any is rejected, 2 on
+    /// errors.
+    Verify {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Only programs of this section (or function name).
+        #[arg(long)]
+        section: Option<String>,
+        /// The program type (overrides the section name's).
+        #[arg(long = "type")]
+        prog_type: Option<String>,
+        #[arg(long, default_value_t = 0)]
+        log_level: u32,
+        #[arg(long)]
+        unprivileged: bool,
+        /// Write one record per program here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Verify the ebpf-samples corpus with the program types of its kernel-6.18-verdicts.csv
+    /// and print the agreement with the kernel and the verification times.
+    Samples {
+        #[arg(default_value = "../shared/corpus/ebpf-samples")]
+        dir: PathBuf,
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// List every disagreement.
+        #[arg(long)]
+        show: bool,
+    },
     /// Run the kernel's test_verifier selftests (the JSON data set) through our verifier and
     /// print the agreement with the Linux 6.18 verdicts.
     Selftests {
@@ -295,6 +326,15 @@ fn run(cmd: Cmd) -> Res {
             show,
             id,
         } => selftests_cmd(&file, json, show, id),
+        Cmd::Verify {
+            paths,
+            section,
+            prog_type,
+            log_level,
+            unprivileged,
+            json,
+        } => verify_cmd(&paths, section, prog_type, log_level, unprivileged, json),
+        Cmd::Samples { dir, json, show } => samples_cmd(&dir, json, show),
         Cmd::DomainPrecision { bits, random } => {
             if bits != 8 {
                 return Err(format!(
@@ -454,6 +494,152 @@ fn selftests_cmd(
             .collect();
         let doc = serde_json::json!({"summary": a, "tests": records});
         std::fs::write(&out, serde_json::to_string_pretty(&doc)?)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify_cmd(
+    paths: &[PathBuf],
+    section: Option<String>,
+    prog_type: Option<String>,
+    log_level: u32,
+    unprivileged: bool,
+    json: Option<PathBuf>,
+) -> Res {
+    use harness::verify;
+    let ty = match &prog_type {
+        None => None,
+        Some(t) => Some(
+            semantics::elf::ProgType::from_name(t)
+                .ok_or_else(|| format!("unknown program type `{t}`"))?,
+        ),
+    };
+    let mut targets = Vec::new();
+    let mut errors = 0;
+    for p in paths {
+        for t in verify::targets(p, ty) {
+            match t {
+                Ok(t) => {
+                    if section
+                        .as_ref()
+                        .is_none_or(|s| t.section == *s || t.program == *s)
+                    {
+                        targets.push(t)
+                    }
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    errors += 1;
+                }
+            }
+        }
+    }
+    let opts = verifier::Options {
+        unprivileged,
+        log_level,
+        ..Default::default()
+    };
+    let verdicts = verify::run(&targets, &opts);
+    let mut rejected = 0;
+    let mut records = Vec::new();
+    println!(
+        "{:<50} {:<14} {:>8} {:>9} {:>9}  message",
+        "program", "type", "verdict", "insns", "time(us)"
+    );
+    for (t, v) in targets.iter().zip(&verdicts) {
+        if log_level > 0 {
+            print!("{}", v.log);
+        }
+        let name = format!("{}:{}/{}", t.object, t.section, t.program);
+        let tyname = semantics::elf::ProgType::from_u32(t.prog_type)
+            .map(|p| p.name())
+            .unwrap_or("?");
+        if !v.accepted {
+            rejected += 1;
+        }
+        let msg = match v.pc {
+            Some(pc) => format!("{pc}: {}", v.message),
+            None => String::new(),
+        };
+        println!(
+            "{:<50} {:<14} {:>8} {:>9} {:>9}  {}",
+            name,
+            tyname,
+            if v.accepted { "accept" } else { "reject" },
+            v.stats.processed_insns,
+            v.stats.time_us,
+            msg
+        );
+        records.push(serde_json::json!({
+            "object": t.object, "section": t.section, "program": t.program,
+            "prog_type": tyname,
+            "verdict": if v.accepted { "accept" } else { "reject" },
+            "pc": v.pc, "message": v.message,
+            "processed_insns": v.stats.processed_insns,
+            "total_states": v.stats.total_states,
+            "peak_states": v.stats.peak_states,
+            "verification_time_us": v.stats.time_us,
+        }));
+    }
+    if let Some(out) = json {
+        std::fs::write(&out, serde_json::to_string_pretty(&records)?)?;
+    }
+    Ok(if errors > 0 {
+        ExitCode::from(2)
+    } else if rejected > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn samples_cmd(dir: &std::path::Path, json: Option<PathBuf>, show: bool) -> Res {
+    let opts = verifier::Options::default();
+    let start = std::time::Instant::now();
+    let recs = harness::verify::samples(dir, &opts)?;
+    let wall = start.elapsed();
+    let ka: Vec<_> = recs.iter().filter(|r| r.kernel == "accept").collect();
+    let kr: Vec<_> = recs.iter().filter(|r| r.kernel == "reject").collect();
+    let agree_a = ka.iter().filter(|r| r.ours == "accept").count();
+    let agree_r = kr.iter().filter(|r| r.ours == "reject").count();
+    if show {
+        for r in &recs {
+            if r.kernel != r.ours {
+                println!(
+                    "{}:{}/{} {} kernel {} ours {} {:?}: {} | kernel: {}",
+                    r.object,
+                    r.section,
+                    r.program,
+                    r.prog_type,
+                    r.kernel,
+                    r.ours,
+                    r.pc,
+                    r.message,
+                    r.kernel_message
+                );
+            }
+        }
+    }
+    let ours_us: u64 = recs.iter().map(|r| r.time_us).sum();
+    let kernel_us: u64 = recs.iter().map(|r| r.kernel_time_us).sum();
+    let fewer = recs
+        .iter()
+        .filter(|r| r.kernel == "accept" && r.ours == "accept" && r.processed <= r.kernel_processed)
+        .count();
+    println!(
+        "kernel-accepted programs we accept: {agree_a} of {} ({:.1}%); kernel-rejected we reject: {agree_r} of {}",
+        ka.len(),
+        100.0 * agree_a as f64 / ka.len().max(1) as f64,
+        kr.len()
+    );
+    println!(
+        "verification time: ours {:.3} s summed ({:.3} s wall), kernel {:.3} s summed; processed insns no higher than the kernel's on {fewer} of {agree_a} programs both accept",
+        ours_us as f64 / 1e6,
+        wall.as_secs_f64(),
+        kernel_us as f64 / 1e6
+    );
+    if let Some(out) = json {
+        std::fs::write(&out, serde_json::to_string_pretty(&recs)?)?;
     }
     Ok(ExitCode::SUCCESS)
 }
