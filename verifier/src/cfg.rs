@@ -1,8 +1,6 @@
 //! The control-flow graph (petgraph, one node per instruction), the checks the kernel makes
-//! before it explores a program (`check_cfg`, `check_subprogs`), and two backward data-flow
-//! facts used for pruning: register liveness, and the registers whose value may reach a
-//! precise use (a branch, pointer arithmetic, a helper argument, a store to the stack, the
-//! return value) — the static counterpart of the kernel's precision backtracking.
+//! before it explores a program (`check_cfg`, `check_subprogs`), and register liveness by
+//! backward data flow, used for pruning.
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, EdgeRef};
@@ -26,8 +24,6 @@ pub struct Cfg {
     pub prune_point: Vec<bool>,
     /// Registers live before each instruction.
     pub live: Vec<RegSet>,
-    /// Registers whose value before each instruction may reach a precise use.
-    pub precise: Vec<RegSet>,
 }
 
 /// Why a program is refused before exploration.
@@ -185,10 +181,8 @@ impl Cfg {
             graph,
             prune_point,
             live: vec![0; n],
-            precise: vec![0; n],
         };
         cfg.live = cfg.backward(live_transfer);
-        cfg.precise = cfg.backward(precise_transfer);
         Ok(cfg)
     }
 
@@ -263,11 +257,11 @@ fn bit(r: semantics::isa::Reg) -> RegSet {
     1 << r.idx()
 }
 
-const ARGS: RegSet = 0b11_1110;
-const CALLER_SAVED: RegSet = 0b11_1111;
+pub(crate) const ARGS: RegSet = 0b11_1110;
+pub(crate) const CALLER_SAVED: RegSet = 0b11_1111;
 
 /// The registers an instruction reads and writes.
-fn uses_defs(i: &Instruction) -> (RegSet, RegSet) {
+pub(crate) fn uses_defs(i: &Instruction) -> (RegSet, RegSet) {
     use semantics::isa::AluOp;
     let src = |s: &Source| match s {
         Source::Reg(r) => bit(*r),
@@ -312,21 +306,4 @@ fn uses_defs(i: &Instruction) -> (RegSet, RegSet) {
 fn live_transfer(i: &Instruction, out: RegSet) -> RegSet {
     let (u, d) = uses_defs(i);
     (out & !d) | u | (1 << 10)
-}
-
-/// Precise uses: every register a branch, a call, an exit, a memory access's address or a
-/// stack store reads; an ALU result that is precise makes its operands precise.
-fn precise_transfer(i: &Instruction, out: RegSet) -> RegSet {
-    let (u, d) = uses_defs(i);
-    match i {
-        Instruction::Alu { .. } | Instruction::Neg { .. } | Instruction::End { .. } => {
-            if out & d != 0 {
-                (out & !d) | u
-            } else {
-                out & !d
-            }
-        }
-        Instruction::Load { .. } | Instruction::LdImm64 { .. } => (out & !d) | u,
-        _ => (out & !d) | u,
-    }
 }

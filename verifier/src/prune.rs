@@ -1,7 +1,8 @@
 //! Subsumption of whole states for pruning: a stored state whose exploration finished
 //! without error covers the current one when, on every live register and every stack slot,
 //! the current value is inside the stored one (with ids mapped consistently). Scalars that
-//! cannot reach a precise use (`Cfg::precise`) are not compared.
+//! no decision of the stored state's exploration depended on (its precision demand, see
+//! `check`) are not compared.
 
 use crate::cfg::{Cfg, RegSet};
 use crate::check::spill_len;
@@ -104,16 +105,18 @@ fn stack_safe(old: &Frame, cur: &Frame, privileged: bool, ids: &mut IdMap) -> bo
 
 /// Whether `old` (fully explored without error) covers `cur`, both at instruction `pc`.
 ///
-/// With `all_precise`, every live scalar is compared (for checkpoints whose exploration is
-/// still running, such as a loop's head).
+/// `demand` holds, per frame, the registers whose values the stored state's exploration
+/// depended on; `None` compares every live scalar and treats unset registers exactly (for
+/// checkpoints whose exploration is still running, such as a loop's head).
 pub fn covers(
     cfg: &Cfg,
     pc: usize,
     old: &State,
     cur: &State,
     privileged: bool,
-    all_precise: bool,
+    demand: Option<&[RegSet; 8]>,
 ) -> bool {
+    let all_precise = demand.is_none();
     if old.frames.len() != cur.frames.len() || old.refs.len() != cur.refs.len() {
         return false;
     }
@@ -125,17 +128,13 @@ pub fn covers(
             return false;
         }
         // Liveness in a caller frame is that of its return site; r0-r5 are rewritten there.
-        let (live, mut precise): (RegSet, RegSet) = if i + 1 == n {
-            (cfg.live[pc], cfg.precise[pc])
+        let live: RegSet = if i + 1 == n {
+            cfg.live[pc]
         } else {
             let ret = old.frames[i + 1].callsite + 1;
-            let l = cfg.live.get(ret).copied().unwrap_or(0x7ff) & !0x3f;
-            let p = cfg.precise.get(ret).copied().unwrap_or(0x7ff);
-            (l, p)
+            cfg.live.get(ret).copied().unwrap_or(0x7ff) & !0x3f
         };
-        if all_precise {
-            precise = 0x7ff;
-        }
+        let precise = demand.map(|d| d[i.min(7)]).unwrap_or(0x7ff);
         for r in 0..11 {
             if live & (1 << r) == 0 {
                 continue;

@@ -174,6 +174,8 @@ pub struct Frame {
     pub subprog: usize,
     /// Deepest stack byte touched (positive).
     pub depth: u32,
+    /// For a callback's frame: the range its return value must lie in.
+    pub callback_ret: Option<(i64, i64)>,
 }
 
 impl Frame {
@@ -186,6 +188,7 @@ impl Frame {
             callsite,
             subprog,
             depth: 0,
+            callback_ret: None,
         }
     }
 

@@ -181,6 +181,15 @@ impl<'a> Verifier<'a> {
                     Source::Imm(i) => Reg::constant(i as i64 as u64),
                 };
                 let is_imm = matches!(src, Source::Imm(_));
+                // A scalar spilled to the stack is compared exactly by pruning, so the
+                // register it comes from must be precise before the store.
+                if let (Source::Reg(r), Some(Reg::Ptr(p))) =
+                    (src, st.reg(dst.num()).as_ptr().map(|p| Reg::Ptr(p.clone())))
+                {
+                    if matches!(p.kind, Kind::Stack(_)) && matches!(value, Reg::Scalar(..)) {
+                        self.uses |= 1 << r.num();
+                    }
+                }
                 self.mem(
                     pc,
                     st,
@@ -387,8 +396,15 @@ impl<'a> Verifier<'a> {
         }
         let v = match (&dv, &sv) {
             (Reg::Scalar(a, _), Reg::Scalar(b, _)) => Reg::scalar(a.alu(op, width, b)),
-            (Reg::Ptr(p), Reg::Scalar(b, _)) => self.ptr_arith(pc, d, p, b, op, width, true)?,
+            (Reg::Ptr(p), Reg::Scalar(b, _)) => {
+                // The offset's value decides the pointer: it must be precise.
+                if let Source::Reg(r) = src {
+                    self.uses |= 1 << r.num();
+                }
+                self.ptr_arith(pc, d, p, b, op, width, true)?
+            }
             (Reg::Scalar(a, _), Reg::Ptr(p)) => {
+                self.uses |= 1 << d;
                 if op == AluOp::Sub {
                     return Err(unsafe_at(
                         pc,
@@ -1082,8 +1098,14 @@ impl<'a> Verifier<'a> {
             (Reg::Scalar(a, aid), Reg::Scalar(b, bid)) => {
                 let (t, f) = a.branch(cond, width, b);
                 match (t.feasible, f.feasible) {
-                    (true, false) => Ok(Next::Goto(target)),
-                    (false, true) => Ok(Next::Goto(next)),
+                    // A decided branch depends on both values.
+                    (true, false) | (false, true) => {
+                        self.uses |= 1 << d;
+                        if let Some(r) = src_reg {
+                            self.uses |= 1 << r;
+                        }
+                        Ok(Next::Goto(if t.feasible { target } else { next }))
+                    }
                     (false, false) => Ok(Next::Done),
                     (true, true) => {
                         let mut other = st.clone();
@@ -1102,6 +1124,12 @@ impl<'a> Verifier<'a> {
             (Reg::Ptr(p), Reg::Scalar(b, _)) | (Reg::Scalar(b, _), Reg::Ptr(p))
                 if b.as_const() == Some(0) && matches!(cond, JmpCond::Eq | JmpCond::Ne) =>
             {
+                // The null check depends on the scalar being 0.
+                self.uses |= if matches!(dv, Reg::Scalar(..)) {
+                    1 << d
+                } else {
+                    src_reg.map_or(0, |r| 1 << r)
+                };
                 if !p.or_null {
                     // Pointers of these kinds are never null; others (ctx, stack, packet)
                     // are compared without a conclusion, as the kernel does.
@@ -1184,6 +1212,10 @@ impl<'a> Verifier<'a> {
                 continue;
             }
             let v = self.read(pc, st, r)?.clone();
+            // Helpers may depend on any scalar argument's value (sizes, flags, indices).
+            if matches!(v, Reg::Scalar(..)) {
+                self.uses |= 1 << r;
+            }
             let expect =
                 |what: &str| unsafe_at(pc, format!("R{r} type={} expected={what}", reg_name(&v)));
             match *arg {
@@ -1236,7 +1268,7 @@ impl<'a> Verifier<'a> {
                         return Err(unsafe_at(pc, format!("R{} invalid zero-sized read", r + 1)));
                     }
                     if let Reg::Scalar(s, _) = &v {
-                        if or_null && s.as_const() == Some(0) {
+                        if or_null && s.as_const() == Some(0) && hi == 0 {
                             continue;
                         }
                         return Err(expect("fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_"));
@@ -1407,9 +1439,40 @@ impl<'a> Verifier<'a> {
                 });
             }
         }
-        if let Some(cb) = callback {
-            let _ = cb;
-        }
+        // A callback's arguments, taken before r1-r5 are clobbered.
+        let callback_args: Option<[Reg; 5]> = callback.map(|_| {
+            let arg = |r: u8| st.reg(r).clone();
+            let mut a: [Reg; 5] = Default::default();
+            match id {
+                181 => {
+                    a[0] = unknown_sized(4);
+                    a[1] = arg(3);
+                }
+                164 => {
+                    let m = map.unwrap_or(0);
+                    a[0] = Reg::Ptr(Ptr::new(Kind::MapPtr(m)));
+                    a[1] = Reg::Ptr(Ptr::new(Kind::MapKey(m)));
+                    a[2] = Reg::Ptr(Ptr::new(Kind::MapValue(m)));
+                    a[3] = arg(3);
+                }
+                170 => {
+                    let m = map.unwrap_or(0);
+                    a[0] = Reg::Ptr(Ptr::new(Kind::MapPtr(m)));
+                    a[1] = Reg::Ptr(Ptr::new(Kind::MapKey(m)));
+                    a[2] = Reg::Ptr(Ptr::new(Kind::MapValue(m)));
+                }
+                180 => {
+                    a[0] = Reg::Ptr(Ptr::new(Kind::BtfId));
+                    a[1] = Reg::Ptr(Ptr::new(Kind::BtfId));
+                    a[2] = arg(4);
+                }
+                _ => {
+                    a[0] = Reg::Ptr(Ptr::new(Kind::Stack(st.frames.len() as u8 - 1)));
+                    a[1] = arg(3);
+                }
+            }
+            a
+        });
         for r in 1..=5 {
             st.set(r, Reg::Uninit);
         }
@@ -1490,6 +1553,25 @@ impl<'a> Verifier<'a> {
             r0
         };
         st.set(0, r0);
+        if let (Some(t), Some(args)) = (callback, callback_args) {
+            // The callback runs as a call from here; its exit returns after the helper.
+            if st.frames.len() >= 8 {
+                return Err(unsafe_at(
+                    pc,
+                    format!(
+                        "the call stack of {} frames is too deep",
+                        st.frames.len() + 1
+                    ),
+                ));
+            }
+            let mut f = Frame::new(t as usize, pc, st.frames.len() as u8);
+            for (i, a) in args.into_iter().enumerate() {
+                f.regs[i + 1] = a;
+            }
+            f.callback_ret = Some(if id == 170 { (0, 0) } else { (0, 1) });
+            st.frames.push(f);
+            return Ok(Next::Goto(t as usize));
+        }
         Ok(Next::Goto(next))
     }
 
@@ -1605,6 +1687,21 @@ impl<'a> Verifier<'a> {
         if st.frames.len() > 1 {
             // A subprogram may return without setting r0; the caller then cannot read it.
             let r0 = st.reg(0).clone();
+            if let Some((lo, hi)) = st.cur().callback_ret {
+                self.uses |= 1;
+                let ok = matches!(&r0, Reg::Scalar(s, _) if (s.smin as i64) >= lo && (s.smax as i64) <= hi);
+                if !ok {
+                    let what = match &r0 {
+                        Reg::Scalar(s, _) => {
+                            format!("smin={} smax={}", s.smin as i64, s.smax as i64)
+                        }
+                        other => format!("type {}", reg_name(other)),
+                    };
+                    return Err(unsafe_at(pc, format!("At callback return the register R0 has {what} should have been in [{lo}, {hi}]")));
+                }
+                let callee = st.frames.pop().expect("more than one frame");
+                return Ok(Next::Goto(callee.callsite + 1));
+            }
             let callee = st.frames.pop().expect("more than one frame");
             let caller = st.cur_mut();
             caller.regs[0] = r0;
@@ -1629,6 +1726,7 @@ impl<'a> Verifier<'a> {
             _ => None,
         };
         if let Some((lo, hi)) = range {
+            self.uses |= 1;
             match &r0 {
                 Reg::Scalar(s, _) => {
                     if (s.smin as i64) < lo || (s.smax as i64) > hi {

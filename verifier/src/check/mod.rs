@@ -6,11 +6,12 @@ mod insn;
 pub(crate) use insn::spill_len;
 mod print;
 
-use crate::cfg::Cfg;
+use crate::cfg::{uses_defs, Cfg, RegSet, ARGS, CALLER_SAVED};
 use crate::program::{MapInfo, Options, Program};
 use crate::prune::covers;
 use crate::state::{Frame, Kind, Ptr, Reg, State};
 use crate::verdict::{Reason, Stats, Verdict};
+use semantics::isa::{Call, Instruction};
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -35,18 +36,35 @@ pub(crate) enum Next {
     Done,
 }
 
+/// Registers per frame depth whose values a checkpoint's exploration depended on.
+pub(crate) type Demand = [RegSet; 8];
+
+/// One executed instruction of a path: where, in which frame, and which registers it used
+/// precisely (a pointer offset, a decided branch, a helper argument, a checked return).
+#[derive(Clone, Copy)]
+struct Step {
+    pc: u32,
+    depth: u8,
+    uses: RegSet,
+}
+
 struct Checkpoint {
     pc: usize,
     state: State,
     parent: Option<usize>,
     /// Live paths and unfinished child checkpoints below this one.
     branches: u32,
+    /// Precision demand, final once `branches` is 0.
+    demand: Demand,
+    /// The instructions from the parent checkpoint to this one.
+    incoming: Vec<Step>,
 }
 
 struct Path {
     pc: usize,
     state: State,
     cp: Option<usize>,
+    trace: Vec<Step>,
 }
 
 pub(crate) struct Verifier<'a> {
@@ -62,6 +80,8 @@ pub(crate) struct Verifier<'a> {
     pub stack_depth: Vec<u32>,
     /// The pointer class each load or store instruction first accessed memory through.
     pub access_kind: HashMap<usize, u8>,
+    /// Registers the current instruction used precisely (set by `step`).
+    pub uses: RegSet,
     checkpoints: Vec<Checkpoint>,
     at: HashMap<usize, Vec<usize>>,
     processed: u64,
@@ -84,16 +104,65 @@ impl<'a> Verifier<'a> {
         }
     }
 
-    fn finish(&mut self, mut cp: Option<usize>) {
+    /// Ends a path whose last checkpoint is `cp`, with the demand `end` at its last
+    /// instruction; completed checkpoints pass their demand to their parents.
+    fn finish(&mut self, mut cp: Option<usize>, trace: &[Step], end: Demand) {
+        let mut d = self.backward(trace, end);
         while let Some(i) = cp {
             let c = &mut self.checkpoints[i];
+            for k in 0..8 {
+                c.demand[k] |= d[k];
+            }
             c.branches -= 1;
             if c.branches > 0 {
                 break;
             }
             self.live_states = self.live_states.saturating_sub(1);
+            let incoming = std::mem::take(&mut c.incoming);
+            let demand = c.demand;
             cp = c.parent;
+            d = self.backward(&incoming, demand);
         }
+    }
+
+    /// The demand before `trace` given the demand after it.
+    fn backward(&self, trace: &[Step], mut d: Demand) -> Demand {
+        for s in trace.iter().rev() {
+            let k = (s.depth as usize).min(7);
+            let Some(ins) = self.cfg.insns[s.pc as usize] else {
+                continue;
+            };
+            match ins {
+                Instruction::Call(Call::Local(_)) if k < 7 => {
+                    d[k] |= d[k + 1] & ARGS;
+                    d[k + 1] = 0;
+                }
+                Instruction::Call(Call::Helper(_)) if k < 7 => {
+                    // A callback frame, if one was entered, starts with fresh arguments.
+                    d[k + 1] = 0;
+                    let (_, def) = uses_defs(&ins);
+                    d[k] &= !def;
+                }
+                Instruction::Exit if k > 0 => {
+                    d[k] = d[k - 1] & 1;
+                    d[k - 1] &= !CALLER_SAVED;
+                }
+                Instruction::Alu { .. } | Instruction::Neg { .. } | Instruction::End { .. } => {
+                    let (u, def) = uses_defs(&ins);
+                    d[k] = if d[k] & def != 0 {
+                        (d[k] & !def) | u
+                    } else {
+                        d[k] & !def
+                    };
+                }
+                _ => {
+                    let (_, def) = uses_defs(&ins);
+                    d[k] &= !def;
+                }
+            }
+            d[k] |= s.uses;
+        }
+        d
     }
 
     fn explore(&mut self) -> R<()> {
@@ -101,6 +170,7 @@ impl<'a> Verifier<'a> {
             pc: 0,
             state: self.initial_state(),
             cp: None,
+            trace: Vec::new(),
         }];
         while let Some(mut path) = pending.pop() {
             loop {
@@ -113,11 +183,11 @@ impl<'a> Verifier<'a> {
                             message: format!("infinite loop detected at insn {pc}"),
                         });
                     }
-                    if self.pruned(pc, &path) {
+                    if let Some(end) = self.pruned(pc, &path) {
                         if self.opts.log_level >= 2 {
                             self.log += &format!("{pc}: safe\n");
                         }
-                        self.finish(path.cp);
+                        self.finish(path.cp, &path.trace, end);
                         break;
                     }
                     let idx = self.checkpoints.len();
@@ -126,6 +196,8 @@ impl<'a> Verifier<'a> {
                         state: path.state.clone(),
                         parent: path.cp,
                         branches: 1,
+                        demand: [0; 8],
+                        incoming: std::mem::take(&mut path.trace),
                     });
                     let list = self.at.entry(pc).or_default();
                     // Bounded lists keep the search cheap; forgetting a checkpoint only
@@ -149,7 +221,15 @@ impl<'a> Verifier<'a> {
                         ),
                     });
                 }
-                match self.step(pc, &mut path.state)? {
+                let depth = (path.state.frames.len() - 1) as u8;
+                self.uses = 0;
+                let next = self.step(pc, &mut path.state)?;
+                path.trace.push(Step {
+                    pc: pc as u32,
+                    depth,
+                    uses: self.uses,
+                });
+                match next {
                     Next::Goto(t) => path.pc = t,
                     Next::Fork(t, other, other_pc) => {
                         if let Some(c) = path.cp {
@@ -159,6 +239,7 @@ impl<'a> Verifier<'a> {
                             pc: other_pc,
                             state: *other,
                             cp: path.cp,
+                            trace: path.trace.clone(),
                         });
                         if pending.len() > self.opts.max_pending {
                             return Err(Reject {
@@ -173,7 +254,7 @@ impl<'a> Verifier<'a> {
                         path.pc = t;
                     }
                     Next::Done => {
-                        self.finish(path.cp);
+                        self.finish(path.cp, &path.trace, [0; 8]);
                         break;
                     }
                 }
@@ -184,20 +265,20 @@ impl<'a> Verifier<'a> {
 
     /// Whether a finished checkpoint at `pc` covers the path; an identical unfinished one on
     /// the path's own ancestry is an infinite loop.
-    fn pruned(&mut self, pc: usize, path: &Path) -> bool {
+    /// The demand of a checkpoint at `pc` that covers the path, if one does.
+    fn pruned(&mut self, pc: usize, path: &Path) -> Option<Demand> {
         let privileged = !self.opts.unprivileged;
-        if let Some(list) = self.at.get(&pc) {
-            for &i in list.iter().rev() {
-                let c = &self.checkpoints[i];
-                // A finished checkpoint prunes on the precise registers; one still being
-                // explored (a loop's head) only with every scalar compared.
-                let exact = c.branches > 0;
-                if covers(&self.cfg, pc, &c.state, &path.state, privileged, exact) {
-                    return true;
-                }
+        let list = self.at.get(&pc)?;
+        for &i in list.iter().rev() {
+            let c = &self.checkpoints[i];
+            // A finished checkpoint prunes on the registers its exploration depended on;
+            // one still being explored (a loop's head) only with every scalar compared.
+            let demand = (c.branches == 0).then_some(&c.demand);
+            if covers(&self.cfg, pc, &c.state, &path.state, privileged, demand) {
+                return Some(demand.copied().unwrap_or([0x7ff; 8]));
             }
         }
-        false
+        None
     }
 
     fn looping(&self, pc: usize, path_cp: Option<usize>, state: &State) -> bool {
@@ -255,6 +336,7 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
         log: String::new(),
         stack_depth: vec![0; n_sub],
         access_kind: HashMap::new(),
+        uses: 0,
         checkpoints: Vec::new(),
         at: HashMap::new(),
         processed: 0,
