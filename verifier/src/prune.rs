@@ -5,7 +5,7 @@
 //! `check`) are not compared.
 
 use crate::cfg::{Cfg, RegSet};
-use crate::check::spill_len;
+use crate::check::{spill_len, Demand};
 use crate::state::{Byte, Frame, Ptr, Reg, State};
 
 /// A consistent renaming of ids from the stored state to the current one.
@@ -54,7 +54,7 @@ fn reg_safe(old: &Reg, cur: &Reg, precise: bool, exact: bool, ids: &mut IdMap) -
     }
 }
 
-fn stack_safe(old: &Frame, cur: &Frame, privileged: bool, ids: &mut IdMap) -> bool {
+fn stack_safe(old: &Frame, cur: &Frame, privileged: bool, precise: u64, ids: &mut IdMap) -> bool {
     for (k, os) in old.stack.iter() {
         let cs = cur.slot(*k);
         let mut from = 0;
@@ -62,7 +62,8 @@ fn stack_safe(old: &Frame, cur: &Frame, privileged: bool, ids: &mut IdMap) -> bo
             let n = spill_len(os);
             match &cs.spill {
                 Some(c) if spill_len(&cs) == n => {
-                    if !reg_safe(o, c, true, false, ids) {
+                    let p = precise & (1u64 << (*k).min(63)) != 0;
+                    if !reg_safe(o, c, p, false, ids) {
                         return false;
                     }
                     from = n;
@@ -114,7 +115,7 @@ pub fn covers(
     old: &State,
     cur: &State,
     privileged: bool,
-    demand: Option<&[RegSet; 8]>,
+    demand: Option<&Demand>,
 ) -> bool {
     let all_precise = demand.is_none();
     if old.frames.len() != cur.frames.len() || old.refs.len() != cur.refs.len() {
@@ -134,7 +135,8 @@ pub fn covers(
             let ret = old.frames[i + 1].callsite + 1;
             cfg.live.get(ret).copied().unwrap_or(0x7ff) & !0x3f
         };
-        let precise = demand.map(|d| d[i.min(7)]).unwrap_or(0x7ff);
+        let precise = demand.map(|d| d.regs[i.min(7)]).unwrap_or(0x7ff);
+        let precise_slots = demand.map(|d| d.stack[i.min(7)]).unwrap_or(u64::MAX);
         for r in 0..11 {
             if live & (1 << r) == 0 {
                 continue;
@@ -149,7 +151,7 @@ pub fn covers(
                 return false;
             }
         }
-        if !stack_safe(of, cf, privileged, &mut ids) {
+        if !stack_safe(of, cf, privileged, precise_slots, &mut ids) {
             return false;
         }
     }

@@ -143,6 +143,7 @@ impl<'a> Verifier<'a> {
             } => {
                 let d = dst.num();
                 self.write_check(pc, d)?;
+                self.cur_reg = Some(d);
                 let v = self.mem(
                     pc,
                     st,
@@ -181,15 +182,10 @@ impl<'a> Verifier<'a> {
                     Source::Imm(i) => Reg::constant(i as i64 as u64),
                 };
                 let is_imm = matches!(src, Source::Imm(_));
-                // A scalar spilled to the stack is compared exactly by pruning, so the
-                // register it comes from must be precise before the store.
-                if let (Source::Reg(r), Some(Reg::Ptr(p))) =
-                    (src, st.reg(dst.num()).as_ptr().map(|p| Reg::Ptr(p.clone())))
-                {
-                    if matches!(p.kind, Kind::Stack(_)) && matches!(value, Reg::Scalar(..)) {
-                        self.uses |= 1 << r.num();
-                    }
-                }
+                self.cur_reg = match src {
+                    Source::Reg(r) => Some(r.num()),
+                    Source::Imm(_) => None,
+                };
                 self.mem(
                     pc,
                     st,
@@ -941,11 +937,23 @@ impl<'a> Verifier<'a> {
                 };
                 slot.spill = Some(v);
                 frame.stack.insert(k, slot);
+                self.stack_op = Some(super::StackOp {
+                    frame: depth as u8,
+                    slot: k.min(63) as u8,
+                    reg: self.cur_reg,
+                    fill: false,
+                });
                 return Ok(None);
             }
             if matches!(v, Reg::Ptr(_)) {
                 return Err(unsafe_at(pc, "invalid size of register spill".into()));
             }
+            self.stack_op = Some(super::StackOp {
+                frame: depth as u8,
+                slot: k.min(63) as u8,
+                reg: None,
+                fill: false,
+            });
             let zero = matches!(&v, Reg::Scalar(s, _) if s.as_const() == Some(0));
             for o in lo..lo + size as i64 {
                 set_byte(frame, o, if zero { Byte::Zero } else { Byte::Misc });
@@ -960,6 +968,12 @@ impl<'a> Verifier<'a> {
             if let Some(sp) = &slot.spill {
                 let n = spill_len(&slot);
                 if first == 0 && size <= n {
+                    self.stack_op = Some(super::StackOp {
+                        frame: depth as u8,
+                        slot: k.min(63) as u8,
+                        reg: self.cur_reg,
+                        fill: true,
+                    });
                     return match sp {
                         _ if size == 8 => Ok(Some(sp.clone())),
                         Reg::Scalar(s, id) => {

@@ -37,7 +37,38 @@ pub(crate) enum Next {
 }
 
 /// Registers per frame depth whose values a checkpoint's exploration depended on.
-pub(crate) type Demand = [RegSet; 8];
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Demand {
+    pub regs: [RegSet; 8],
+    /// Stack slots (bit k: bytes `fp-8(k+1) .. fp-8k`) of each frame.
+    pub stack: [u64; 8],
+}
+
+impl Demand {
+    /// Everything precise.
+    pub const ALL: Demand = Demand {
+        regs: [0x7ff; 8],
+        stack: [u64::MAX; 8],
+    };
+
+    fn union(&mut self, o: &Demand) {
+        for k in 0..8 {
+            self.regs[k] |= o.regs[k];
+            self.stack[k] |= o.stack[k];
+        }
+    }
+}
+
+/// A stack access at a constant offset, for the demand's flow through spills and fills.
+#[derive(Clone, Copy)]
+pub(crate) struct StackOp {
+    pub frame: u8,
+    pub slot: u8,
+    /// The register spilled or filled (`None`: the slot's value is replaced by bytes that
+    /// carry no register).
+    pub reg: Option<u8>,
+    pub fill: bool,
+}
 
 /// One executed instruction of a path: where, in which frame, and which registers it used
 /// precisely (a pointer offset, a decided branch, a helper argument, a checked return).
@@ -46,6 +77,7 @@ struct Step {
     pc: u32,
     depth: u8,
     uses: RegSet,
+    stack: Option<StackOp>,
 }
 
 struct Checkpoint {
@@ -82,6 +114,10 @@ pub(crate) struct Verifier<'a> {
     pub access_kind: HashMap<usize, u8>,
     /// Registers the current instruction used precisely (set by `step`).
     pub uses: RegSet,
+    /// The current instruction's constant-offset stack access, if any (set by `step`).
+    pub stack_op: Option<StackOp>,
+    /// The register a load fills or a store spills (set by `step`).
+    pub cur_reg: Option<u8>,
     checkpoints: Vec<Checkpoint>,
     at: HashMap<usize, Vec<usize>>,
     processed: u64,
@@ -110,9 +146,7 @@ impl<'a> Verifier<'a> {
         let mut d = self.backward(trace, end);
         while let Some(i) = cp {
             let c = &mut self.checkpoints[i];
-            for k in 0..8 {
-                c.demand[k] |= d[k];
-            }
+            c.demand.union(&d);
             c.branches -= 1;
             if c.branches > 0 {
                 break;
@@ -126,8 +160,27 @@ impl<'a> Verifier<'a> {
     }
 
     /// The demand before `trace` given the demand after it.
-    fn backward(&self, trace: &[Step], mut d: Demand) -> Demand {
+    fn backward(&self, trace: &[Step], mut dm: Demand) -> Demand {
         for s in trace.iter().rev() {
+            if let Some(op) = s.stack {
+                let (f, bit) = ((op.frame as usize).min(7), 1u64 << op.slot.min(63));
+                let k = (s.depth as usize).min(7);
+                if op.fill {
+                    // The filled register's demand moves to the slot.
+                    if let Some(r) = op.reg {
+                        if dm.regs[k] & (1 << r) != 0 {
+                            dm.stack[f] |= bit;
+                        }
+                    }
+                } else if dm.stack[f] & bit != 0 {
+                    // The slot's demand moves to the spilled register.
+                    dm.stack[f] &= !bit;
+                    if let Some(r) = op.reg {
+                        dm.regs[k] |= 1 << r;
+                    }
+                }
+            }
+            let d = &mut dm.regs;
             let k = (s.depth as usize).min(7);
             let Some(ins) = self.cfg.insns[s.pc as usize] else {
                 continue;
@@ -162,7 +215,7 @@ impl<'a> Verifier<'a> {
             }
             d[k] |= s.uses;
         }
-        d
+        dm
     }
 
     fn explore(&mut self) -> R<()> {
@@ -196,7 +249,7 @@ impl<'a> Verifier<'a> {
                         state: path.state.clone(),
                         parent: path.cp,
                         branches: 1,
-                        demand: [0; 8],
+                        demand: Demand::default(),
                         incoming: std::mem::take(&mut path.trace),
                     });
                     let list = self.at.entry(pc).or_default();
@@ -223,11 +276,14 @@ impl<'a> Verifier<'a> {
                 }
                 let depth = (path.state.frames.len() - 1) as u8;
                 self.uses = 0;
+                self.stack_op = None;
+                self.cur_reg = None;
                 let next = self.step(pc, &mut path.state)?;
                 path.trace.push(Step {
                     pc: pc as u32,
                     depth,
                     uses: self.uses,
+                    stack: self.stack_op,
                 });
                 match next {
                     Next::Goto(t) => path.pc = t,
@@ -254,7 +310,7 @@ impl<'a> Verifier<'a> {
                         path.pc = t;
                     }
                     Next::Done => {
-                        self.finish(path.cp, &path.trace, [0; 8]);
+                        self.finish(path.cp, &path.trace, Demand::default());
                         break;
                     }
                 }
@@ -275,7 +331,7 @@ impl<'a> Verifier<'a> {
             // one still being explored (a loop's head) only with every scalar compared.
             let demand = (c.branches == 0).then_some(&c.demand);
             if covers(&self.cfg, pc, &c.state, &path.state, privileged, demand) {
-                return Some(demand.copied().unwrap_or([0x7ff; 8]));
+                return Some(demand.copied().unwrap_or(Demand::ALL));
             }
         }
         None
@@ -337,6 +393,8 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
         stack_depth: vec![0; n_sub],
         access_kind: HashMap::new(),
         uses: 0,
+        stack_op: None,
+        cur_reg: None,
         checkpoints: Vec::new(),
         at: HashMap::new(),
         processed: 0,
