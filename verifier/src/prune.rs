@@ -10,9 +10,18 @@ use crate::state::{Byte, Frame, Ptr, Reg, State};
 
 /// A consistent renaming of ids from the stored state to the current one.
 #[derive(Default)]
-struct IdMap(Vec<(u32, u32)>);
+struct IdMap(Vec<(u32, u32)>, u32);
 
 impl IdMap {
+    /// `id`, or a fresh id that nothing else has when `id` is 0.
+    fn or_fresh(&mut self, id: u32) -> u32 {
+        if id != 0 {
+            return id;
+        }
+        self.1 += 1;
+        u32::MAX - self.1
+    }
+
     fn check(&mut self, old: u32, cur: u32) -> bool {
         if old == 0 && cur == 0 {
             return true;
@@ -47,7 +56,13 @@ fn reg_safe(old: &Reg, cur: &Reg, precise: bool, exact: bool, ids: &mut IdMap) -
         (Reg::Uninit, _) => !exact,
         (_, Reg::Uninit) => false,
         (Reg::Scalar(o, oid), Reg::Scalar(c, cid)) => {
-            !precise || (c.is_subsumed_by(o) && (*oid == 0 || ids.check(*oid, *cid)))
+            // An unlinked current scalar counts as linked to nothing else (a fresh id).
+            !precise
+                || (c.is_subsumed_by(o)
+                    && (*oid == 0 || {
+                        let c = ids.or_fresh(*cid);
+                        ids.check(*oid, c)
+                    }))
         }
         (Reg::Ptr(o), Reg::Ptr(c)) => ptr_safe(o, c, ids),
         _ => false,

@@ -316,6 +316,31 @@ impl<'a> Verifier<'a> {
                 }
             }
         }
+        if std::env::var_os("TRISTATE_DEBUG_STATES").is_some() {
+            let mut count: HashMap<usize, usize> = HashMap::new();
+            for c in &self.checkpoints {
+                *count.entry(c.pc).or_default() += 1;
+            }
+            let mut cs: Vec<(usize, usize)> = count.into_iter().map(|(pc, n)| (n, pc)).collect();
+            cs.sort_unstable_by(|a, b| b.cmp(a));
+            eprintln!("checkpoints created per pc: {:?}", &cs[..cs.len().min(12)]);
+            if let Some(&(_, pc)) = cs.first() {
+                for c in self.checkpoints.iter().filter(|c| c.pc == pc).take(6) {
+                    eprintln!("  {}", print::state(&c.state));
+                    for (k, sl) in c.state.cur().stack.iter() {
+                        eprint!(
+                            " [{k}]{:?}{}",
+                            sl.bytes
+                                .iter()
+                                .map(|b| format!("{b:?}").chars().next().unwrap())
+                                .collect::<String>(),
+                            sl.spill.as_ref().map(print::reg).unwrap_or_default()
+                        );
+                    }
+                    eprintln!("\n  demand {:?} {:x?}", c.demand.regs[0], c.demand.stack[0]);
+                }
+            }
+        }
         Ok(())
     }
 
