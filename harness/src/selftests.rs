@@ -40,6 +40,7 @@ fn fixup_map(kind: &str) -> Option<MapInfo> {
         readonly: false,
         writeonly: false,
         inner: None,
+        spin_lock_off: None,
     };
     Some(match kind {
         "fixup_map_hash_8b" => m(1, 8, 8, 1),
@@ -72,8 +73,15 @@ fn fixup_map(kind: &str) -> Option<MapInfo> {
         "fixup_map_event_output" => m(4, 4, 4, 1),
         "fixup_map_reuseport_array" => m(20, 4, 8, 1),
         "fixup_map_ringbuf" => m(27, 0, 0, 4096),
-        "fixup_map_spin_lock" => m(2, 4, 8, 1),
-        "fixup_sk_storage_map" => m(24, 4, 8, 0),
+        // Value `struct val { int cnt; struct bpf_spin_lock l; }`.
+        "fixup_map_spin_lock" => MapInfo {
+            spin_lock_off: Some(4),
+            ..m(2, 4, 8, 1)
+        },
+        "fixup_sk_storage_map" => MapInfo {
+            spin_lock_off: Some(4),
+            ..m(24, 4, 8, 0)
+        },
         "fixup_map_timer" => m(2, 4, 16, 1),
         "fixup_map_kptr" => m(2, 4, 24, 1),
         _ => return None,
@@ -120,6 +128,7 @@ fn parse_case(v: &Value) -> Result<Case, String> {
             prog_type,
             expected_attach_type: v["expected_attach_type"].as_u64().unwrap_or(0) as u32,
             maps,
+            strict_alignment: v["prog_flags"].as_u64().unwrap_or(0) & 1 != 0,
         },
         kernel_accepts: k["verdict"].as_str() == Some("accept"),
         category: k["category"].as_str().unwrap_or("").to_string(),

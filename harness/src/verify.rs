@@ -129,6 +129,7 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                             prog_type: ty as u32,
                             expected_attach_type: attach.get(i).copied().unwrap_or(0),
                             maps: p.maps.iter().map(MapInfo::from_def).collect(),
+                            strict_alignment: false,
                         },
                     }));
                 }
@@ -241,6 +242,7 @@ pub fn samples(dir: &Path, opts: &Options) -> Result<Vec<SampleRecord>, String> 
             prog_type: ty,
             expected_attach_type: attach_type(&get(f, a)),
             maps: obj.maps.iter().map(MapInfo::from_def).collect(),
+            strict_alignment: false,
         };
         jobs.push((f.clone(), prog, object, section, program));
     }

@@ -18,6 +18,8 @@ pub struct MapInfo {
     pub writeonly: bool,
     /// The inner map of a map-in-map.
     pub inner: Option<Box<MapInfo>>,
+    /// Offset of the `struct bpf_spin_lock` in the value, where the value's BTF has one.
+    pub spin_lock_off: Option<u32>,
 }
 
 impl MapInfo {
@@ -31,6 +33,7 @@ impl MapInfo {
             readonly: d.readonly || d.flags & BPF_F_RDONLY_PROG != 0,
             writeonly: d.flags & BPF_F_WRONLY_PROG != 0,
             inner: d.inner.as_ref().map(|i| Box::new(MapInfo::from_def(i))),
+            spin_lock_off: None,
         }
     }
 }
@@ -71,4 +74,7 @@ pub struct Program {
     /// `enum bpf_attach_type` (0 when unset).
     pub expected_attach_type: u32,
     pub maps: Vec<MapInfo>,
+    /// BPF_F_STRICT_ALIGNMENT: packet accesses are checked for alignment (with the
+    /// kernel's NET_IP_ALIGN of 2).
+    pub strict_alignment: bool,
 }

@@ -137,6 +137,15 @@ pub fn covers(
         return false;
     }
     let mut ids = IdMap::default();
+    match (old.lock, cur.lock) {
+        (None, None) => {}
+        (Some((om, oid, ooff)), Some((cm, cid, coff))) if om == cm && ooff == coff => {
+            if !ids.check(oid, cid) {
+                return false;
+            }
+        }
+        _ => return false,
+    }
     let n = old.frames.len();
     for i in 0..n {
         let (of, cf) = (&old.frames[i], &cur.frames[i]);

@@ -209,6 +209,8 @@ pub struct State {
     pub frames: SmallVec<[Frame; 2]>,
     /// Acquired references: (id, instruction that acquired it).
     pub refs: SmallVec<[(u32, usize); 2]>,
+    /// The bpf_spin_lock held: (map, pointer id, offset).
+    pub lock: Option<(u32, u32, i32)>,
 }
 
 impl State {

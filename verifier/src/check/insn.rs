@@ -214,6 +214,12 @@ impl<'a> Verifier<'a> {
                         "BPF_LD_[ABS|IND] instructions not allowed for this program type".into(),
                     ));
                 }
+                if st.lock.is_some() {
+                    return Err(unsafe_at(
+                        pc,
+                        "BPF_LD_[ABS|IND] cannot be used inside bpf_spin_lock-ed region".into(),
+                    ));
+                }
                 if !st.refs.is_empty() {
                     return Err(unsafe_at(
                         pc,
@@ -640,6 +646,16 @@ impl<'a> Verifier<'a> {
             }
             Kind::MapValue(m) => {
                 let info = self.maps[m as usize].clone();
+                if let Some(l) = info.spin_lock_off {
+                    let lo = p.off as i64 + off + p.var.smin as i64;
+                    let hi = p.off as i64 + off + p.var.umax.min(1 << 30) as i64 + size as i64;
+                    if lo < l as i64 + 4 && hi > l as i64 {
+                        return Err(unsafe_at(
+                            pc,
+                            "bpf_spin_lock cannot be accessed directly by load/store".into(),
+                        ));
+                    }
+                }
                 if write && info.readonly {
                     return Err(unsafe_at(
                         pc,
@@ -694,6 +710,20 @@ impl<'a> Verifier<'a> {
             Kind::Packet | Kind::PacketMeta => {
                 if write && !matches!(self.prog.prog_type, 3 | 4 | 6 | 12 | 14 | 16 | 19) {
                     return Err(unsafe_at(pc, "cannot write into packet".into()));
+                }
+                if self.prog.strict_alignment && size > 1 {
+                    // NET_IP_ALIGN (2) puts the IP header on a 4-byte boundary.
+                    let at = 2 + p.off as i64 + off + p.var.var_off.value as i64;
+                    if at % size as i64 != 0 || p.var.var_off.mask & (size as u64 - 1) != 0 {
+                        return Err(unsafe_at(
+                            pc,
+                            format!(
+                                "misaligned packet access off 2+{}+{}+{off} size {size}",
+                                p.var.var_off.log(),
+                                p.off
+                            ),
+                        ));
+                    }
                 }
                 let lo = p.off as i64 + off;
                 // The range is proven for `base + var`, shared by the pointers of one id.
@@ -1068,7 +1098,8 @@ impl<'a> Verifier<'a> {
                 ));
             }
         }
-        self.mem(pc, st, d, off, size, Access::Read, None)?;
+        // The old value, as a load would read it (a spilled scalar keeps its bounds).
+        let old = self.mem(pc, st, d, off, size, Access::Read, None)?;
         self.mem(
             pc,
             st,
@@ -1078,7 +1109,10 @@ impl<'a> Verifier<'a> {
             Access::Write,
             Some((Reg::unknown(), false)),
         )?;
-        let fetched = unknown_sized(size);
+        let fetched = match old {
+            Some(Reg::Scalar(s, _)) => Reg::scalar(s),
+            _ => unknown_sized(size),
+        };
         match op {
             Atomic::Cmpxchg => st.set(0, fetched),
             Atomic::Xchg | Atomic::Rmw { fetch: true, .. } => st.set(s, fetched),
@@ -1212,6 +1246,12 @@ impl<'a> Verifier<'a> {
         }
         let mut map: Option<u32> = None;
         let mut alloc_size = 0u32;
+        if st.lock.is_some() && id != 94 {
+            return Err(unsafe_at(
+                pc,
+                "function calls are not allowed while holding a lock".into(),
+            ));
+        }
         if id == 12 && !st.refs.is_empty() {
             return Err(unsafe_at(
                 pc,
@@ -1408,6 +1448,9 @@ impl<'a> Verifier<'a> {
                     released = Some(p.ref_id);
                 }
             }
+        }
+        if id == 93 || id == 94 {
+            self.spin_lock(pc, st, id)?;
         }
         if let Some(m) = map {
             let mt = self.maps[m as usize].map_type;
@@ -1678,7 +1721,65 @@ impl<'a> Verifier<'a> {
         self.mem(pc, st, r, 0, n, acc, val).map(|_| ())
     }
 
+    /// bpf_spin_lock (93) and bpf_spin_unlock (94) on the map value in r1.
+    fn spin_lock(&mut self, pc: usize, st: &mut State, id: u32) -> R<()> {
+        let Some(p) = st.reg(1).as_ptr().cloned() else {
+            return Err(unsafe_at(pc, "R1 type=scalar expected=map_value".into()));
+        };
+        let (m, lock_off) = match p.kind {
+            Kind::MapValue(m) => (m, self.maps[m as usize].spin_lock_off),
+            _ => (0, None),
+        };
+        let Some(l) = lock_off else {
+            return Err(unsafe_at(pc, "map has no valid bpf_spin_lock".into()));
+        };
+        let off = match p.var.as_const() {
+            Some(c) => p.off as i64 + c as i64,
+            None => return Err(unsafe_at(
+                pc,
+                "R1 doesn't have constant offset. bpf_spin_lock has to be at the constant offset"
+                    .into(),
+            )),
+        };
+        if off != l as i64 {
+            return Err(unsafe_at(
+                pc,
+                format!("off {off} doesn't point to 'struct bpf_spin_lock' that is at {l}"),
+            ));
+        }
+        let key = (m, p.id, off as i32);
+        if id == 93 {
+            if st.lock.is_some() {
+                return Err(unsafe_at(
+                    pc,
+                    "Locking two bpf_spin_locks are not allowed".into(),
+                ));
+            }
+            st.lock = Some(key);
+        } else {
+            match st.lock {
+                None => {
+                    return Err(unsafe_at(
+                        pc,
+                        "bpf_spin_unlock without taking a lock".into(),
+                    ))
+                }
+                Some(k) if k != key => {
+                    return Err(unsafe_at(pc, "bpf_spin_unlock of different lock".into()))
+                }
+                _ => st.lock = None,
+            }
+        }
+        Ok(())
+    }
+
     fn local_call(&mut self, pc: usize, st: &mut State, target: usize) -> R<()> {
+        if st.lock.is_some() {
+            return Err(unsafe_at(
+                pc,
+                "function calls are not allowed while holding a lock".into(),
+            ));
+        }
         if st.frames.len() >= 8 {
             return Err(unsafe_at(
                 pc,
@@ -1725,6 +1826,13 @@ impl<'a> Verifier<'a> {
             return Ok(Next::Goto(callee.callsite + 1));
         }
         let r0 = self.read(pc, st, 0)?.clone();
+        if st.lock.is_some() {
+            return Err(unsafe_at(
+                pc,
+                "BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region"
+                    .into(),
+            ));
+        }
         if let Some((id, at)) = st.refs.first() {
             return Err(unsafe_at(
                 pc,
@@ -1796,6 +1904,27 @@ impl<'a> Verifier<'a> {
                 .unwrap_or(0);
             seen[s] = false;
             round(depth[s]) + below
+        }
+        // Frames on the longest chain of calls, dead code included; recursion never ends.
+        fn frames(s: usize, calls: &[Vec<usize>], on_path: &mut Vec<bool>) -> u32 {
+            if on_path[s] {
+                return 9;
+            }
+            on_path[s] = true;
+            let below = calls[s]
+                .iter()
+                .map(|c| frames(*c, calls, on_path))
+                .max()
+                .unwrap_or(0);
+            on_path[s] = false;
+            (1 + below).min(9)
+        }
+        let chain = frames(0, &calls, &mut vec![false; n]);
+        if chain > 8 {
+            return Err(unsafe_at(
+                0,
+                "the call stack of 8 frames is too deep !".into(),
+            ));
         }
         let total = deepest(0, &calls, &self.stack_depth, &round, &mut vec![false; n]);
         if total > STACK as u32 {

@@ -137,6 +137,7 @@ impl<'a> Verifier<'a> {
         State {
             frames: smallvec::smallvec![f],
             refs: Default::default(),
+            lock: None,
         }
     }
 
@@ -352,11 +353,19 @@ impl<'a> Verifier<'a> {
         let list = self.at.get(&pc)?;
         for &i in list.iter().rev() {
             let c = &self.checkpoints[i];
-            // A finished checkpoint prunes on the registers its exploration depended on;
-            // one still being explored (a loop's head) only with every scalar compared.
-            let demand = (c.branches == 0).then_some(&c.demand);
-            if covers(&self.cfg, pc, &c.state, &path.state, privileged, demand) {
-                return Some(demand.copied().unwrap_or(Demand::ALL));
+            // Only a finished checkpoint prunes (as in the kernel), on the registers and
+            // slots its exploration depended on.
+            if c.branches == 0
+                && covers(
+                    &self.cfg,
+                    pc,
+                    &c.state,
+                    &path.state,
+                    privileged,
+                    Some(&c.demand),
+                )
+            {
+                return Some(c.demand);
             }
         }
         None
