@@ -41,6 +41,7 @@ fn fixup_map(kind: &str) -> Option<MapInfo> {
         writeonly: false,
         inner: None,
         spin_lock_off: None,
+        kptrs: Vec::new(),
     };
     Some(match kind {
         "fixup_map_hash_8b" => m(1, 8, 8, 1),
@@ -83,7 +84,11 @@ fn fixup_map(kind: &str) -> Option<MapInfo> {
             ..m(24, 4, 8, 0)
         },
         "fixup_map_timer" => m(2, 4, 16, 1),
-        "fixup_map_kptr" => m(2, 4, 24, 1),
+        // `struct btf_ptr`: an untrusted kptr at 0, referenced kptrs at 8 and 16.
+        "fixup_map_kptr" => MapInfo {
+            kptrs: vec![(0, false), (8, true), (16, true)],
+            ..m(2, 4, 24, 1)
+        },
         _ => return None,
     })
 }

@@ -20,6 +20,8 @@ pub struct MapInfo {
     pub inner: Option<Box<MapInfo>>,
     /// Offset of the `struct bpf_spin_lock` in the value, where the value's BTF has one.
     pub spin_lock_off: Option<u32>,
+    /// Kernel pointers stored in the value (BTF `kptr` fields): (offset, referenced).
+    pub kptrs: Vec<(u32, bool)>,
 }
 
 impl MapInfo {
@@ -34,6 +36,7 @@ impl MapInfo {
             writeonly: d.flags & BPF_F_WRONLY_PROG != 0,
             inner: d.inner.as_ref().map(|i| Box::new(MapInfo::from_def(i))),
             spin_lock_off: None,
+            kptrs: Vec::new(),
         }
     }
 }

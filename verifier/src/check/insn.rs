@@ -646,6 +646,9 @@ impl<'a> Verifier<'a> {
             }
             Kind::MapValue(m) => {
                 let info = self.maps[m as usize].clone();
+                if let Some(r) = self.kptr_access(pc, &info, &p, off, size, &value)? {
+                    return Ok((!write).then_some(r));
+                }
                 if let Some(l) = info.spin_lock_off {
                     let lo = p.off as i64 + off + p.var.smin as i64;
                     let hi = p.off as i64 + off + p.var.umax.min(1 << 30) as i64 + size as i64;
@@ -771,6 +774,15 @@ impl<'a> Verifier<'a> {
                 Ok(Some(unknown_sized(size)))
             }
             Kind::BtfId => {
+                if p.var.as_const().is_none() {
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "variable untrusted_ptr_ access var_off={} disallowed",
+                            p.var.var_off.log()
+                        ),
+                    ));
+                }
                 if write {
                     return Err(unsafe_at(pc, "only read is supported".into()));
                 }
@@ -1654,6 +1666,20 @@ impl<'a> Verifier<'a> {
                 ))
             }
         };
+        if let Kind::MapValue(m) = p.kind {
+            let lo = p.off as i64 + p.var.smin as i64;
+            let top = p.off as i64 + p.var.umax.min(1 << 30) as i64 + hi;
+            if self.maps[m as usize]
+                .kptrs
+                .iter()
+                .any(|(k, _)| lo < *k as i64 + 8 && top > *k as i64)
+            {
+                return Err(unsafe_at(
+                    pc,
+                    "kptr cannot be accessed indirectly by helper".into(),
+                ));
+            }
+        }
         match p.kind {
             Kind::Stack(depth) => {
                 let base = p.off as i64;
@@ -1719,6 +1745,66 @@ impl<'a> Verifier<'a> {
             }
         }
         self.mem(pc, st, r, 0, n, acc, val).map(|_| ())
+    }
+
+    /// A load or store that touches a kptr field of a map value: only whole, aligned,
+    /// 8-byte accesses; stores of null or (unreferenced fields) a kernel pointer. A load
+    /// gives a kernel pointer that may be null. `None` when no kptr field is touched.
+    fn kptr_access(
+        &mut self,
+        pc: usize,
+        info: &crate::MapInfo,
+        p: &Ptr,
+        off: i64,
+        size: usize,
+        value: &Option<(Reg, bool)>,
+    ) -> R<Option<Reg>> {
+        let lo = p.off as i64 + off + p.var.smin as i64;
+        let hi = p.off as i64 + off + p.var.umax.min(1 << 30) as i64 + size as i64;
+        let Some(&(k, referenced)) = info
+            .kptrs
+            .iter()
+            .find(|(k, _)| lo < *k as i64 + 8 && hi > *k as i64)
+        else {
+            return Ok(None);
+        };
+        if p.var.as_const().is_none() {
+            return Err(unsafe_at(
+                pc,
+                "kptr access cannot have variable offset".into(),
+            ));
+        }
+        if size != 8 {
+            return Err(unsafe_at(pc, "kptr access size must be BPF_DW".into()));
+        }
+        if lo != k as i64 {
+            return Err(unsafe_at(
+                pc,
+                format!("kptr access misaligned expected={k} off={lo}"),
+            ));
+        }
+        match value {
+            None => Ok(Some(self.nullable(Kind::BtfId))),
+            Some((v, is_imm)) => {
+                let null = matches!(v, Reg::Scalar(s, _) if s.as_const() == Some(0));
+                if *is_imm && !null {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("BPF_ST imm must be 0 when storing to kptr at off={k}"),
+                    ));
+                }
+                if referenced {
+                    return Err(unsafe_at(pc, "store to referenced kptr disallowed".into()));
+                }
+                if !null && !matches!(v, Reg::Ptr(q) if q.kind == Kind::BtfId) {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("invalid kptr access, R type={} expected=ptr_", reg_name(v)),
+                    ));
+                }
+                Ok(Some(Reg::Uninit))
+            }
+        }
     }
 
     /// bpf_spin_lock (93) and bpf_spin_unlock (94) on the map value in r1.
