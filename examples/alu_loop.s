@@ -1,5 +1,6 @@
 ; 100,000 iterations of a loop of 64-bit arithmetic (the ALU benchmark).
 ; r0 accumulates; r1 counts down.
+; verify: reject (1.1 M instructions to verify, over the 1 M limit: the live kernel refuses it too)
     r0 = 1
     r1 = 100000
 loop:

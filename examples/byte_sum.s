@@ -1,5 +1,6 @@
 ; Sum of the bytes of a 1,500-byte packet (the packet benchmark).
 ; r1 points to the packet; its length is fixed at 1500.
+; verify: reject (r1 is a plain memory pointer here, not a socket filter context)
 ; mem-pattern: 1500
     r0 = 0
     r2 = r1

@@ -1,4 +1,5 @@
 ; A bpf-to-bpf call: the callee adds its five arguments; r6-r9 survive the call.
+; verify: accept
     r1 = 1
     r2 = 2
     r3 = 3

@@ -1,5 +1,6 @@
 ; 50,000 iterations of unsigned division and remainder by immediates and by a register
 ; (the division benchmark).
+; verify: accept
     r0 = 0
     r1 = 50000
     r5 = 7

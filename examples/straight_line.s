@@ -1,5 +1,6 @@
 ; 500 instructions of straight-line 64-bit arithmetic without branches (the
 ; straight-line benchmark). Generated once with a fixed seed; committed as data.
+; verify: accept
     r0 = 1
     r1 = 2
     r2 = 3

@@ -1,4 +1,5 @@
 ; An XDP program: counts IPv4 frames in an array map and passes every frame.
+; verify: accept
 ; type: xdp
 ; map: counters array 4 8 1
 ; mem-pattern: 64

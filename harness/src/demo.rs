@@ -62,12 +62,16 @@ pub fn run(dir: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
         .collect();
     files.sort();
     let mut failed = 0;
-    println!("{:<40} {:>20} {:>12}  outcome", "program", "r0", "insns");
+    println!(
+        "{:<24} {:>20} {:>10}  {:<18} {:<8} {:>9}  verifier message",
+        "program", "r0", "insns", "outcome", "verifier", "processed"
+    );
     for f in files {
         for p in input::read(&f)? {
             let (line, ok) = run_one(&p);
-            println!("{line}");
-            if !ok {
+            let (vline, vok) = verify_one(&p);
+            println!("{line}  {vline}");
+            if !ok || !vok {
                 failed += 1;
             }
         }
@@ -79,12 +83,39 @@ pub fn run(dir: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
     })
 }
 
+/// Verifies one example (as its `; type:`, else as a socket filter); fails when the file
+/// states a verdict (`; verify:`) and the verifier says otherwise.
+fn verify_one(p: &Prog) -> (String, bool) {
+    let prog = verifier::Program {
+        slots: p.insns.clone(),
+        prog_type: p.prog_type.map(|t| t as u32).unwrap_or(1),
+        expected_attach_type: 0,
+        maps: p.maps.iter().map(verifier::MapInfo::from_def).collect(),
+        strict_alignment: false,
+    };
+    let v = verifier::verify(&prog, &verifier::Options::default());
+    let ok = p.expected_verdict.is_none_or(|e| e == v.accepted);
+    let verdict = if v.accepted { "accept" } else { "reject" };
+    let note = match (p.expected_verdict, ok) {
+        (Some(_), true) => " (as stated)",
+        (Some(_), false) => " (STATED OTHERWISE)",
+        (None, _) => "",
+    };
+    (
+        format!(
+            "{:<8} {:>9}  {}{note}",
+            verdict, v.stats.processed_insns, v.message
+        ),
+        ok,
+    )
+}
+
 fn run_one(p: &Prog) -> (String, bool) {
     let name = p.name.rsplit('/').next().unwrap_or(&p.name).to_string();
     let mut vm = Vm::new(Config::default(), &p.maps);
     let id = match vm.load(&p.name, &p.insns) {
         Ok(id) => id,
-        Err(e) => return (format!("{name:<40} load error: {e}"), false),
+        Err(e) => return (format!("{name:<24} load error: {e}"), false),
     };
     let inp = input_for(
         p.prog_type,
@@ -100,12 +131,17 @@ fn run_one(p: &Prog) -> (String, bool) {
                 None => (true, "exit".to_string()),
             };
             (
-                format!("{name:<40} {r0:>#20x} {:>12}  {note}", run.insns),
+                format!("{name:<24} {r0:>#20x} {:>10}  {note:<18}", run.insns),
                 ok,
             )
         }
         other => (
-            format!("{name:<40} {:>20} {:>12}  {other:?}", "-", run.insns),
+            format!(
+                "{name:<24} {:>20} {:>10}  {:<18}",
+                "-",
+                run.insns,
+                format!("{other:?}")
+            ),
             false,
         ),
     }

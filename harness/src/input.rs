@@ -23,6 +23,8 @@ pub struct Prog {
     pub default_input: Option<Vec<u8>>,
     /// The expected r0, where the file states one (conformance `-- result`).
     pub expected_r0: Option<u64>,
+    /// The expected verdict of the verifier, where the file states one (`; verify:`).
+    pub expected_verdict: Option<bool>,
 }
 
 /// Errors reading input files.
@@ -87,6 +89,7 @@ pub fn read(path: &Path) -> Result<Vec<Prog>, InputError> {
                 maps: obj.maps.clone(),
                 default_input: None,
                 expected_r0: None,
+                expected_verdict: None,
             })
             .collect());
     }
@@ -111,6 +114,7 @@ pub fn read(path: &Path) -> Result<Vec<Prog>, InputError> {
             maps: vec![],
             default_input: Some(tc.mem),
             expected_r0: tc.result,
+            expected_verdict: None,
         }]);
     }
     if matches!(ext, "s" | "asm" | "bpf" | "txt") {
@@ -133,6 +137,7 @@ pub fn read(path: &Path) -> Result<Vec<Prog>, InputError> {
         maps: vec![],
         default_input: None,
         expected_r0: None,
+        expected_verdict: None,
     }])
 }
 
@@ -145,6 +150,7 @@ fn read_asm(path: &Path, text: &str) -> Result<Prog, InputError> {
         maps: vec![],
         default_input: None,
         expected_r0: None,
+        expected_verdict: None,
     };
     for line in text.lines() {
         let Some(c) = line.trim_start().strip_prefix(';') else {
@@ -170,6 +176,17 @@ fn read_asm(path: &Path, text: &str) -> Result<Prog, InputError> {
                 ));
             };
             prog.maps.push(MapDef::new(name, t, *k, *v, *n));
+        } else if let Some(v) = c.strip_prefix("verify:") {
+            prog.expected_verdict = match v.split_whitespace().next() {
+                Some("accept") => Some(true),
+                Some("reject") => Some(false),
+                _ => {
+                    return Err(bad(
+                        path,
+                        format!("bad verify directive `{v}`: want accept or reject"),
+                    ))
+                }
+            };
         } else if let Some(n) = c.strip_prefix("mem-pattern:") {
             let n: usize = n.trim().parse().map_err(|_| bad(path, "bad mem-pattern"))?;
             prog.default_input = Some(pattern(n));

@@ -280,6 +280,14 @@ impl<'a> Verifier<'a> {
                 self.stack_op = None;
                 self.cur_reg = None;
                 let next = self.step(pc, &mut path.state)?;
+                if self.opts.log_level >= 2 {
+                    // The state after the instruction, on the line of the instruction.
+                    if self.log.ends_with('\n') {
+                        self.log.pop();
+                    }
+                    let st = print::state(&path.state);
+                    self.log += &format!(" ; {st}\n");
+                }
                 path.trace.push(Step {
                     pc: pc as u32,
                     depth,
@@ -289,6 +297,10 @@ impl<'a> Verifier<'a> {
                 match next {
                     Next::Goto(t) => path.pc = t,
                     Next::Fork(t, other, other_pc) => {
+                        if self.opts.log_level >= 2 {
+                            let st = print::state(&other);
+                            self.log += &format!("from {pc} to {other_pc}: {st}\n");
+                        }
                         if let Some(c) = path.cp {
                             self.checkpoints[c].branches += 1;
                         }
