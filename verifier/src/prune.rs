@@ -6,7 +6,7 @@
 
 use crate::cfg::{Cfg, RegSet};
 use crate::check::{spill_len, Demand};
-use crate::state::{Byte, Frame, Ptr, Reg, State};
+use crate::state::{Byte, Frame, Ptr, Reg, Slot, State};
 
 /// A consistent renaming of ids from the stored state to the current one.
 #[derive(Default)]
@@ -69,14 +69,26 @@ fn reg_safe(old: &Reg, cur: &Reg, precise: bool, exact: bool, ids: &mut IdMap) -
     }
 }
 
-fn stack_safe(old: &Frame, cur: &Frame, privileged: bool, precise: u64, ids: &mut IdMap) -> bool {
+fn stack_safe(
+    old: &Frame,
+    cur: &Frame,
+    privileged: bool,
+    precise: u64,
+    live: u64,
+    ids: &mut IdMap,
+) -> bool {
+    let invalid = Slot::invalid();
     for (k, os) in old.stack.iter() {
-        let cs = cur.slot(*k);
+        // Slots that no explored continuation reads do not matter.
+        if live & (1u64 << (*k).min(63)) == 0 {
+            continue;
+        }
+        let cs = cur.stack.get(k).unwrap_or(&invalid);
         let mut from = 0;
         if let Some(o) = &os.spill {
             let n = spill_len(os);
             match &cs.spill {
-                Some(c) if spill_len(&cs) == n => {
+                Some(c) if spill_len(cs) == n => {
                     let p = precise & (1u64 << (*k).min(63)) != 0;
                     if !reg_safe(o, c, p, false, ids) {
                         return false;
@@ -161,6 +173,7 @@ pub fn covers(
         };
         let precise = demand.map(|d| d.regs[i.min(7)]).unwrap_or(0x7ff);
         let precise_slots = demand.map(|d| d.stack[i.min(7)]).unwrap_or(u64::MAX);
+        let live_slots = demand.map(|d| d.live[i.min(7)]).unwrap_or(u64::MAX);
         for r in 0..11 {
             if live & (1 << r) == 0 {
                 continue;
@@ -175,7 +188,7 @@ pub fn covers(
                 return false;
             }
         }
-        if !stack_safe(of, cf, privileged, precise_slots, &mut ids) {
+        if !stack_safe(of, cf, privileged, precise_slots, live_slots, &mut ids) {
             return false;
         }
     }

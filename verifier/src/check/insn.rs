@@ -936,6 +936,15 @@ impl<'a> Verifier<'a> {
         let sub = self.cfg.subprog_of[frame.subprog];
         self.stack_depth[sub] = self.stack_depth[sub].max((-lo) as u32);
         frame.depth = frame.depth.max((-lo) as u32);
+        self.slots_frame = depth as u8;
+        if value.is_none() {
+            // Every slot the access may touch is read.
+            for o in (lo..hi + size as i64).step_by(1) {
+                self.reads |= 1u64 << (((-o - 1) / 8) as u64).min(63);
+            }
+        } else if lo == hi && size == 8 && lo % 8 == 0 {
+            self.kills |= 1u64 << (((-lo - 1) / 8) as u64).min(63);
+        }
         if let Some((v, is_imm)) = value {
             if lo != hi {
                 for o in lo..hi + size as i64 {
@@ -1278,8 +1287,11 @@ impl<'a> Verifier<'a> {
                 continue;
             }
             let v = self.read(pc, st, r)?.clone();
-            // Helpers may depend on any scalar argument's value (sizes, flags, indices).
-            if matches!(v, Reg::Scalar(..)) {
+            // The values checks depend on: sizes, null pointers, a tail call's index,
+            // get_local_storage's flags. Other scalar arguments (ARG_ANYTHING) are not.
+            let checked =
+                !matches!(arg, Arg::Anything) || (id == 12 && r == 3) || (id == 81 && r == 2);
+            if checked && matches!(v, Reg::Scalar(..)) {
                 self.uses |= 1 << r;
             }
             let expect =
@@ -1696,7 +1708,10 @@ impl<'a> Verifier<'a> {
                 let frame = &mut st.frames[depth as usize];
                 let sub = self.cfg.subprog_of[frame.subprog];
                 self.stack_depth[sub] = self.stack_depth[sub].max((-lo) as u32);
+                self.slots_frame = depth;
                 for o in lo..top {
+                    // Helpers may read what they are given, even memory they write.
+                    self.reads |= 1u64 << (((-o - 1) / 8) as u64).min(63);
                     let k = ((-o - 1) / 8) as u16;
                     let slot = frame.slot(k);
                     let b = slot.bytes[o.rem_euclid(8) as usize];

@@ -42,6 +42,8 @@ pub struct Demand {
     pub regs: [RegSet; 8],
     /// Stack slots (bit k: bytes `fp-8(k+1) .. fp-8k`) of each frame.
     pub stack: [u64; 8],
+    /// Stack slots of each frame that may be read before being overwritten (liveness).
+    pub live: [u64; 8],
 }
 
 impl Demand {
@@ -49,12 +51,14 @@ impl Demand {
     pub const ALL: Demand = Demand {
         regs: [0x7ff; 8],
         stack: [u64::MAX; 8],
+        live: [u64::MAX; 8],
     };
 
     fn union(&mut self, o: &Demand) {
         for k in 0..8 {
             self.regs[k] |= o.regs[k];
             self.stack[k] |= o.stack[k];
+            self.live[k] |= o.live[k];
         }
     }
 }
@@ -78,6 +82,11 @@ struct Step {
     depth: u8,
     uses: RegSet,
     stack: Option<StackOp>,
+    /// Stack slots of frame `slots_frame` this instruction read, and those it overwrote
+    /// entirely.
+    slots_frame: u8,
+    reads: u64,
+    kills: u64,
 }
 
 struct Checkpoint {
@@ -118,6 +127,10 @@ pub(crate) struct Verifier<'a> {
     pub stack_op: Option<StackOp>,
     /// The register a load fills or a store spills (set by `step`).
     pub cur_reg: Option<u8>,
+    /// Stack slots the current instruction read and overwrote, in frame `slots_frame`.
+    pub slots_frame: u8,
+    pub reads: u64,
+    pub kills: u64,
     checkpoints: Vec<Checkpoint>,
     at: HashMap<usize, Vec<usize>>,
     processed: u64,
@@ -163,6 +176,8 @@ impl<'a> Verifier<'a> {
     /// The demand before `trace` given the demand after it.
     fn backward(&self, trace: &[Step], mut dm: Demand) -> Demand {
         for s in trace.iter().rev() {
+            let sf = (s.slots_frame as usize).min(7);
+            dm.live[sf] = (dm.live[sf] & !s.kills) | s.reads;
             if let Some(op) = s.stack {
                 let (f, bit) = ((op.frame as usize).min(7), 1u64 << op.slot.min(63));
                 let k = (s.depth as usize).min(7);
@@ -190,16 +205,22 @@ impl<'a> Verifier<'a> {
                 Instruction::Call(Call::Local(_)) if k < 7 => {
                     d[k] |= d[k + 1] & ARGS;
                     d[k + 1] = 0;
+                    dm.live[k + 1] = 0;
+                    dm.stack[k + 1] = 0;
                 }
                 Instruction::Call(Call::Helper(_)) if k < 7 => {
                     // A callback frame, if one was entered, starts with fresh arguments.
                     d[k + 1] = 0;
+                    dm.live[k + 1] = 0;
+                    dm.stack[k + 1] = 0;
                     let (_, def) = uses_defs(&ins);
                     d[k] &= !def;
                 }
                 Instruction::Exit if k > 0 => {
                     d[k] = d[k - 1] & 1;
                     d[k - 1] &= !CALLER_SAVED;
+                    dm.live[k] = 0;
+                    dm.stack[k] = 0;
                 }
                 Instruction::Alu { .. } | Instruction::Neg { .. } | Instruction::End { .. } => {
                     let (u, def) = uses_defs(&ins);
@@ -279,6 +300,8 @@ impl<'a> Verifier<'a> {
                 self.uses = 0;
                 self.stack_op = None;
                 self.cur_reg = None;
+                self.reads = 0;
+                self.kills = 0;
                 let next = self.step(pc, &mut path.state)?;
                 if self.opts.log_level >= 2 {
                     // The state after the instruction, on the line of the instruction.
@@ -293,6 +316,9 @@ impl<'a> Verifier<'a> {
                     depth,
                     uses: self.uses,
                     stack: self.stack_op,
+                    slots_frame: self.slots_frame,
+                    reads: self.reads,
+                    kills: self.kills,
                 });
                 match next {
                     Next::Goto(t) => path.pc = t,
@@ -441,6 +467,9 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
         uses: 0,
         stack_op: None,
         cur_reg: None,
+        slots_frame: 0,
+        reads: 0,
+        kills: 0,
         checkpoints: Vec::new(),
         at: HashMap::new(),
         processed: 0,
