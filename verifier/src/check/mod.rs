@@ -132,6 +132,8 @@ pub(crate) struct Verifier<'a> {
     pub reads: u64,
     pub kills: u64,
     checkpoints: Vec<Checkpoint>,
+    /// Per checkpoint: how often it pruned and how often it failed to.
+    hits: Vec<(u32, u32)>,
     at: HashMap<usize, Vec<usize>>,
     processed: u64,
     live_states: u64,
@@ -266,6 +268,7 @@ impl<'a> Verifier<'a> {
                         break;
                     }
                     let idx = self.checkpoints.len();
+                    self.hits.push((0, 0));
                     self.checkpoints.push(Checkpoint {
                         pc,
                         state: path.state.clone(),
@@ -389,24 +392,44 @@ impl<'a> Verifier<'a> {
     fn pruned(&mut self, pc: usize, path: &Path) -> Option<Demand> {
         let privileged = !self.opts.unprivileged;
         let list = self.at.get(&pc)?;
-        for &i in list.iter().rev() {
+        let mut found = None;
+        let mut evict = Vec::new();
+        for (pos, &i) in list.iter().enumerate().rev() {
             let c = &self.checkpoints[i];
             // Only a finished checkpoint prunes (as in the kernel), on the registers and
             // slots its exploration depended on.
-            if c.branches == 0
-                && covers(
-                    &self.cfg,
-                    pc,
-                    &c.state,
-                    &path.state,
-                    privileged,
-                    Some(&c.demand),
-                )
-            {
-                return Some(c.demand);
+            if c.branches != 0 {
+                continue;
+            }
+            if covers(
+                &self.cfg,
+                pc,
+                &c.state,
+                &path.state,
+                privileged,
+                Some(&c.demand),
+            ) {
+                found = Some((i, c.demand));
+                break;
+            }
+            // A finished checkpoint that keeps missing is dropped (the kernel's rule), which
+            // keeps the search short; forgetting one costs pruning, never soundness.
+            let (h, m) = self.hits[i];
+            self.hits[i].1 = m + 1;
+            if m + 1 > 3 * h + 3 {
+                evict.push(pos);
             }
         }
-        None
+        if let Some((i, _)) = found {
+            self.hits[i].0 += 1;
+        }
+        if !evict.is_empty() {
+            let list = self.at.get_mut(&pc).expect("the list exists");
+            for pos in evict {
+                list.remove(pos);
+            }
+        }
+        found.map(|(_, d)| d)
     }
 
     fn looping(&self, pc: usize, path_cp: Option<usize>, state: &State) -> bool {
@@ -471,6 +494,7 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
         reads: 0,
         kills: 0,
         checkpoints: Vec::new(),
+        hits: Vec::new(),
         at: HashMap::new(),
         processed: 0,
         live_states: 0,
