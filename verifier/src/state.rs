@@ -192,6 +192,24 @@ impl Frame {
         }
     }
 
+    /// The byte at `fp + o` (`o` negative).
+    pub fn byte(&self, o: i64) -> Byte {
+        let k = ((-o - 1) / 8) as u16;
+        self.stack
+            .get(&k)
+            .map(|s| s.bytes[o.rem_euclid(8) as usize])
+            .unwrap_or(Byte::Invalid)
+    }
+
+    /// Whether the slot holding `fp + o` has a spilled pointer.
+    pub fn spilled_ptr(&self, o: i64) -> bool {
+        let k = ((-o - 1) / 8) as u16;
+        matches!(
+            self.stack.get(&k).and_then(|s| s.spill.as_ref()),
+            Some(Reg::Ptr(_))
+        )
+    }
+
     pub fn slot(&self, k: u16) -> Slot {
         self.stack.get(&k).cloned().unwrap_or_else(Slot::invalid)
     }
@@ -233,17 +251,21 @@ impl State {
             for r in fr.regs.iter_mut() {
                 f(r);
             }
-            let keys: Vec<u16> = fr
+            // Only the slots whose spilled register changes are written, so that a shared
+            // (persistent) stack is not copied for nothing.
+            let changed: Vec<(u16, Reg)> = fr
                 .stack
                 .iter()
-                .filter(|(_, s)| s.spill.is_some())
-                .map(|(k, _)| *k)
+                .filter_map(|(k, s)| {
+                    let r = s.spill.as_ref()?;
+                    let mut n = r.clone();
+                    f(&mut n);
+                    (n != *r).then_some((*k, n))
+                })
                 .collect();
-            for k in keys {
+            for (k, n) in changed {
                 if let Some(slot) = fr.stack.get_mut(&k) {
-                    if let Some(r) = slot.spill.as_mut() {
-                        f(r);
-                    }
+                    slot.spill = Some(n);
                 }
             }
         }

@@ -1040,9 +1040,7 @@ impl<'a> Verifier<'a> {
         }
         let mut all_zero = true;
         for o in lo..hi + size as i64 {
-            let k = ((-o - 1) / 8) as u16;
-            let slot = frame.slot(k);
-            let b = slot.bytes[o.rem_euclid(8) as usize];
+            let b = frame.byte(o);
             match b {
                 Byte::Invalid if self.opts.unprivileged => {
                     return Err(unsafe_at(
@@ -1053,7 +1051,7 @@ impl<'a> Verifier<'a> {
                         ),
                     ));
                 }
-                Byte::Spill if matches!(slot.spill, Some(Reg::Ptr(_))) => {
+                Byte::Spill if frame.spilled_ptr(o) => {
                     return Err(unsafe_at(pc, "invalid size of register fill".into()));
                 }
                 Byte::Zero => {}
@@ -1712,9 +1710,7 @@ impl<'a> Verifier<'a> {
                 for o in lo..top {
                     // Helpers may read what they are given, even memory they write.
                     self.reads |= 1u64 << (((-o - 1) / 8) as u64).min(63);
-                    let k = ((-o - 1) / 8) as u16;
-                    let slot = frame.slot(k);
-                    let b = slot.bytes[o.rem_euclid(8) as usize];
+                    let b = frame.byte(o);
                     if !write && b == Byte::Invalid && self.opts.unprivileged {
                         return Err(unsafe_at(
                             pc,

@@ -434,12 +434,20 @@ impl<'a> Verifier<'a> {
 
     fn looping(&self, pc: usize, path_cp: Option<usize>, state: &State) -> bool {
         let mut a = path_cp;
-        // Only the recent ancestry: the walk must stay cheap on long paths.
+        // Only the recent ancestry, and at most 8 earlier visits of this instruction: the
+        // walk must stay cheap on long paths (a longer cycle ends at the instruction limit).
+        let mut same_pc = 0;
         for _ in 0..256 {
             let Some(i) = a else { break };
             let c = &self.checkpoints[i];
-            if c.pc == pc && c.state == *state {
-                return true;
+            if c.pc == pc {
+                if c.state == *state {
+                    return true;
+                }
+                same_pc += 1;
+                if same_pc == 8 {
+                    break;
+                }
             }
             a = c.parent;
         }
