@@ -84,9 +84,10 @@ fn fixup_map(kind: &str) -> Option<MapInfo> {
             ..m(24, 4, 8, 0)
         },
         "fixup_map_timer" => m(2, 4, 16, 1),
-        // `struct btf_ptr`: an untrusted kptr at 0, referenced kptrs at 8 and 16.
+        // `struct btf_ptr`: an untrusted kptr at 0, referenced kptrs at 8 and 16; the first
+        // two point to vmlinux's `struct prog_test_ref_kfunc` (32 bytes).
         "fixup_map_kptr" => MapInfo {
-            kptrs: vec![(0, false), (8, true), (16, true)],
+            kptrs: vec![(0, false, 32), (8, true, 32), (16, true, 0)],
             ..m(2, 4, 24, 1)
         },
         _ => return None,

@@ -20,8 +20,9 @@ pub struct MapInfo {
     pub inner: Option<Box<MapInfo>>,
     /// Offset of the `struct bpf_spin_lock` in the value, where the value's BTF has one.
     pub spin_lock_off: Option<u32>,
-    /// Kernel pointers stored in the value (BTF `kptr` fields): (offset, referenced).
-    pub kptrs: Vec<(u32, bool)>,
+    /// Kernel pointers stored in the value (BTF `kptr` fields): offset, whether referenced,
+    /// and the size of the kernel struct they point to (0: not known, not bounded).
+    pub kptrs: Vec<(u32, bool, u32)>,
 }
 
 impl MapInfo {

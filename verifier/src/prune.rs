@@ -42,6 +42,8 @@ impl IdMap {
 fn ptr_safe(old: &Ptr, cur: &Ptr, ids: &mut IdMap) -> bool {
     old.kind == cur.kind
         && old.or_null == cur.or_null
+        && old.btf_size == cur.btf_size
+        && old.untrusted == cur.untrusted
         && old.off == cur.off
         && cur.var.is_subsumed_by(&old.var)
         && (!old.kind.is_packet() || cur.range >= old.range)

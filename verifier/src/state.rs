@@ -86,6 +86,10 @@ pub struct Ptr {
     pub range: i32,
     /// The pointer may be null (`_or_null`).
     pub or_null: bool,
+    /// Kernel (BTF) pointers: the size of the struct pointed to (0: not bounded), and
+    /// whether the pointer is untrusted (loaded from a kptr field).
+    pub btf_size: u32,
+    pub untrusted: bool,
 }
 
 impl Ptr {
@@ -98,6 +102,8 @@ impl Ptr {
             ref_id: 0,
             range: 0,
             or_null: false,
+            btf_size: 0,
+            untrusted: false,
         }
     }
 }

@@ -774,6 +774,13 @@ impl<'a> Verifier<'a> {
                 Ok(Some(unknown_sized(size)))
             }
             Kind::BtfId => {
+                let o = p.off as i64 + off;
+                if p.btf_size > 0 && (o < 0 || o + size as i64 > p.btf_size as i64) {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("access beyond struct at off {o} size {size}"),
+                    ));
+                }
                 if p.var.as_const().is_none() {
                     return Err(unsafe_at(
                         pc,
@@ -1226,8 +1233,11 @@ impl<'a> Verifier<'a> {
                 // The compared pointer: the meta one against data, the data one against end.
                 let dst_is_pkt = a.kind == Kind::PacketMeta
                     || (a.kind == Kind::Packet && b.kind == Kind::PacketEnd);
-                let pkt = if dst_is_pkt { a } else { b };
-                let rule = pkt_rule(cond, dst_is_pkt);
+                let (pkt, end) = if dst_is_pkt { (a, b) } else { (b, a) };
+                // Against data, only the initial data pointer bounds meta pointers.
+                let end_ok =
+                    end.kind == Kind::PacketEnd || (end.off == 0 && end.var.as_const() == Some(0));
+                let rule = pkt_rule(cond, dst_is_pkt).filter(|_| end_ok);
                 if let Some((on_taken, open)) = rule {
                     let tgt = if on_taken { &mut other } else { &mut *st };
                     grow_range(tgt, pkt, open);
@@ -1682,7 +1692,7 @@ impl<'a> Verifier<'a> {
             if self.maps[m as usize]
                 .kptrs
                 .iter()
-                .any(|(k, _)| lo < *k as i64 + 8 && top > *k as i64)
+                .any(|(k, _, _)| lo < *k as i64 + 8 && top > *k as i64)
             {
                 return Err(unsafe_at(
                     pc,
@@ -1772,10 +1782,10 @@ impl<'a> Verifier<'a> {
     ) -> R<Option<Reg>> {
         let lo = p.off as i64 + off + p.var.smin as i64;
         let hi = p.off as i64 + off + p.var.umax.min(1 << 30) as i64 + size as i64;
-        let Some(&(k, referenced)) = info
+        let Some(&(k, referenced, target_size)) = info
             .kptrs
             .iter()
-            .find(|(k, _)| lo < *k as i64 + 8 && hi > *k as i64)
+            .find(|(k, _, _)| lo < *k as i64 + 8 && hi > *k as i64)
         else {
             return Ok(None);
         };
@@ -1795,7 +1805,14 @@ impl<'a> Verifier<'a> {
             ));
         }
         match value {
-            None => Ok(Some(self.nullable(Kind::BtfId))),
+            None => {
+                let mut r = self.nullable(Kind::BtfId);
+                if let Reg::Ptr(q) = &mut r {
+                    q.btf_size = target_size;
+                    q.untrusted = true;
+                }
+                Ok(Some(r))
+            }
             Some((v, is_imm)) => {
                 let null = matches!(v, Reg::Scalar(s, _) if s.as_const() == Some(0));
                 if *is_imm && !null {
@@ -1806,6 +1823,23 @@ impl<'a> Verifier<'a> {
                 }
                 if referenced {
                     return Err(unsafe_at(pc, "store to referenced kptr disallowed".into()));
+                }
+                if let Reg::Ptr(q) = v {
+                    if q.var.as_const() != Some(0) {
+                        return Err(unsafe_at(
+                            pc,
+                            format!(
+                                "variable untrusted_ptr_ access var_off={} disallowed",
+                                q.var.var_off.log()
+                            ),
+                        ));
+                    }
+                }
+                if matches!(v, Reg::Ptr(q) if q.untrusted) {
+                    return Err(unsafe_at(
+                        pc,
+                        "invalid kptr access, R type=untrusted_ptr_ expected=ptr_".into(),
+                    ));
                 }
                 if !null && !matches!(v, Reg::Ptr(q) if q.kind == Kind::BtfId) {
                     return Err(unsafe_at(
