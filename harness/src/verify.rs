@@ -185,9 +185,16 @@ fn csv_fields(line: &str) -> Vec<String> {
     out
 }
 
+/// One program of the ebpf-samples corpus with the kernel's record, not yet verified.
+#[derive(Clone, Debug)]
+pub struct SampleJob {
+    pub record: SampleRecord,
+    pub prog: Program,
+}
+
 /// The ebpf-samples programs the kernel verified (accepted or rejected by the verifier),
-/// each verified by us with the CSV's program type.
-pub fn samples(dir: &Path, opts: &Options) -> Result<Vec<SampleRecord>, String> {
+/// with the CSV's program types.
+pub fn sample_jobs(dir: &Path) -> Result<Vec<SampleJob>, String> {
     let csv = dir.join("kernel-6.18-verdicts.csv");
     let text = std::fs::read_to_string(&csv).map_err(|e| format!("{}: {e}", csv.display()))?;
     let mut lines = text.lines();
@@ -244,26 +251,42 @@ pub fn samples(dir: &Path, opts: &Options) -> Result<Vec<SampleRecord>, String> 
             maps: obj.maps.iter().map(MapInfo::from_def).collect(),
             strict_alignment: false,
         };
-        jobs.push((f.clone(), prog, object, section, program));
-    }
-    Ok(jobs
-        .par_iter()
-        .map(|(f, prog, object, section, program)| {
-            let verdict = verifier::verify(prog, opts);
-            SampleRecord {
-                object: object.clone(),
-                section: section.clone(),
-                program: program.clone(),
+        jobs.push(SampleJob {
+            record: SampleRecord {
+                object,
+                section,
+                program,
                 prog_type: get(f, t),
                 kernel: get(f, v),
                 kernel_message: get(f, el),
                 kernel_processed: get(f, pi).parse().unwrap_or(0),
                 kernel_time_us: get(f, tu).parse().unwrap_or(0),
+                ours: String::new(),
+                message: String::new(),
+                pc: None,
+                processed: 0,
+                time_us: 0,
+            },
+            prog,
+        });
+    }
+    Ok(jobs)
+}
+
+/// The ebpf-samples programs the kernel verified (accepted or rejected by the verifier),
+/// each verified by us with the CSV's program type.
+pub fn samples(dir: &Path, opts: &Options) -> Result<Vec<SampleRecord>, String> {
+    Ok(sample_jobs(dir)?
+        .par_iter()
+        .map(|j| {
+            let verdict = verifier::verify(&j.prog, opts);
+            SampleRecord {
                 ours: if verdict.accepted { "accept" } else { "reject" }.into(),
                 message: verdict.message.clone(),
                 pc: verdict.pc,
                 processed: verdict.stats.processed_insns,
                 time_us: verdict.stats.time_us,
+                ..j.record.clone()
             }
         })
         .collect())
