@@ -92,6 +92,7 @@ fn verify_one(p: &Prog) -> (String, bool) {
         expected_attach_type: 0,
         maps: p.maps.iter().map(verifier::MapInfo::from_def).collect(),
         strict_alignment: false,
+        global_funcs: Vec::new(),
     };
     let v = verifier::verify(&prog, &verifier::Options::default());
     let ok = p.expected_verdict.is_none_or(|e| e == v.accepted);

@@ -135,6 +135,7 @@ fn parse_case(v: &Value) -> Result<Case, String> {
             expected_attach_type: v["expected_attach_type"].as_u64().unwrap_or(0) as u32,
             maps,
             strict_alignment: v["prog_flags"].as_u64().unwrap_or(0) & 1 != 0,
+            global_funcs: Vec::new(),
         },
         kernel_accepts: k["verdict"].as_str() == Some("accept"),
         category: k["category"].as_str().unwrap_or("").to_string(),

@@ -6,7 +6,7 @@ use crate::input;
 use rayon::prelude::*;
 use semantics::elf::ProgType;
 use std::path::{Path, PathBuf};
-use verifier::{MapInfo, Options, Program, Verdict};
+use verifier::{GlobalArg, GlobalFunc, MapInfo, Options, Program, Verdict};
 
 /// One program to verify.
 #[derive(Clone, Debug)]
@@ -91,17 +91,22 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
         let is_elf = std::fs::read(&f)
             .map(|b| b.starts_with(b"\x7fELF"))
             .unwrap_or(false);
-        let attach: Vec<u32> = if is_elf {
+        let (attach, globals): (Vec<u32>, Vec<Vec<GlobalFunc>>) = if is_elf {
             match semantics::elf::load_file(&f) {
                 Ok(o) => o
                     .programs
                     .iter()
-                    .map(|p| p.expected_attach_type.map(attach_type).unwrap_or(0))
-                    .collect(),
-                Err(_) => Vec::new(),
+                    .map(|p| {
+                        (
+                            p.expected_attach_type.map(attach_type).unwrap_or(0),
+                            global_funcs(&o, p),
+                        )
+                    })
+                    .unzip(),
+                Err(_) => Default::default(),
             }
         } else {
-            Vec::new()
+            Default::default()
         };
         match input::read(&f) {
             Err(e) => out.push(Err(e.to_string())),
@@ -130,6 +135,7 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                             expected_attach_type: attach.get(i).copied().unwrap_or(0),
                             maps: p.maps.iter().map(MapInfo::from_def).collect(),
                             strict_alignment: false,
+                            global_funcs: globals.get(i).cloned().unwrap_or_default(),
                         },
                     }));
                 }
@@ -137,6 +143,63 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
         }
     }
     out
+}
+
+/// The global functions among a program's subprograms, with their BTF prototypes: integer
+/// arguments are scalars, pointers to the program's context are the context, other pointers
+/// are memory of the pointee's size that may be null.
+pub fn global_funcs(obj: &semantics::elf::Object, p: &semantics::elf::Program) -> Vec<GlobalFunc> {
+    use semantics::elf::btf::{Btf, KIND_PTR, KIND_STRUCT};
+    let Some(btf) = obj.btf.as_ref().and_then(|b| Btf::parse(b).ok()) else {
+        return Vec::new();
+    };
+    const CTX: &[&str] = &[
+        "__sk_buff",
+        "xdp_md",
+        "pt_regs",
+        "bpf_sock_ops",
+        "bpf_sock",
+        "bpf_sock_addr",
+        "sk_msg_md",
+        "bpf_perf_event_data",
+        "bpf_raw_tracepoint_args",
+        "bpf_sk_lookup",
+        "bpf_sysctl",
+        "bpf_cgroup_dev_ctx",
+        "sk_reuseport_md",
+    ];
+    p.subprograms
+        .iter()
+        .filter_map(|(name, start)| {
+            let params = btf.global_func(name)?;
+            let args = params
+                .iter()
+                .map(|&t| {
+                    let t = btf.skip_mods(t).unwrap_or(0);
+                    match btf.types.get(t as usize) {
+                        Some(ty) if ty.kind == KIND_PTR => {
+                            let target = btf.skip_mods(ty.size_or_type).unwrap_or(0);
+                            match btf.types.get(target as usize) {
+                                Some(s)
+                                    if s.kind == KIND_STRUCT && CTX.contains(&s.name.as_str()) =>
+                                {
+                                    GlobalArg::Ctx
+                                }
+                                _ => GlobalArg::Mem {
+                                    size: btf.size_of(target).unwrap_or(0) as u32,
+                                },
+                            }
+                        }
+                        _ => GlobalArg::Scalar,
+                    }
+                })
+                .collect();
+            Some(GlobalFunc {
+                start: *start,
+                args,
+            })
+        })
+        .collect()
 }
 
 /// Verifies every target in parallel.
@@ -250,6 +313,7 @@ pub fn sample_jobs(dir: &Path) -> Result<Vec<SampleJob>, String> {
             expected_attach_type: attach_type(&get(f, a)),
             maps: obj.maps.iter().map(MapInfo::from_def).collect(),
             strict_alignment: false,
+            global_funcs: global_funcs(obj, pr),
         };
         jobs.push(SampleJob {
             record: SampleRecord {

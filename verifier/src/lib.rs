@@ -20,5 +20,5 @@ pub mod state;
 pub mod verdict;
 
 pub use check::verify;
-pub use program::{MapInfo, Options, Program};
+pub use program::{GlobalArg, GlobalFunc, MapInfo, Options, Program};
 pub use verdict::{Reason, Stats, Verdict};

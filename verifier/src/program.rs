@@ -69,6 +69,27 @@ impl Default for Options {
     }
 }
 
+/// An argument of a global (non-static) function, from its BTF prototype.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GlobalArg {
+    Scalar,
+    /// A pointer to `size` bytes, possibly null.
+    Mem {
+        size: u32,
+    },
+    /// The program's context.
+    Ctx,
+}
+
+/// A global function: the kernel verifies it on its own, with its arguments as its BTF
+/// prototype declares them, and a call to it checks the arguments and returns a scalar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlobalFunc {
+    /// Its first instruction.
+    pub start: usize,
+    pub args: Vec<GlobalArg>,
+}
+
 /// A program to verify.
 #[derive(Clone, Debug)]
 pub struct Program {
@@ -81,4 +102,6 @@ pub struct Program {
     /// BPF_F_STRICT_ALIGNMENT: packet accesses are checked for alignment (with the
     /// kernel's NET_IP_ALIGN of 2).
     pub strict_alignment: bool,
+    /// The global functions among the subprograms.
+    pub global_funcs: Vec<GlobalFunc>,
 }

@@ -58,6 +58,7 @@ proptest! {
                 kptrs: vec![],
             }],
             strict_alignment: false,
+            global_funcs: Vec::new(),
         };
         let opts = Options { insn_limit: 20_000, log_level: 2, ..Default::default() };
         let v = verify(&prog, &opts);

@@ -35,6 +35,8 @@ pub struct Type {
     pub members: Vec<(String, u32, u32)>,
     /// ARRAY: (element type, number of elements).
     pub array: Option<(u32, u32)>,
+    /// The `vlen` field of `info`: for FUNC, the linkage (0 static, 1 global, 2 extern).
+    pub vlen: u32,
 }
 
 /// A parsed BTF blob. Type id `i` is `types[i]`; id 0 is `void`.
@@ -105,6 +107,7 @@ impl Btf {
                 kind,
                 name: name(name_off),
                 size_or_type,
+                vlen: vlen as u32,
                 ..Default::default()
             };
             match kind {
@@ -129,7 +132,15 @@ impl Btf {
                         }
                     }
                 }
-                KIND_ENUM | KIND_FUNC_PROTO => {
+                KIND_FUNC_PROTO => {
+                    // Parameters: (name, type).
+                    for _ in 0..vlen {
+                        let a = r.u32()?;
+                        let b = r.u32()?;
+                        t.members.push((name(a), b, 0));
+                    }
+                }
+                KIND_ENUM => {
                     for _ in 0..vlen {
                         r.u32()?;
                         r.u32()?;
@@ -198,6 +209,16 @@ impl Btf {
     }
 
     /// The id of the DATASEC called `name`.
+    /// The parameter types of the global (non-static) function `name`, if BTF has one.
+    pub fn global_func(&self, name: &str) -> Option<Vec<u32>> {
+        let f = self
+            .types
+            .iter()
+            .find(|t| t.kind == KIND_FUNC && t.name == name && t.vlen == 1)?;
+        let proto = self.types.get(f.size_or_type as usize)?;
+        (proto.kind == KIND_FUNC_PROTO).then(|| proto.members.iter().map(|m| m.1).collect())
+    }
+
     pub fn datasec(&self, name: &str) -> Option<u32> {
         self.types
             .iter()

@@ -249,6 +249,16 @@ impl<'a> Verifier<'a> {
             Instruction::Call(Call::Helper(id)) => self.helper_call(pc, st, id as u32, next),
             Instruction::Call(Call::Local(imm)) => {
                 let target = (pc as i64 + 1 + imm as i64) as usize;
+                if let Some(g) = self
+                    .prog
+                    .global_funcs
+                    .iter()
+                    .find(|g| g.start == target)
+                    .cloned()
+                {
+                    self.global_call(pc, st, &g)?;
+                    return Ok(Next::Goto(next));
+                }
                 self.local_call(pc, st, target)?;
                 Ok(Next::Goto(target))
             }
@@ -1904,6 +1914,47 @@ impl<'a> Verifier<'a> {
         Ok(())
     }
 
+    /// A call of a global function: the arguments must match its prototype; it returns
+    /// an unknown scalar (its body is verified on its own).
+    fn global_call(&mut self, pc: usize, st: &mut State, g: &crate::program::GlobalFunc) -> R<()> {
+        if st.lock.is_some() {
+            return Err(unsafe_at(
+                pc,
+                "function calls are not allowed while holding a lock".into(),
+            ));
+        }
+        for (i, a) in g.args.iter().take(5).enumerate() {
+            let r = (i + 1) as u8;
+            let v = self.read(pc, st, r)?.clone();
+            match (a, &v) {
+                (crate::program::GlobalArg::Scalar, Reg::Scalar(..)) => {}
+                (crate::program::GlobalArg::Ctx, Reg::Ptr(p)) if p.kind == Kind::Ctx => {}
+                (crate::program::GlobalArg::Mem { .. }, Reg::Scalar(s, _))
+                    if s.as_const() == Some(0) =>
+                {
+                    self.uses |= 1 << r;
+                }
+                (crate::program::GlobalArg::Mem { size }, Reg::Ptr(_)) => {
+                    self.helper_mem(pc, st, r, *size as i64, *size as i64, false, false)?;
+                }
+                _ => {
+                    return Err(unsafe_at(
+                        pc,
+                        format!(
+                            "R{r} type={} does not match the argument of the global function",
+                            reg_name(&v)
+                        ),
+                    ));
+                }
+            }
+        }
+        for r in 1..=5 {
+            st.set(r, Reg::Uninit);
+        }
+        st.set(0, Reg::unknown());
+        Ok(())
+    }
+
     fn local_call(&mut self, pc: usize, st: &mut State, target: usize) -> R<()> {
         if st.lock.is_some() {
             return Err(unsafe_at(
@@ -1957,6 +2008,25 @@ impl<'a> Verifier<'a> {
             return Ok(Next::Goto(callee.callsite + 1));
         }
         let r0 = self.read(pc, st, 0)?.clone();
+        if st.cur().subprog != 0 {
+            // The end of a global function verified on its own.
+            if !matches!(r0, Reg::Scalar(..)) {
+                return Err(unsafe_at(
+                    pc,
+                    format!(
+                        "At subprogram exit the register R0 is not a scalar value ({})",
+                        reg_name(&r0)
+                    ),
+                ));
+            }
+            if let Some((id, at)) = st.refs.first() {
+                return Err(unsafe_at(
+                    pc,
+                    format!("Unreleased reference id={id} alloc_insn={at}"),
+                ));
+            }
+            return Ok(Next::Done);
+        }
         if st.lock.is_some() {
             return Err(unsafe_at(
                 pc,

@@ -242,10 +242,47 @@ impl<'a> Verifier<'a> {
         dm
     }
 
-    fn explore(&mut self) -> R<()> {
+    /// The state at the entry of a global function: its arguments from its prototype.
+    fn global_entry(&mut self, g: &crate::program::GlobalFunc) -> State {
+        let mut f = Frame::new(g.start, 0, 0);
+        for (i, a) in g.args.iter().take(5).enumerate() {
+            f.regs[i + 1] = match a {
+                crate::program::GlobalArg::Scalar => Reg::unknown(),
+                crate::program::GlobalArg::Ctx => Reg::Ptr(Ptr::new(Kind::Ctx)),
+                crate::program::GlobalArg::Mem { size } => {
+                    let mut p = Ptr::new(Kind::Mem {
+                        size: *size,
+                        ringbuf: false,
+                        rdonly: false,
+                    });
+                    p.or_null = true;
+                    p.id = self.fresh_id();
+                    Reg::Ptr(p)
+                }
+            };
+        }
+        State {
+            frames: smallvec::smallvec![f],
+            refs: Default::default(),
+            lock: None,
+        }
+    }
+
+    /// Explores the main program, then each global function on its own.
+    fn explore_all(&mut self) -> R<()> {
+        let main = self.initial_state();
+        self.explore(0, main)?;
+        for g in self.prog.global_funcs.clone() {
+            let st = self.global_entry(&g);
+            self.explore(g.start, st)?;
+        }
+        Ok(())
+    }
+
+    fn explore(&mut self, entry: usize, state: State) -> R<()> {
         let mut pending = vec![Path {
-            pc: 0,
-            state: self.initial_state(),
+            pc: entry,
+            state,
             cp: None,
             trace: Vec::new(),
         }];
@@ -508,7 +545,7 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
         live_states: 0,
         peak_states: 0,
     };
-    let result = v.explore().and_then(|_| v.check_stack_depth());
+    let result = v.explore_all().and_then(|_| v.check_stack_depth());
     let stats = Stats {
         processed_insns: v.processed.min(opts.insn_limit + 1),
         total_states: v.checkpoints.len() as u64,
