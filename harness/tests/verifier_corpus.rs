@@ -7,8 +7,8 @@ use harness::{selftests, verify};
 use std::path::Path;
 
 /// Selftests the kernel rejects and we accept, each for a known reason:
-/// 614 (helpers without packet access are not told apart yet).
-const KNOWN_SELFTEST_GAPS: &[u64] = &[614];
+/// none.
+const KNOWN_SELFTEST_GAPS: &[u64] = &[];
 
 /// ebpf-samples programs the kernel rejects and we accept: none.
 const KNOWN_SAMPLE_GAPS: &[&str] = &[];

@@ -1305,6 +1305,18 @@ impl<'a> Verifier<'a> {
                 continue;
             }
             let v = self.read(pc, st, r)?.clone();
+            // Packet pointers go only to helpers declared with packet access (checked on
+            // the live kernel: the rule is per helper, for every argument but "anything").
+            if *arg != Arg::Anything
+                && matches!(&v, Reg::Ptr(q) if q.kind.is_packet())
+                && !PKT_ACCESS.contains(&id)
+                && self.prog.prog_type != 25
+            {
+                return Err(unsafe_at(
+                    pc,
+                    "helper access to the packet is not allowed".into(),
+                ));
+            }
             // The values checks depend on: sizes, null pointers, a tail call's index,
             // get_local_storage's flags. Other scalar arguments (ARG_ANYTHING) are not.
             let checked =
@@ -2300,3 +2312,10 @@ fn sock_field_ok(kind: Kind, off: i64, size: usize) -> bool {
 pub(crate) fn spill_len(slot: &Slot) -> usize {
     slot.bytes.iter().take_while(|b| **b == Byte::Spill).count()
 }
+
+/// Helpers that accept packet pointers (the kernel's `pkt_access`), as probed on the live
+/// Linux 6.18.44 kernel: map lookup/update/delete/push, csum_diff, the socket lookups and
+/// the syncookie helpers.
+const PKT_ACCESS: &[u32] = &[
+    1, 2, 3, 28, 84, 85, 87, 99, 100, 110, 195, 204, 205, 206, 207,
+];
