@@ -120,6 +120,9 @@ impl Cfg {
         let mut graph = DiGraph::new();
         let nodes: Vec<NodeIndex> = (0..n).map(|pc| graph.add_node(pc)).collect();
         let mut prune_point = vec![false; n];
+        for &s in &subprogs {
+            prune_point[s] = true;
+        }
         for (pc, i) in &d.insns {
             let pc = *pc;
             let next = pc + i.slots();

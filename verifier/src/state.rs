@@ -182,6 +182,8 @@ pub struct Frame {
     pub depth: u32,
     /// For a callback's frame: the range its return value must lie in.
     pub callback_ret: Option<(i64, i64)>,
+    /// For a callback's frame: the arguments of each invocation (it may run again).
+    pub callback_args: Option<Box<[Reg; 5]>>,
 }
 
 impl Frame {
@@ -195,6 +197,7 @@ impl Frame {
             subprog,
             depth: 0,
             callback_ret: None,
+            callback_args: None,
         }
     }
 

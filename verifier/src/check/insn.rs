@@ -1676,10 +1676,11 @@ impl<'a> Verifier<'a> {
                 ));
             }
             let mut f = Frame::new(t as usize, pc, st.frames.len() as u8);
-            for (i, a) in args.into_iter().enumerate() {
-                f.regs[i + 1] = a;
+            for (i, a) in args.iter().enumerate() {
+                f.regs[i + 1] = a.clone();
             }
             f.callback_ret = Some(if id == 170 { (0, 0) } else { (0, 1) });
+            f.callback_args = Some(Box::new(args));
             st.frames.push(f);
             return Ok(Next::Goto(t as usize));
         }
@@ -2009,7 +2010,23 @@ impl<'a> Verifier<'a> {
                     return Err(unsafe_at(pc, format!("At callback return the register R0 has {what} should have been in [{lo}, {hi}]")));
                 }
                 let callee = st.frames.pop().expect("more than one frame");
-                return Ok(Next::Goto(callee.callsite + 1));
+                // The helper may call the callback again, with the state this invocation
+                // left: explore that too, until the entry states stop growing.
+                let mut again = st.clone();
+                let mut f = Frame::new(callee.subprog, callee.callsite, st.frames.len() as u8);
+                if let Some(args) = &callee.callback_args {
+                    for (i, a) in args.iter().enumerate() {
+                        f.regs[i + 1] = a.clone();
+                    }
+                }
+                f.callback_ret = callee.callback_ret;
+                f.callback_args = callee.callback_args.clone();
+                again.frames.push(f);
+                return Ok(Next::Fork(
+                    callee.callsite + 1,
+                    Box::new(again),
+                    callee.subprog,
+                ));
             }
             let callee = st.frames.pop().expect("more than one frame");
             let caller = st.cur_mut();

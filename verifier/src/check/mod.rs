@@ -290,7 +290,20 @@ impl<'a> Verifier<'a> {
             loop {
                 let pc = path.pc;
                 if self.cfg.prune_point[pc] {
-                    if self.looping(pc, path.cp, &path.state) {
+                    let fr = path.state.cur();
+                    if fr.callback_ret.is_some()
+                        && fr.subprog == pc
+                        && self.callback_seen(pc, path.cp, &path.state)
+                    {
+                        // Another invocation of a callback from a state an earlier one
+                        // (still being explored) already covers: nothing new.
+                        self.finish(path.cp, &path.trace, Demand::ALL);
+                        break;
+                    }
+                    // Inside a callback, a repeated state may be the next invocation (bounded
+                    // by the helper), not a loop; callback entries are checked above.
+                    let in_callback = path.state.frames.iter().any(|f| f.callback_ret.is_some());
+                    if !in_callback && self.looping(pc, path.cp, &path.state) {
                         return Err(Reject {
                             pc,
                             reason: Reason::TooComplex,
@@ -467,6 +480,30 @@ impl<'a> Verifier<'a> {
             }
         }
         found.map(|(_, d)| d)
+    }
+
+    /// Whether an ancestor of the path entered the callback at `pc` from a state that
+    /// covers this one, comparing every scalar.
+    fn callback_seen(&self, pc: usize, path_cp: Option<usize>, state: &State) -> bool {
+        let privileged = !self.opts.unprivileged;
+        let mut a = path_cp;
+        // The recent entries only, so that the search stays cheap.
+        let mut entries = 0;
+        for _ in 0..4096 {
+            let Some(i) = a else { break };
+            let c = &self.checkpoints[i];
+            if c.pc == pc {
+                if covers(&self.cfg, pc, &c.state, state, privileged, None) {
+                    return true;
+                }
+                entries += 1;
+                if entries == 64 {
+                    break;
+                }
+            }
+            a = c.parent;
+        }
+        false
     }
 
     fn looping(&self, pc: usize, path_cp: Option<usize>, state: &State) -> bool {
