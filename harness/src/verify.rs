@@ -116,7 +116,7 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                         Some((s, n)) if is_elf => (s.to_string(), n.to_string()),
                         _ => (String::new(), p.name.clone()),
                     };
-                    let ty = prog_type.or(p.prog_type);
+                    let ty = prog_type.or(p.prog_type).or_else(|| legacy_type(&section));
                     let Some(ty) = ty else {
                         out.push(Err(format!(
                             "{object}: {}: unknown program type (give --type)",
@@ -202,12 +202,57 @@ pub fn global_funcs(obj: &semantics::elf::Object, p: &semantics::elf::Program) -
         .collect()
 }
 
-/// Verifies every target in parallel.
+/// The program type of an old-style section name that libbpf's rules no longer match (the
+/// prefixes of the kernel's old `samples/bpf` loader, used by many existing objects).
+pub fn legacy_type(section: &str) -> Option<ProgType> {
+    use ProgType as P;
+    const RULES: &[(&str, P)] = &[
+        ("socket", P::SocketFilter),
+        ("kprobe/", P::Kprobe),
+        ("kretprobe/", P::Kprobe),
+        ("tracepoint/", P::Tracepoint),
+        ("raw_tracepoint/", P::RawTracepoint),
+        ("xdp", P::Xdp),
+        ("perf_event", P::PerfEvent),
+        ("cgroup/skb", P::CgroupSkb),
+        ("cgroup/sock", P::CgroupSock),
+        ("cgroup/dev", P::CgroupDevice),
+        ("sockops", P::SockOps),
+        ("sk_skb", P::SkSkb),
+        ("sk_msg", P::SkMsg),
+        ("lwt_in", P::LwtIn),
+        ("lwt_out", P::LwtOut),
+        ("lwt_xmit", P::LwtXmit),
+        ("lwt_seg6local", P::LwtSeg6local),
+        ("len_hist", P::LwtXmit),
+        ("classifier", P::SchedCls),
+        ("action", P::SchedAct),
+    ];
+    RULES
+        .iter()
+        .find(|(p, _)| section.starts_with(p))
+        .map(|(_, t)| *t)
+}
+
+/// Verifies every target in parallel, with a progress bar on a terminal (programs/s).
 pub fn run(targets: &[Target], opts: &Options) -> Vec<Verdict> {
-    targets
+    use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
+    let bar = if targets.len() > 1 {
+        ProgressBar::new(targets.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} programs, {per_sec}, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let out = targets
         .par_iter()
+        .progress_with(bar.clone())
         .map(|t| verifier::verify(&t.prog, opts))
-        .collect()
+        .collect();
+    bar.finish_and_clear();
+    out
 }
 
 /// One row of `kernel-6.18-verdicts.csv` with our verdict beside it.
