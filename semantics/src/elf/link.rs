@@ -341,16 +341,42 @@ fn load_legacy_maps(
             })?;
             let (def, inner) = legacy_record(&y.name, bytes)?;
             map_at.insert((s.index(), y.value), obj.maps.len());
-            inners.push((obj.maps.len(), inner));
+            // iproute2's records (36 bytes) name the inner map by its `id` (field 5) in
+            // `inner_id` (field 7); `bpf_map_def` records by index.
+            let word = |i: usize| {
+                bytes
+                    .get(4 * i..4 * i + 4)
+                    .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+            };
+            let (id, inner_id) = if rec >= 36 {
+                (word(5), word(7))
+            } else {
+                (None, None)
+            };
+            inners.push((obj.maps.len(), off, id, inner_id.filter(|x| *x != 0), inner));
             obj.maps.push(def);
         }
-        for (i, inner) in inners {
-            if let Some(j) = inner {
-                if let Some(m) = obj.maps.get(first + j as usize).cloned() {
-                    obj.maps[i].inner = Some(Box::new(m));
-                }
+        let all: Vec<(usize, usize, Option<u32>)> = inners
+            .iter()
+            .map(|(i, off, id, _, _)| (*i, *off, *id))
+            .collect();
+        for (i, _, _, inner_id, inner) in &inners {
+            let target = match inner_id {
+                Some(want) => all
+                    .iter()
+                    .find(|(_, _, id)| *id == Some(*want))
+                    .map(|x| x.0),
+                None => inner.and_then(|j| {
+                    all.iter()
+                        .find(|(_, off, _)| *off == j as usize * rec)
+                        .map(|x| x.0)
+                }),
+            };
+            if let Some(m) = target.and_then(|t| obj.maps.get(t).cloned()) {
+                obj.maps[*i].inner = Some(Box::new(m));
             }
         }
+        let _ = first;
     }
     Ok(())
 }
