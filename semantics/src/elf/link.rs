@@ -304,6 +304,9 @@ fn load_legacy_maps(
     obj: &mut Object,
     map_at: &mut HashMap<(SectionIndex, u64), usize>,
 ) -> Result<(), ElfError> {
+    let legacy_first = obj.maps.len();
+    // (map, id, inner id, inner index) of every legacy record, resolved at the end.
+    let mut inners: Vec<(usize, Option<u32>, Option<u32>, Option<u32>)> = Vec::new();
     for s in file.sections() {
         let name = s.name().unwrap_or("");
         if !is_legacy_maps(name) {
@@ -331,8 +334,6 @@ fn load_legacy_maps(
                 ),
             ));
         }
-        let first = obj.maps.len();
-        let mut inners = Vec::new();
         for y in &msyms {
             let off = y.value as usize;
             let bytes = data.get(off..off + rec).ok_or_else(|| ElfError::Map {
@@ -353,30 +354,23 @@ fn load_legacy_maps(
             } else {
                 (None, None)
             };
-            inners.push((obj.maps.len(), off, id, inner_id.filter(|x| *x != 0), inner));
+            inners.push((obj.maps.len(), id, inner_id.filter(|x| *x != 0), inner));
             obj.maps.push(def);
         }
-        let all: Vec<(usize, usize, Option<u32>)> = inners
-            .iter()
-            .map(|(i, off, id, _, _)| (*i, *off, *id))
-            .collect();
-        for (i, _, _, inner_id, inner) in &inners {
-            let target = match inner_id {
-                Some(want) => all
-                    .iter()
-                    .find(|(_, _, id)| *id == Some(*want))
-                    .map(|x| x.0),
-                None => inner.and_then(|j| {
-                    all.iter()
-                        .find(|(_, off, _)| *off == j as usize * rec)
-                        .map(|x| x.0)
-                }),
-            };
-            if let Some(m) = target.and_then(|t| obj.maps.get(t).cloned()) {
-                obj.maps[*i].inner = Some(Box::new(m));
-            }
+    }
+    // An inner map is named by id (iproute2), or by its index among the legacy maps of the
+    // object, in section order (the kernel samples' loader).
+    for &(i, _, inner_id, inner) in &inners {
+        let target = match inner_id {
+            Some(want) => inners.iter().find(|x| x.1 == Some(want)).map(|x| x.0),
+            None => inner.map(|j| legacy_first + j as usize),
+        };
+        if let Some(m) = target
+            .filter(|t| *t != i)
+            .and_then(|t| obj.maps.get(t).cloned())
+        {
+            obj.maps[i].inner = Some(Box::new(m));
         }
-        let _ = first;
     }
     Ok(())
 }

@@ -1602,6 +1602,8 @@ impl<'a> Verifier<'a> {
                 let mt = self.maps.get(m as usize).map(|i| i.map_type).unwrap_or(0);
                 let kind = match (mt, self.inner.get(m as usize).copied().flatten()) {
                     (12 | 13, Some(inner)) => Kind::MapPtr(inner),
+                    // A map of maps whose inner map is not known: an opaque pointer.
+                    (12 | 13, None) => Kind::BtfId,
                     (15 | 18, _) => Kind::Socket,
                     (17, _) => Kind::XdpSock,
                     _ => Kind::MapValue(m),
