@@ -254,27 +254,25 @@ impl State {
         self.cur_mut().regs[r as usize] = v;
     }
 
-    /// Applies `f` to every register and spilled register of every frame.
-    pub fn for_each_reg_mut(&mut self, mut f: impl FnMut(&mut Reg)) {
+    /// Applies `f` to every register and spilled register of every frame that `want`
+    /// selects. Only the stack slots whose register is selected are written, so that a
+    /// shared (persistent) stack is not copied for nothing.
+    pub fn for_each_reg_mut(&mut self, want: impl Fn(&Reg) -> bool, mut f: impl FnMut(&mut Reg)) {
         for fr in self.frames.iter_mut() {
             for r in fr.regs.iter_mut() {
-                f(r);
+                if want(r) {
+                    f(r);
+                }
             }
-            // Only the slots whose spilled register changes are written, so that a shared
-            // (persistent) stack is not copied for nothing.
-            let changed: Vec<(u16, Reg)> = fr
+            let keys: Vec<u16> = fr
                 .stack
                 .iter()
-                .filter_map(|(k, s)| {
-                    let r = s.spill.as_ref()?;
-                    let mut n = r.clone();
-                    f(&mut n);
-                    (n != *r).then_some((*k, n))
-                })
+                .filter(|(_, s)| s.spill.as_ref().is_some_and(&want))
+                .map(|(k, _)| *k)
                 .collect();
-            for (k, n) in changed {
-                if let Some(slot) = fr.stack.get_mut(&k) {
-                    slot.spill = Some(n);
+            for k in keys {
+                if let Some(r) = fr.stack.get_mut(&k).and_then(|s| s.spill.as_mut()) {
+                    f(r);
                 }
             }
         }

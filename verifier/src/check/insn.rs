@@ -1543,11 +1543,14 @@ impl<'a> Verifier<'a> {
                 };
                 st.refs.remove(pos);
                 let priv_ = !self.opts.unprivileged;
-                st.for_each_reg_mut(|reg| {
-                    if matches!(reg, Reg::Ptr(p) if p.ref_id == rid) {
-                        *reg = if priv_ { Reg::unknown() } else { Reg::Uninit };
-                    }
-                });
+                st.for_each_reg_mut(
+                    |reg| matches!(reg, Reg::Ptr(p) if p.ref_id == rid),
+                    |reg| {
+                        if matches!(reg, Reg::Ptr(p) if p.ref_id == rid) {
+                            *reg = if priv_ { Reg::unknown() } else { Reg::Uninit };
+                        }
+                    },
+                );
             }
         }
         // A callback's arguments, taken before r1-r5 are clobbered.
@@ -1588,8 +1591,9 @@ impl<'a> Verifier<'a> {
             st.set(r, Reg::Uninit);
         }
         if proto.changes_pkt_data {
-            st.for_each_reg_mut(|reg| {
-                if matches!(reg, Reg::Ptr(p) if p.kind.is_packet() || p.kind == Kind::PacketEnd) {
+            let pkt = |reg: &Reg| matches!(reg, Reg::Ptr(p) if p.kind.is_packet() || p.kind == Kind::PacketEnd);
+            st.for_each_reg_mut(pkt, |reg| {
+                if pkt(reg) {
                     *reg = Reg::unknown();
                 }
             });
@@ -2195,11 +2199,14 @@ fn set_byte(frame: &mut Frame, o: i64, b: Byte) {
 /// Sets register `r` (and every copy linked to it by `id`) to `s`.
 fn refine(st: &mut State, r: u8, id: u32, s: Scalar<u64>) {
     if id != 0 {
-        st.for_each_reg_mut(|reg| {
-            if matches!(reg, Reg::Scalar(_, i) if *i == id) {
-                *reg = Reg::Scalar(s, id);
-            }
-        });
+        st.for_each_reg_mut(
+            |reg| matches!(reg, Reg::Scalar(_, i) if *i == id),
+            |reg| {
+                if matches!(reg, Reg::Scalar(_, i) if *i == id) {
+                    *reg = Reg::Scalar(s, id);
+                }
+            },
+        );
     }
     st.set(r, Reg::Scalar(s, id));
 }
@@ -2209,17 +2216,20 @@ fn mark_null(st: &mut State, id: u32, ref_id: u32, is_null: bool) {
     if id == 0 {
         return;
     }
-    st.for_each_reg_mut(|reg| {
-        if let Reg::Ptr(p) = reg {
-            if p.id == id && p.or_null {
-                if is_null {
-                    *reg = Reg::constant(0);
-                } else {
-                    p.or_null = false;
+    st.for_each_reg_mut(
+        |reg| matches!(reg, Reg::Ptr(p) if p.id == id && p.or_null),
+        |reg| {
+            if let Reg::Ptr(p) = reg {
+                if p.id == id && p.or_null {
+                    if is_null {
+                        *reg = Reg::constant(0);
+                    } else {
+                        p.or_null = false;
+                    }
                 }
             }
-        }
-    });
+        },
+    );
     if is_null && ref_id != 0 {
         st.refs.retain(|(i, _)| *i != ref_id);
     }
@@ -2260,13 +2270,16 @@ fn grow_range(st: &mut State, pkt: &Ptr, open: bool) {
     }
     let range = pkt.off + if open { 1 } else { 0 };
     let (kind, id) = (pkt.kind, pkt.id);
-    st.for_each_reg_mut(|reg| {
-        if let Reg::Ptr(p) = reg {
-            if p.kind == kind && p.id == id {
-                p.range = p.range.max(range);
+    st.for_each_reg_mut(
+        |reg| matches!(reg, Reg::Ptr(p) if p.kind == kind && p.id == id),
+        |reg| {
+            if let Reg::Ptr(p) = reg {
+                if p.kind == kind && p.id == id {
+                    p.range = p.range.max(range);
+                }
             }
-        }
-    });
+        },
+    );
 }
 
 /// Which helpers may take which map types (the kernel's `check_map_func_compatibility`, in
