@@ -80,11 +80,13 @@ fn stack_safe(
     ids: &mut IdMap,
 ) -> bool {
     let invalid = Slot::invalid();
-    for (k, os) in old.stack.iter() {
-        // Slots that no explored continuation reads do not matter.
-        if live & (1u64 << (*k).min(63)) == 0 {
-            continue;
-        }
+    // Only the slots some explored continuation reads matter.
+    let mut bits = live;
+    while bits != 0 {
+        let slot = bits.trailing_zeros() as u16;
+        bits &= bits - 1;
+        let k = &slot;
+        let Some(os) = old.stack.get(k) else { continue };
         let cs = cur.stack.get(k).unwrap_or(&invalid);
         let mut from = 0;
         if let Some(o) = &os.spill {
