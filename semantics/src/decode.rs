@@ -541,15 +541,7 @@ pub fn decode_program(slots: &[Insn]) -> Result<Decoded, DecodeError> {
         starts[*pc] = true;
     }
     for (pc, ins) in &d.insns {
-        let rel = match *ins {
-            Instruction::Call(Call::Local(imm)) => Some(imm as i64),
-            Instruction::LdImm64 {
-                pseudo: Pseudo::Func,
-                imm,
-                ..
-            } => Some(imm as i64),
-            _ => ins.jump_offset(),
-        };
+        let rel = ins.function_offset().or(ins.jump_offset());
         if let Some(rel) = rel {
             let target = *pc as i64 + 1 + rel;
             if target < 0 || target >= slots.len() as i64 {

@@ -450,6 +450,20 @@ impl Instruction {
         (imm as u32 as u64) | ((next_imm as u32 as u64) << 32)
     }
 
+    /// The relative offset of the function a local call or a function-pointer LD_IMM64
+    /// refers to.
+    pub const fn function_offset(&self) -> Option<i64> {
+        match *self {
+            Instruction::Call(Call::Local(imm)) => Some(imm as i64),
+            Instruction::LdImm64 {
+                pseudo: Pseudo::Func,
+                imm,
+                ..
+            } => Some(imm as i64),
+            _ => None,
+        }
+    }
+
     /// The relative jump offset, for instructions that jump within the function.
     pub const fn jump_offset(&self) -> Option<i64> {
         match *self {

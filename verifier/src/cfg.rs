@@ -6,7 +6,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, EdgeRef};
 use semantics::decode::{decode_all, DecodeError};
 use semantics::insn::Insn;
-use semantics::isa::{Call, Instruction, Pseudo, Source};
+use semantics::isa::{Call, Instruction, Source};
 
 /// A set of registers r0..r10 as bits.
 pub type RegSet = u16;
@@ -71,15 +71,7 @@ impl Cfg {
         // Subprograms: the entry and every local call or function-pointer target.
         let mut subprogs = vec![0usize];
         for (pc, i) in &d.insns {
-            let rel = match *i {
-                Instruction::Call(Call::Local(imm)) => Some(imm as i64),
-                Instruction::LdImm64 {
-                    pseudo: Pseudo::Func,
-                    imm,
-                    ..
-                } => Some(imm as i64),
-                _ => None,
-            };
+            let rel = i.function_offset();
             if let Some(rel) = rel {
                 let t = *pc as i64 + 1 + rel;
                 if t < 0 || t >= n as i64 {
