@@ -46,7 +46,13 @@ fn ptr_safe(old: &Ptr, cur: &Ptr, ids: &mut IdMap) -> bool {
         && old.untrusted == cur.untrusted
         && old.off == cur.off
         && cur.var.is_subsumed_by(&old.var)
-        && (!old.kind.is_packet() || cur.range >= old.range)
+        && (!old.kind.is_packet()
+            || if old.range < 0 || cur.range < 0 {
+                // Where a pointer is relative to data_end decides branches: compare exactly.
+                old.range == cur.range
+            } else {
+                cur.range >= old.range
+            })
         && ids.check(old.id, cur.id)
         && ids.check(old.ref_id, cur.ref_id)
 }

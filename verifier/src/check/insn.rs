@@ -1248,7 +1248,25 @@ impl<'a> Verifier<'a> {
                 let end_ok =
                     end.kind == Kind::PacketEnd || (end.off == 0 && end.var.as_const() == Some(0));
                 let rule = pkt_rule(cond, dst_is_pkt).filter(|_| end_ok);
+                // Against data_end, a pointer known to be at or beyond the end (from an
+                // earlier comparison) decides the branch.
+                if end.kind == Kind::PacketEnd && pkt.kind == Kind::Packet {
+                    if let Some(taken) = pkt_end_decided(pkt.range, cond, dst_is_pkt) {
+                        return Ok(Next::Goto(if taken { target } else { next }));
+                    }
+                }
                 if let Some((on_taken, open)) = rule {
+                    // The edge opposite to the one that proves the range.
+                    let beyond = if on_taken { &mut *st } else { &mut other };
+                    // The other edge: the compared pointer is at (or beyond) the end.
+                    if end.kind == Kind::PacketEnd && pkt.kind == Kind::Packet {
+                        let r = if dst_is_pkt { Some(d) } else { src_reg };
+                        if let Some(r) = r {
+                            if let Reg::Ptr(q) = &mut beyond.cur_mut().regs[r as usize] {
+                                q.range = if open { AT_PKT_END } else { BEYOND_PKT_END };
+                            }
+                        }
+                    }
                     let tgt = if on_taken { &mut other } else { &mut *st };
                     grow_range(tgt, pkt, open);
                 }
@@ -2351,3 +2369,35 @@ pub(crate) fn spill_len(slot: &Slot) -> usize {
 const PKT_ACCESS: &[u32] = &[
     1, 2, 3, 28, 84, 85, 87, 99, 100, 110, 195, 204, 205, 206, 207,
 ];
+
+/// Packet pointer ranges that say where the pointer is relative to data_end (the kernel's
+/// `AT_PKT_END` and `BEYOND_PKT_END`): no access through it, but later comparisons with
+/// data_end are decided.
+pub(crate) const AT_PKT_END: i32 = -1;
+pub(crate) const BEYOND_PKT_END: i32 = -2;
+
+/// Whether `if pkt cond end` (or `end cond pkt`, `dst_is_pkt` false) is decided by a range
+/// of `AT_PKT_END` or `BEYOND_PKT_END`.
+fn pkt_end_decided(range: i32, cond: JmpCond, dst_is_pkt: bool) -> Option<bool> {
+    use JmpCond::*;
+    if range >= 0 {
+        return None;
+    }
+    // As `pkt cond end`.
+    let cond = if dst_is_pkt {
+        cond
+    } else {
+        match cond {
+            Gt => Lt,
+            Lt => Gt,
+            Ge => Le,
+            Le => Ge,
+            c => c,
+        }
+    };
+    match cond {
+        Gt | Le if range == BEYOND_PKT_END => Some(cond == Gt),
+        Lt | Ge => Some(cond == Ge),
+        _ => None,
+    }
+}
