@@ -1303,6 +1303,8 @@ impl<'a> Verifier<'a> {
         }
         let mut map: Option<u32> = None;
         let mut alloc_size = 0u32;
+        // The largest size of the last memory argument (for return ranges).
+        let mut msize_max = 0i64;
         if st.lock.is_some() && id != 94 {
             return Err(unsafe_at(
                 pc,
@@ -1393,6 +1395,7 @@ impl<'a> Verifier<'a> {
                     if proto.args.get(i + 1) == Some(&Arg::ConstSize) && hi == 0 {
                         return Err(unsafe_at(pc, format!("R{} invalid zero-sized read", r + 1)));
                     }
+                    msize_max = hi;
                     if let Reg::Scalar(s, _) = &v {
                         if or_null && s.as_const() == Some(0) && hi == 0 {
                             continue;
@@ -1617,6 +1620,16 @@ impl<'a> Verifier<'a> {
             });
         }
         let r0 = match proto.ret {
+            // get_stack, get_task_stack and the probe_read_*_str helpers return at most the
+            // buffer's size, or a negative errno (the kernel's `do_refine_retval_range`).
+            Ret::Integer if matches!(id, 45 | 67 | 114 | 115 | 141) => {
+                let mut s = Scalar::unknown(&0u64);
+                s.smin = (-4095i64) as u64;
+                s.smax = msize_max as u64;
+                s.s32_min = (-4095i32) as u32;
+                s.s32_max = msize_max as u32;
+                Reg::scalar(s.sync())
+            }
             Ret::Integer => Reg::unknown(),
             Ret::Void => Reg::Uninit,
             Ret::MapValueOrNull | Ret::MapValue => {
