@@ -1690,7 +1690,9 @@ impl<'a> Verifier<'a> {
         let r0 = if proto.acquire || sock_map_lookup {
             match r0 {
                 Reg::Ptr(mut p) => {
-                    let rid = self.fresh_id();
+                    // The acquiring pointer's id is its reference (a null check of it
+                    // releases the reference; one of a derived pointer does not).
+                    let rid = if p.id != 0 { p.id } else { self.fresh_id() };
                     p.ref_id = rid;
                     st.refs.push((rid, pc));
                     Reg::Ptr(p)
@@ -2261,7 +2263,7 @@ fn mark_null(st: &mut State, id: u32, ref_id: u32, is_null: bool) {
             }
         },
     );
-    if is_null && ref_id != 0 {
+    if is_null && ref_id != 0 && ref_id == id {
         st.refs.retain(|(i, _)| *i != ref_id);
     }
 }
