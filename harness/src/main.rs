@@ -125,6 +125,11 @@ enum Cmd {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Set our verdicts beside the live kernel's (bpf(BPF_PROG_LOAD) on this machine).
+    Diff {
+        #[command(subcommand)]
+        what: DiffCmd,
+    },
     /// Verify the ebpf-samples corpus with the program types of its kernel-6.18-verdicts.csv
     /// and print the agreement with the kernel and the verification times.
     Samples {
@@ -154,6 +159,20 @@ enum Cmd {
     Demo {
         #[arg(long, default_value = "examples")]
         dir: PathBuf,
+    },
+}
+
+#[derive(clap::Subcommand)]
+enum DiffCmd {
+    /// Our verdict and the kernel's for each program, side by side, with messages,
+    /// processed instructions and both verification times.
+    Verdict {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long = "type")]
+        prog_type: Option<String>,
+        #[arg(long)]
+        json: Option<PathBuf>,
     },
 }
 
@@ -335,6 +354,14 @@ fn run(cmd: Cmd) -> Res {
             json,
         } => verify_cmd(&paths, section, prog_type, log_level, unprivileged, json),
         Cmd::Samples { dir, json, show } => samples_cmd(&dir, json, show),
+        Cmd::Diff {
+            what:
+                DiffCmd::Verdict {
+                    paths,
+                    prog_type,
+                    json,
+                },
+        } => diff_verdict_cmd(&paths, prog_type, json),
         Cmd::DomainPrecision { bits, random } => {
             if bits != 8 {
                 return Err(format!(
@@ -640,6 +667,85 @@ fn samples_cmd(dir: &std::path::Path, json: Option<PathBuf>, show: bool) -> Res 
     );
     if let Some(out) = json {
         std::fs::write(&out, serde_json::to_string_pretty(&recs)?)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff_verdict_cmd(paths: &[PathBuf], prog_type: Option<String>, json: Option<PathBuf>) -> Res {
+    use harness::{kernel, verify};
+    if let Err(why) = kernel::available() {
+        return Err(format!("the live kernel is not available: {why}").into());
+    }
+    let ty = match &prog_type {
+        None => None,
+        Some(t) => Some(
+            semantics::elf::ProgType::from_name(t)
+                .ok_or_else(|| format!("unknown program type `{t}`"))?,
+        ),
+    };
+    let mut targets = Vec::new();
+    for p in paths {
+        for t in verify::targets(p, ty) {
+            match t {
+                Ok(t) => targets.push(t),
+                Err(e) => eprintln!("error: {e}"),
+            }
+        }
+    }
+    let opts = verifier::Options::default();
+    let ours = verify::run(&targets, &opts);
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    let mut records = Vec::new();
+    println!(
+        "{:<56} {:<7} {:<7} {:>9} {:>9} {:>9} {:>9}  category / messages",
+        "program", "ours", "kernel", "insns", "k insns", "us", "k us"
+    );
+    for (t, v) in targets.iter().zip(&ours) {
+        let name = format!("{}:{}/{}", t.object, t.section, t.program);
+        let k = match kernel::verify(&t.prog) {
+            Ok(k) => k,
+            Err(e) => {
+                println!("{name:<56} kernel load not possible: {e}");
+                *counts.entry("kernel error").or_default() += 1;
+                continue;
+            }
+        };
+        let ka = k.load.accepted();
+        let category = match (v.accepted, ka) {
+            (true, true) => "both accept",
+            (false, false) => "both reject",
+            (false, true) => "we reject only",
+            (true, false) => "we accept only",
+        };
+        *counts.entry(category).or_default() += 1;
+        let verdict = |a: bool| if a { "accept" } else { "reject" };
+        println!(
+            "{:<56} {:<7} {:<7} {:>9} {:>9} {:>9} {:>9}  {category}{}",
+            name,
+            verdict(v.accepted),
+            verdict(ka),
+            v.stats.processed_insns,
+            k.processed_insns.map(|n| n.to_string()).unwrap_or_default(),
+            v.stats.time_us,
+            k.time_us.map(|n| n.to_string()).unwrap_or_default(),
+            if v.accepted && ka {
+                String::new()
+            } else {
+                format!(" | ours: {} | kernel: {}", v.message, k.message)
+            }
+        );
+        records.push(serde_json::json!({
+            "object": t.object, "section": t.section, "program": t.program,
+            "ours": verdict(v.accepted), "kernel": verdict(ka), "category": category,
+            "message": v.message, "kernel_message": k.message, "pc": v.pc,
+            "processed_insns": v.stats.processed_insns, "kernel_processed_insns": k.processed_insns,
+            "verification_time_us": v.stats.time_us, "kernel_verification_time_us": k.time_us,
+        }));
+    }
+    println!("{counts:?}");
+    if let Some(out) = json {
+        let doc = serde_json::json!({"summary": counts, "programs": records});
+        std::fs::write(&out, serde_json::to_string_pretty(&doc)?)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -71,7 +71,8 @@ fn files(path: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The programs of `path` (a folder is searched recursively for `.o` files). `prog_type`
+/// The programs of `path` (a folder is searched recursively for `.o` objects and `.s`
+/// assembly files). `prog_type`
 /// overrides the type derived from section names. Errors name the file.
 pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, String>> {
     let mut list = Vec::new();
@@ -80,7 +81,7 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
         files(path, &mut all);
         list.extend(
             all.into_iter()
-                .filter(|p| p.extension().and_then(|e| e.to_str()) == Some("o")),
+                .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("o" | "s"))),
         );
     } else {
         list.push(path.to_path_buf());

@@ -1,0 +1,49 @@
+//! The live kernel as oracle: every program of the kernel's own samples (ebpf-samples
+//! `linux/`) is loaded into the running kernel with its maps created and patched in, and
+//! its verdict and processed-instruction count are set beside ours.
+
+use harness::{kernel, verify};
+use std::path::Path;
+
+#[test]
+fn our_verdicts_match_the_live_kernel_on_the_kernel_samples() {
+    if let Err(why) = kernel::available() {
+        println!("skipped: the live kernel is not available ({why})");
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/ebpf-samples/linux");
+    let targets: Vec<_> = verify::targets(&dir, None)
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect();
+    assert!(targets.len() > 100, "the corpus has the kernel samples");
+    let ours = verify::run(&targets, &verifier::Options::default());
+    let (mut agree, mut same_count) = (0, 0);
+    let mut differ = Vec::new();
+    for (t, v) in targets.iter().zip(&ours) {
+        let k =
+            kernel::verify(&t.prog).unwrap_or_else(|e| panic!("{}:{}: {e}", t.object, t.section));
+        if k.load.accepted() == v.accepted {
+            agree += 1;
+            if k.processed_insns == Some(v.stats.processed_insns) {
+                same_count += 1;
+            }
+        } else {
+            differ.push(format!(
+                "{}:{}/{}: ours {} ({}), kernel {} ({})",
+                t.object,
+                t.section,
+                t.program,
+                v.accepted,
+                v.message,
+                k.load.accepted(),
+                k.message
+            ));
+        }
+    }
+    println!(
+        "{agree} of {} programs get the live kernel's verdict; {same_count} with the same processed-instruction count",
+        targets.len()
+    );
+    assert!(differ.is_empty(), "verdicts differ:\n{}", differ.join("\n"));
+}
