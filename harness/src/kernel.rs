@@ -269,6 +269,11 @@ pub struct KernelVerdict {
 /// (by index) are patched with their file descriptors, and the log (level 1, with
 /// statistics) is read.
 pub fn verify(p: &verifier::Program) -> Result<KernelVerdict, String> {
+    verify_at(p, 1)
+}
+
+/// `verify` with the log at `log_level` (1 or 2; statistics are always asked for).
+pub fn verify_at(p: &verifier::Program, log_level: u32) -> Result<KernelVerdict, String> {
     let mut fds = Vec::new();
     for m in &p.maps {
         let inner = match &m.inner {
@@ -295,7 +300,7 @@ pub fn verify(p: &verifier::Program) -> Result<KernelVerdict, String> {
         slots[i].src = new_src;
         slots[i].imm = fd.as_raw_fd();
     }
-    let mut load = prog_load_attach(p.prog_type, p.expected_attach_type, &slots, 1 | 4);
+    let mut load = prog_load_attach(p.prog_type, p.expected_attach_type, &slots, log_level | 4);
     if !load.accepted() && load.errno == libc::ENOSPC {
         // The level-1 log of a long path overflowed the buffer: the verdict comes from a
         // reload with statistics only.

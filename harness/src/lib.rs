@@ -3,6 +3,7 @@
 
 pub mod conformance;
 pub mod demo;
+pub mod diff;
 pub mod fuzzing;
 pub mod input;
 pub mod kernel;

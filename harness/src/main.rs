@@ -164,6 +164,16 @@ enum Cmd {
 
 #[derive(clap::Subcommand)]
 enum DiffCmd {
+    /// At each instruction, our abstract scalar registers beside the kernel's from its
+    /// level-2 log (first path reaching it in both), flagged more precise, less precise or
+    /// incomparable.
+    States {
+        path: PathBuf,
+        #[arg(long)]
+        section: Option<String>,
+        #[arg(long = "type")]
+        prog_type: Option<String>,
+    },
     /// Our verdict and the kernel's for each program, side by side, with messages,
     /// processed instructions and both verification times.
     Verdict {
@@ -362,6 +372,14 @@ fn run(cmd: Cmd) -> Res {
                     json,
                 },
         } => diff_verdict_cmd(&paths, prog_type, json),
+        Cmd::Diff {
+            what:
+                DiffCmd::States {
+                    path,
+                    section,
+                    prog_type,
+                },
+        } => diff_states_cmd(&path, section, prog_type),
         Cmd::DomainPrecision { bits, random } => {
             if bits != 8 {
                 return Err(format!(
@@ -746,6 +764,49 @@ fn diff_verdict_cmd(paths: &[PathBuf], prog_type: Option<String>, json: Option<P
     if let Some(out) = json {
         let doc = serde_json::json!({"summary": counts, "programs": records});
         std::fs::write(&out, serde_json::to_string_pretty(&doc)?)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn diff_states_cmd(
+    path: &std::path::Path,
+    section: Option<String>,
+    prog_type: Option<String>,
+) -> Res {
+    use harness::{kernel, verify};
+    if let Err(why) = kernel::available() {
+        return Err(format!("the live kernel is not available: {why}").into());
+    }
+    let ty = match &prog_type {
+        None => None,
+        Some(t) => Some(
+            semantics::elf::ProgType::from_name(t)
+                .ok_or_else(|| format!("unknown program type `{t}`"))?,
+        ),
+    };
+    for t in verify::targets(path, ty) {
+        let t = match t {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                continue;
+            }
+        };
+        if section
+            .as_ref()
+            .is_some_and(|s| t.section != *s && t.program != *s)
+        {
+            continue;
+        }
+        let d = harness::diff::states(&t.prog)?;
+        println!("{}:{}/{}", t.object, t.section, t.program);
+        for l in &d.differences {
+            println!("  {l}");
+        }
+        println!(
+            "  {} scalar registers compared: {} equal, ours more precise on {}, less precise on {}, incomparable on {}",
+            d.compared, d.equal, d.ours_more_precise, d.ours_less_precise, d.incomparable
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
