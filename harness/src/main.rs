@@ -164,6 +164,17 @@ enum Cmd {
 
 #[derive(clap::Subcommand)]
 enum DiffCmd {
+    /// Run each program the kernel accepts in our interpreter and in the kernel
+    /// (BPF_PROG_TEST_RUN) on the same packet, and compare the 32-bit return values.
+    Exec {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long = "type")]
+        prog_type: Option<String>,
+        /// The packet, in hex (default: 64 bytes of a fixed pattern).
+        #[arg(long)]
+        data_hex: Option<String>,
+    },
     /// At each instruction, our abstract scalar registers beside the kernel's from its
     /// level-2 log (first path reaching it in both), flagged more precise, less precise or
     /// incomparable.
@@ -372,6 +383,14 @@ fn run(cmd: Cmd) -> Res {
                     json,
                 },
         } => diff_verdict_cmd(&paths, prog_type, json),
+        Cmd::Diff {
+            what:
+                DiffCmd::Exec {
+                    paths,
+                    prog_type,
+                    data_hex,
+                },
+        } => diff_exec_cmd(&paths, prog_type, data_hex),
         Cmd::Diff {
             what:
                 DiffCmd::States {
@@ -809,4 +828,104 @@ fn diff_states_cmd(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn diff_exec_cmd(paths: &[PathBuf], prog_type: Option<String>, data_hex: Option<String>) -> Res {
+    use harness::{kernel, verify};
+    if let Err(why) = kernel::available() {
+        return Err(format!("the live kernel is not available: {why}").into());
+    }
+    let ty = match &prog_type {
+        None => None,
+        Some(t) => Some(
+            semantics::elf::ProgType::from_name(t)
+                .ok_or_else(|| format!("unknown program type `{t}`"))?,
+        ),
+    };
+    let data = match &data_hex {
+        Some(h) => (0..h.len() / 2)
+            .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .map_err(|e| format!("--data-hex: {e}"))?,
+        None => harness::input::pattern(64),
+    };
+    let (mut same, mut differ, mut skipped) = (0, 0, 0);
+    for p in paths {
+        for t in verify::targets(p, ty) {
+            let t = match t {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    continue;
+                }
+            };
+            let name = format!("{}:{}/{}", t.object, t.section, t.program);
+            let k = kernel::verify(&t.prog)?;
+            let Some(fd) = k.load.fd.as_ref() else {
+                println!("{name:<56} rejected by the kernel: {}", k.message);
+                skipped += 1;
+                continue;
+            };
+            let run = match kernel::test_run(fd, &data, 1) {
+                Ok(r) => r,
+                Err(e) => {
+                    println!("{name:<56} no test run: {e}");
+                    skipped += 1;
+                    continue;
+                }
+            };
+            let pt = semantics::elf::ProgType::from_u32(t.prog_type);
+            // The interpreter gets maps of the same shapes, empty like the kernel's.
+            let maps: Vec<semantics::maps::MapDef> = t
+                .prog
+                .maps
+                .iter()
+                .enumerate()
+                .map(|(i, m)| {
+                    semantics::maps::MapDef::new(
+                        &format!("map{i}"),
+                        m.map_type,
+                        m.key_size,
+                        m.value_size,
+                        m.max_entries,
+                    )
+                })
+                .collect();
+            let mut vm = semantics::interp::Vm::new(semantics::interp::Config::default(), &maps);
+            let id = match vm.load(&name, &t.prog.slots) {
+                Ok(id) => id,
+                Err(e) => {
+                    println!("{name:<56} our interpreter cannot load it: {e}");
+                    skipped += 1;
+                    continue;
+                }
+            };
+            let input = harness::demo::input_for(pt, None, data.clone());
+            let ours = vm.run(id, &input);
+            let ours_r0 = match ours.outcome {
+                semantics::interp::Outcome::Exit(r0) => Some(r0 as u32),
+                _ => None,
+            };
+            let ok = ours_r0 == Some(run.retval);
+            if ok {
+                same += 1;
+            } else {
+                differ += 1;
+            }
+            println!(
+                "{name:<56} kernel {:>#12x}  ours {:>14}  {}",
+                run.retval,
+                ours_r0
+                    .map(|r| format!("{r:#x}"))
+                    .unwrap_or_else(|| format!("{:?}", ours.outcome)),
+                if ok { "same" } else { "DIFFERENT" }
+            );
+        }
+    }
+    println!("{same} same, {differ} different, {skipped} not run");
+    Ok(if differ == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
