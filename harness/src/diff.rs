@@ -35,7 +35,7 @@ fn first_states(log: &str) -> HashMap<usize, Vec<(u8, String)>> {
 pub fn states(p: &verifier::Program) -> Result<StateDiff, String> {
     let opts = verifier::Options {
         log_level: 2,
-        ..Default::default()
+        ..verifier::Options::for_this_machine()
     };
     let ours = verifier::verify(p, &opts);
     let theirs = kernel::verify_at(p, 2)?;

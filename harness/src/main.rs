@@ -494,7 +494,7 @@ fn selftests_cmd(
 ) -> Res {
     use harness::selftests;
     let mut cases = selftests::load(file)?;
-    let mut opts = verifier::Options::default();
+    let mut opts = verifier::Options::for_this_machine();
     if let Some(id) = id {
         cases.retain(|c| c.id == id);
         opts.log_level = 2;
@@ -601,7 +601,7 @@ fn verify_cmd(
     let opts = verifier::Options {
         unprivileged,
         log_level,
-        ..Default::default()
+        ..verifier::Options::for_this_machine()
     };
     let verdicts = verify::run(&targets, &opts);
     let mut rejected = 0;
@@ -658,7 +658,7 @@ fn verify_cmd(
 }
 
 fn samples_cmd(dir: &std::path::Path, json: Option<PathBuf>, show: bool) -> Res {
-    let opts = verifier::Options::default();
+    let opts = verifier::Options::for_this_machine();
     let start = std::time::Instant::now();
     let recs = harness::verify::samples(dir, &opts)?;
     let wall = start.elapsed();
@@ -729,7 +729,7 @@ fn diff_verdict_cmd(paths: &[PathBuf], prog_type: Option<String>, json: Option<P
             }
         }
     }
-    let opts = verifier::Options::default();
+    let opts = verifier::Options::for_this_machine();
     let ours = verify::run(&targets, &opts);
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     let mut records = Vec::new();

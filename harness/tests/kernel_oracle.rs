@@ -50,7 +50,7 @@ fn our_verdicts_match_the_live_kernel_on_the_kernel_samples() {
 
 /// Our abstract registers beside the kernel's level-2 log, on the kernel's samples: never
 /// incomparable, and less precise only where the kernel knows more about a context field
-/// or a helper's result than we model (40 registers when this was written).
+/// or a helper's result than we model (8 registers when this was written).
 #[test]
 fn our_register_states_beside_the_live_kernel_on_the_kernel_samples() {
     if let Err(why) = kernel::available() {

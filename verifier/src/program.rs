@@ -56,6 +56,10 @@ pub struct Options {
     pub insn_limit: u64,
     /// Pending-branch limit (BPF_COMPLEXITY_LIMIT_JMP_SEQ).
     pub max_pending: usize,
+    /// The kernel's `nr_cpu_ids`: bpf_get_smp_processor_id returns less. The default is
+    /// the largest CONFIG_NR_CPUS (8192), true of every kernel; `Options::for_this_machine`
+    /// reads the possible CPUs, as the running kernel does.
+    pub nr_cpus: u32,
 }
 
 impl Default for Options {
@@ -65,6 +69,26 @@ impl Default for Options {
             log_level: 0,
             insn_limit: 1_000_000,
             max_pending: 8192,
+            nr_cpus: 8192,
+        }
+    }
+}
+
+impl Options {
+    /// The defaults, with `nr_cpus` from `/sys/devices/system/cpu/possible` (as the running
+    /// kernel's `nr_cpu_ids`), so that verdicts can be set beside this machine's kernel.
+    pub fn for_this_machine() -> Options {
+        let possible = std::fs::read_to_string("/sys/devices/system/cpu/possible").ok();
+        // The format is a list of ranges, such as `0-1` or `0,2-5`.
+        let last = possible.as_deref().and_then(|s| {
+            s.trim()
+                .split(',')
+                .filter_map(|r| r.rsplit('-').next()?.parse::<u32>().ok())
+                .max()
+        });
+        Options {
+            nr_cpus: last.map(|l| l + 1).unwrap_or(8192),
+            ..Options::default()
         }
     }
 }

@@ -1630,6 +1630,12 @@ impl<'a> Verifier<'a> {
                 s.s32_max = msize_max as u32;
                 Reg::scalar(s.sync())
             }
+            // The CPU number is below the kernel's nr_cpu_ids.
+            Ret::Integer if id == 8 => {
+                let mut s = Scalar::unknown(&0u64);
+                s.umax = self.opts.nr_cpus.saturating_sub(1) as u64;
+                Reg::scalar(s.sync())
+            }
             Ret::Integer => Reg::unknown(),
             Ret::Void => Reg::Uninit,
             Ret::MapValueOrNull | Ret::MapValue => {
