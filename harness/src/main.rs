@@ -303,9 +303,8 @@ fn run(cmd: Cmd) -> Res {
                 .into());
             }
             let mut p = progs.remove(0);
-            if let Some(t) = prog_type {
-                p.prog_type =
-                    Some(ProgType::from_name(&t).ok_or(format!("unknown program type `{t}`"))?);
+            if let Some(t) = type_arg(&prog_type)? {
+                p.prog_type = Some(t);
             }
             let bytes = match (data, data_hex) {
                 (Some(f), _) => {
@@ -443,6 +442,47 @@ fn run(cmd: Cmd) -> Res {
     }
 }
 
+/// The program type a `--type` argument names.
+fn type_arg(t: &Option<String>) -> Result<Option<ProgType>, String> {
+    t.as_deref()
+        .map(|t| ProgType::from_name(t).ok_or(format!("unknown program type `{t}`")))
+        .transpose()
+}
+
+/// The programs of `paths` (of section or function `section`, when given). Files that cannot
+/// be read are reported on stderr and counted.
+fn collect_targets(
+    paths: &[PathBuf],
+    ty: Option<ProgType>,
+    section: &Option<String>,
+) -> (Vec<harness::verify::Target>, usize) {
+    let (mut targets, mut errors) = (Vec::new(), 0);
+    for p in paths {
+        for t in harness::verify::targets(p, ty) {
+            match t {
+                Ok(t)
+                    if section
+                        .as_ref()
+                        .is_none_or(|s| t.section == *s || t.program == *s) =>
+                {
+                    targets.push(t)
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    errors += 1;
+                }
+            }
+        }
+    }
+    (targets, errors)
+}
+
+/// The `diff` commands need bpf().
+fn require_kernel() -> Result<(), String> {
+    harness::kernel::available().map_err(|why| format!("the live kernel is not available: {why}"))
+}
+
 fn parse_hex(h: &str) -> Result<Vec<u8>, String> {
     let clean: String = h.chars().filter(|c| !c.is_whitespace()).collect();
     if clean.len() % 2 != 0 {
@@ -571,33 +611,8 @@ fn verify_cmd(
     json: Option<PathBuf>,
 ) -> Res {
     use harness::verify;
-    let ty = match &prog_type {
-        None => None,
-        Some(t) => Some(
-            semantics::elf::ProgType::from_name(t)
-                .ok_or_else(|| format!("unknown program type `{t}`"))?,
-        ),
-    };
-    let mut targets = Vec::new();
-    let mut errors = 0;
-    for p in paths {
-        for t in verify::targets(p, ty) {
-            match t {
-                Ok(t) => {
-                    if section
-                        .as_ref()
-                        .is_none_or(|s| t.section == *s || t.program == *s)
-                    {
-                        targets.push(t)
-                    }
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    errors += 1;
-                }
-            }
-        }
-    }
+    let ty = type_arg(&prog_type)?;
+    let (targets, errors) = collect_targets(paths, ty, &section);
     let opts = verifier::Options {
         unprivileged,
         log_level,
@@ -710,25 +725,9 @@ fn samples_cmd(dir: &std::path::Path, json: Option<PathBuf>, show: bool) -> Res 
 
 fn diff_verdict_cmd(paths: &[PathBuf], prog_type: Option<String>, json: Option<PathBuf>) -> Res {
     use harness::{kernel, verify};
-    if let Err(why) = kernel::available() {
-        return Err(format!("the live kernel is not available: {why}").into());
-    }
-    let ty = match &prog_type {
-        None => None,
-        Some(t) => Some(
-            semantics::elf::ProgType::from_name(t)
-                .ok_or_else(|| format!("unknown program type `{t}`"))?,
-        ),
-    };
-    let mut targets = Vec::new();
-    for p in paths {
-        for t in verify::targets(p, ty) {
-            match t {
-                Ok(t) => targets.push(t),
-                Err(e) => eprintln!("error: {e}"),
-            }
-        }
-    }
+    require_kernel()?;
+    let ty = type_arg(&prog_type)?;
+    let (targets, _) = collect_targets(paths, ty, &None);
     let opts = verifier::Options::for_this_machine();
     let ours = verify::run(&targets, &opts);
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
@@ -792,31 +791,9 @@ fn diff_states_cmd(
     section: Option<String>,
     prog_type: Option<String>,
 ) -> Res {
-    use harness::{kernel, verify};
-    if let Err(why) = kernel::available() {
-        return Err(format!("the live kernel is not available: {why}").into());
-    }
-    let ty = match &prog_type {
-        None => None,
-        Some(t) => Some(
-            semantics::elf::ProgType::from_name(t)
-                .ok_or_else(|| format!("unknown program type `{t}`"))?,
-        ),
-    };
-    for t in verify::targets(path, ty) {
-        let t = match t {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("error: {e}");
-                continue;
-            }
-        };
-        if section
-            .as_ref()
-            .is_some_and(|s| t.section != *s && t.program != *s)
-        {
-            continue;
-        }
+    require_kernel()?;
+    let ty = type_arg(&prog_type)?;
+    for t in collect_targets(&[path.to_path_buf()], ty, &section).0 {
         let d = harness::diff::states(&t.prog)?;
         println!("{}:{}/{}", t.object, t.section, t.program);
         for l in &d.differences {
@@ -831,96 +808,61 @@ fn diff_states_cmd(
 }
 
 fn diff_exec_cmd(paths: &[PathBuf], prog_type: Option<String>, data_hex: Option<String>) -> Res {
-    use harness::{kernel, verify};
-    if let Err(why) = kernel::available() {
-        return Err(format!("the live kernel is not available: {why}").into());
-    }
-    let ty = match &prog_type {
-        None => None,
-        Some(t) => Some(
-            semantics::elf::ProgType::from_name(t)
-                .ok_or_else(|| format!("unknown program type `{t}`"))?,
-        ),
-    };
+    use harness::kernel;
+    require_kernel()?;
+    let ty = type_arg(&prog_type)?;
     let data = match &data_hex {
-        Some(h) => (0..h.len() / 2)
-            .map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16))
-            .collect::<Result<Vec<u8>, _>>()
-            .map_err(|e| format!("--data-hex: {e}"))?,
+        Some(h) => parse_hex(h).map_err(|e| format!("--data-hex: {e}"))?,
         None => harness::input::pattern(64),
     };
     let (mut same, mut differ, mut skipped) = (0, 0, 0);
-    for p in paths {
-        for t in verify::targets(p, ty) {
-            let t = match t {
-                Ok(t) => t,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    continue;
-                }
-            };
-            let name = format!("{}:{}/{}", t.object, t.section, t.program);
-            let k = kernel::verify(&t.prog)?;
-            let Some(fd) = k.load.fd.as_ref() else {
-                println!("{name:<56} rejected by the kernel: {}", k.message);
+    for t in collect_targets(paths, ty, &None).0 {
+        let name = format!("{}:{}/{}", t.object, t.section, t.program);
+        let k = kernel::verify(&t.prog)?;
+        let Some(fd) = k.load.fd.as_ref() else {
+            println!("{name:<56} rejected by the kernel: {}", k.message);
+            skipped += 1;
+            continue;
+        };
+        let run = match kernel::test_run(fd, &data, 1) {
+            Ok(r) => r,
+            Err(e) => {
+                println!("{name:<56} no test run: {e}");
                 skipped += 1;
                 continue;
-            };
-            let run = match kernel::test_run(fd, &data, 1) {
-                Ok(r) => r,
-                Err(e) => {
-                    println!("{name:<56} no test run: {e}");
-                    skipped += 1;
-                    continue;
-                }
-            };
-            let pt = semantics::elf::ProgType::from_u32(t.prog_type);
-            // The interpreter gets maps of the same shapes, empty like the kernel's.
-            let maps: Vec<semantics::maps::MapDef> = t
-                .prog
-                .maps
-                .iter()
-                .enumerate()
-                .map(|(i, m)| {
-                    semantics::maps::MapDef::new(
-                        &format!("map{i}"),
-                        m.map_type,
-                        m.key_size,
-                        m.value_size,
-                        m.max_entries,
-                    )
-                })
-                .collect();
-            let mut vm = semantics::interp::Vm::new(semantics::interp::Config::default(), &maps);
-            let id = match vm.load(&name, &t.prog.slots) {
-                Ok(id) => id,
-                Err(e) => {
-                    println!("{name:<56} our interpreter cannot load it: {e}");
-                    skipped += 1;
-                    continue;
-                }
-            };
-            let input = harness::demo::input_for(pt, None, data.clone());
-            let ours = vm.run(id, &input);
-            let ours_r0 = match ours.outcome {
-                semantics::interp::Outcome::Exit(r0) => Some(r0 as u32),
-                _ => None,
-            };
-            let ok = ours_r0 == Some(run.retval);
-            if ok {
-                same += 1;
-            } else {
-                differ += 1;
             }
-            println!(
-                "{name:<56} kernel {:>#12x}  ours {:>14}  {}",
-                run.retval,
-                ours_r0
-                    .map(|r| format!("{r:#x}"))
-                    .unwrap_or_else(|| format!("{:?}", ours.outcome)),
-                if ok { "same" } else { "DIFFERENT" }
-            );
+        };
+        let pt = semantics::elf::ProgType::from_u32(t.prog_type);
+        // The interpreter gets the object's own maps (with their initial contents).
+        let mut vm = semantics::interp::Vm::new(semantics::interp::Config::default(), &t.maps);
+        let id = match vm.load(&name, &t.prog.slots) {
+            Ok(id) => id,
+            Err(e) => {
+                println!("{name:<56} our interpreter cannot load it: {e}");
+                skipped += 1;
+                continue;
+            }
+        };
+        let input = harness::demo::input_for(pt, None, data.clone());
+        let ours = vm.run(id, &input);
+        let ours_r0 = match ours.outcome {
+            semantics::interp::Outcome::Exit(r0) => Some(r0 as u32),
+            _ => None,
+        };
+        let ok = ours_r0 == Some(run.retval);
+        if ok {
+            same += 1;
+        } else {
+            differ += 1;
         }
+        println!(
+            "{name:<56} kernel {:>#12x}  ours {:>14}  {}",
+            run.retval,
+            ours_r0
+                .map(|r| format!("{r:#x}"))
+                .unwrap_or_else(|| format!("{:?}", ours.outcome)),
+            if ok { "same" } else { "DIFFERENT" }
+        );
     }
     println!("{same} same, {differ} different, {skipped} not run");
     Ok(if differ == 0 {

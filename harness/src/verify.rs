@@ -16,6 +16,8 @@ pub struct Target {
     pub program: String,
     pub prog_type: u32,
     pub prog: Program,
+    /// The maps as the object defines them (with initial contents), for running it.
+    pub maps: Vec<semantics::maps::MapDef>,
 }
 
 /// `enum bpf_attach_type` numbers of libbpf's attach type names.
@@ -117,7 +119,9 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                         Some((s, n)) if is_elf => (s.to_string(), n.to_string()),
                         _ => (String::new(), p.name.clone()),
                     };
-                    let ty = prog_type.or(p.prog_type).or_else(|| legacy_type(&section));
+                    let ty = prog_type
+                        .or(p.prog_type)
+                        .or_else(|| semantics::elf::progtype::from_legacy_section(&section));
                     let Some(ty) = ty else {
                         out.push(Err(format!(
                             "{object}: {}: unknown program type (give --type)",
@@ -126,6 +130,7 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                         continue;
                     };
                     out.push(Ok(Target {
+                        maps: p.maps.clone(),
                         object: object.clone(),
                         section,
                         program,
@@ -201,38 +206,6 @@ pub fn global_funcs(obj: &semantics::elf::Object, p: &semantics::elf::Program) -
             })
         })
         .collect()
-}
-
-/// The program type of an old-style section name that libbpf's rules no longer match (the
-/// prefixes of the kernel's old `samples/bpf` loader, used by many existing objects).
-pub fn legacy_type(section: &str) -> Option<ProgType> {
-    use ProgType as P;
-    const RULES: &[(&str, P)] = &[
-        ("socket", P::SocketFilter),
-        ("kprobe/", P::Kprobe),
-        ("kretprobe/", P::Kprobe),
-        ("tracepoint/", P::Tracepoint),
-        ("raw_tracepoint/", P::RawTracepoint),
-        ("xdp", P::Xdp),
-        ("perf_event", P::PerfEvent),
-        ("cgroup/skb", P::CgroupSkb),
-        ("cgroup/sock", P::CgroupSock),
-        ("cgroup/dev", P::CgroupDevice),
-        ("sockops", P::SockOps),
-        ("sk_skb", P::SkSkb),
-        ("sk_msg", P::SkMsg),
-        ("lwt_in", P::LwtIn),
-        ("lwt_out", P::LwtOut),
-        ("lwt_xmit", P::LwtXmit),
-        ("lwt_seg6local", P::LwtSeg6local),
-        ("len_hist", P::LwtXmit),
-        ("classifier", P::SchedCls),
-        ("action", P::SchedAct),
-    ];
-    RULES
-        .iter()
-        .find(|(p, _)| section.starts_with(p))
-        .map(|(_, t)| *t)
 }
 
 /// Verifies every target in parallel, with a progress bar on a terminal (programs/s).

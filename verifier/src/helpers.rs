@@ -133,8 +133,6 @@ pub enum Ret {
 
 #[derive(Clone, Copy, Debug)]
 pub struct Proto {
-    /// The helper's name without the `bpf_` prefix, as `enum bpf_func_id` names it (e.g. "map_lookup_elem").
-    pub name: &'static str,
     pub args: [Arg; 5],
     pub ret: Ret,
     /// The helper acquires a reference (the returned object must be released): e.g. sk_lookup_tcp, ringbuf_reserve.
@@ -185,9 +183,8 @@ const KPTR: Arg = Arg::Kptr;
 const PERCPU_BTF: Arg = Arg::PercpuBtfId;
 const INT: Ret = Ret::Integer;
 
-const fn p(name: &'static str, args: [Arg; 5], ret: Ret) -> Proto {
+const fn p(args: [Arg; 5], ret: Ret) -> Proto {
     Proto {
-        name,
         args,
         ret,
         acquire: false,
@@ -230,405 +227,262 @@ impl Proto {
 
 /// Prototypes by helper id; `PROTOS[id - 1]`.
 static PROTOS: [Proto; 211] = [
-    /*   1 */ p("map_lookup_elem", [MAP, KEY, X, X, X], Ret::MapValueOrNull),
-    /*   2 */ p("map_update_elem", [MAP, KEY, VALUE, ANY, X], INT),
-    /*   3 */ p("map_delete_elem", [MAP, KEY, X, X, X], INT),
-    /*   4 */ p("probe_read", [UNINIT, SZ0, ANY, X, X], INT).gpl(),
-    /*   5 */ p("ktime_get_ns", [X, X, X, X, X], INT),
-    /*   6 */ p("trace_printk", [MEM, SZ, X, X, X], INT).gpl(),
-    /*   7 */ p("get_prandom_u32", [X, X, X, X, X], INT),
-    /*   8 */ p("get_smp_processor_id", [X, X, X, X, X], INT),
-    /*   9 */ p("skb_store_bytes", [CTX, ANY, MEM, SZ, ANY], INT).pkt(),
-    /*  10 */ p("l3_csum_replace", [CTX, ANY, ANY, ANY, ANY], INT).pkt(),
-    /*  11 */ p("l4_csum_replace", [CTX, ANY, ANY, ANY, ANY], INT).pkt(),
-    /*  12 */ p("tail_call", [CTX, MAP, ANY, X, X], Ret::Void).pkt(),
-    /*  13 */ p("clone_redirect", [CTX, ANY, ANY, X, X], INT).pkt(),
-    /*  14 */ p("get_current_pid_tgid", [X, X, X, X, X], INT),
-    /*  15 */ p("get_current_uid_gid", [X, X, X, X, X], INT),
-    /*  16 */ p("get_current_comm", [UNINIT, SZ, X, X, X], INT),
-    /*  17 */ p("get_cgroup_classid", [CTX, X, X, X, X], INT),
-    /*  18 */ p("skb_vlan_push", [CTX, ANY, ANY, X, X], INT).pkt(),
-    /*  19 */ p("skb_vlan_pop", [CTX, X, X, X, X], INT).pkt(),
-    /*  20 */ p("skb_get_tunnel_key", [CTX, UNINIT, SZ, ANY, X], INT),
-    /*  21 */ p("skb_set_tunnel_key", [CTX, MEM, SZ, ANY, X], INT),
-    /*  22 */ p("perf_event_read", [MAP, ANY, X, X, X], INT).gpl(),
-    /*  23 */ p("redirect", [ANY, ANY, X, X, X], INT),
-    /*  24 */ p("get_route_realm", [CTX, X, X, X, X], INT),
-    /*  25 */ p("perf_event_output", [CTX, MAP, ANY, MEM, SZ0], INT).gpl(),
-    /*  26 */ p("skb_load_bytes", [CTX, ANY, UNINIT, SZ, X], INT),
-    /*  27 */ p("get_stackid", [CTX, MAP, ANY, X, X], INT).gpl(),
-    /*  28 */ p("csum_diff", [MEM_OR_NULL, SZ0, MEM_OR_NULL, SZ0, ANY], INT),
-    /*  29 */ p("skb_get_tunnel_opt", [CTX, UNINIT, SZ, X, X], INT),
-    /*  30 */ p("skb_set_tunnel_opt", [CTX, MEM, SZ, X, X], INT),
-    /*  31 */ p("skb_change_proto", [CTX, ANY, ANY, X, X], INT).pkt(),
-    /*  32 */ p("skb_change_type", [CTX, ANY, X, X, X], INT),
-    /*  33 */ p("skb_under_cgroup", [CTX, MAP, ANY, X, X], INT),
-    /*  34 */ p("get_hash_recalc", [CTX, X, X, X, X], INT),
-    /*  35 */ p("get_current_task", [X, X, X, X, X], INT).gpl(),
-    /*  36 */ p("probe_write_user", [ANY, MEM, SZ, X, X], INT).gpl(),
-    /*  37 */ p("current_task_under_cgroup", [MAP, ANY, X, X, X], INT),
-    /*  38 */ p("skb_change_tail", [CTX, ANY, ANY, X, X], INT).pkt(),
-    /*  39 */ p("skb_pull_data", [CTX, ANY, X, X, X], INT).pkt(),
-    /*  40 */ p("csum_update", [CTX, ANY, X, X, X], INT),
-    /*  41 */ p("set_hash_invalid", [CTX, X, X, X, X], INT),
-    /*  42 */ p("get_numa_node_id", [X, X, X, X, X], INT),
-    /*  43 */ p("skb_change_head", [CTX, ANY, ANY, X, X], INT).pkt(),
-    /*  44 */ p("xdp_adjust_head", [CTX, ANY, X, X, X], INT).pkt(),
-    /*  45 */ p("probe_read_str", [UNINIT, SZ0, ANY, X, X], INT).gpl(),
-    /*  46 */ p("get_socket_cookie", [CTX, X, X, X, X], INT),
-    /*  47 */ p("get_socket_uid", [CTX, X, X, X, X], INT),
-    /*  48 */ p("set_hash", [CTX, ANY, X, X, X], INT),
-    /*  49 */ p("setsockopt", [CTX, ANY, ANY, MEM, SZ], INT),
-    /*  50 */ p("skb_adjust_room", [CTX, ANY, ANY, ANY, X], INT).pkt(),
-    /*  51 */ p("redirect_map", [MAP, ANY, ANY, X, X], INT),
-    /*  52 */ p("sk_redirect_map", [CTX, MAP, ANY, ANY, X], INT),
-    /*  53 */ p("sock_map_update", [CTX, MAP, KEY, ANY, X], INT),
-    /*  54 */ p("xdp_adjust_meta", [CTX, ANY, X, X, X], INT).pkt(),
-    /*  55 */ p("perf_event_read_value", [MAP, ANY, UNINIT, SZ, X], INT).gpl(),
-    /*  56 */ p("perf_prog_read_value", [CTX, UNINIT, SZ, X, X], INT).gpl(),
-    /*  57 */ p("getsockopt", [CTX, ANY, ANY, UNINIT, SZ], INT),
-    /*  58 */ p("override_return", [CTX, ANY, X, X, X], INT).gpl(),
-    /*  59 */ p("sock_ops_cb_flags_set", [CTX, ANY, X, X, X], INT),
-    /*  60 */ p("msg_redirect_map", [CTX, MAP, ANY, ANY, X], INT),
-    /*  61 */ p("msg_apply_bytes", [CTX, ANY, X, X, X], INT),
-    /*  62 */ p("msg_cork_bytes", [CTX, ANY, X, X, X], INT),
-    /*  63 */ p("msg_pull_data", [CTX, ANY, ANY, ANY, X], INT).pkt(),
-    /*  64 */ p("bind", [CTX, MEM, SZ, X, X], INT),
-    /*  65 */ p("xdp_adjust_tail", [CTX, ANY, X, X, X], INT).pkt(),
-    /*  66 */ p("skb_get_xfrm_state", [CTX, ANY, UNINIT, SZ, ANY], INT),
-    /*  67 */ p("get_stack", [CTX, UNINIT, SZ0, ANY, X], INT).gpl(),
-    /*  68 */ p("skb_load_bytes_relative", [CTX, ANY, UNINIT, SZ, ANY], INT),
-    /*  69 */ p("fib_lookup", [CTX, MEM_RW, SZ, ANY, X], INT).gpl(),
-    /*  70 */ p("sock_hash_update", [CTX, MAP, KEY, ANY, X], INT),
-    /*  71 */ p("msg_redirect_hash", [CTX, MAP, KEY, ANY, X], INT),
-    /*  72 */ p("sk_redirect_hash", [CTX, MAP, KEY, ANY, X], INT),
-    /*  73 */ p("lwt_push_encap", [CTX, ANY, MEM, SZ, X], INT).pkt(),
-    /*  74 */ p("lwt_seg6_store_bytes", [CTX, ANY, MEM, SZ, X], INT).pkt(),
-    /*  75 */ p("lwt_seg6_adjust_srh", [CTX, ANY, ANY, X, X], INT).pkt(),
-    /*  76 */ p("lwt_seg6_action", [CTX, ANY, MEM, SZ, X], INT).pkt(),
-    /*  77 */ p("rc_repeat", [CTX, X, X, X, X], INT).gpl(),
-    /*  78 */ p("rc_keydown", [CTX, ANY, ANY, ANY, X], INT).gpl(),
-    /*  79 */ p("skb_cgroup_id", [CTX, X, X, X, X], INT),
-    /*  80 */ p("get_current_cgroup_id", [X, X, X, X, X], INT),
-    /*  81 */ p("get_local_storage", [MAP, ANY, X, X, X], Ret::MapValue),
-    /*  82 */ p("sk_select_reuseport", [CTX, MAP, KEY, ANY, X], INT),
-    /*  83 */ p("skb_ancestor_cgroup_id", [CTX, ANY, X, X, X], INT),
-    /*  84 */
+    /* 1 map_lookup_elem */ p([MAP, KEY, X, X, X], Ret::MapValueOrNull),
+    /* 2 map_update_elem */ p([MAP, KEY, VALUE, ANY, X], INT),
+    /* 3 map_delete_elem */ p([MAP, KEY, X, X, X], INT),
+    /* 4 probe_read */ p([UNINIT, SZ0, ANY, X, X], INT).gpl(),
+    /* 5 ktime_get_ns */ p([X, X, X, X, X], INT),
+    /* 6 trace_printk */ p([MEM, SZ, X, X, X], INT).gpl(),
+    /* 7 get_prandom_u32 */ p([X, X, X, X, X], INT),
+    /* 8 get_smp_processor_id */ p([X, X, X, X, X], INT),
+    /* 9 skb_store_bytes */ p([CTX, ANY, MEM, SZ, ANY], INT).pkt(),
+    /* 10 l3_csum_replace */ p([CTX, ANY, ANY, ANY, ANY], INT).pkt(),
+    /* 11 l4_csum_replace */ p([CTX, ANY, ANY, ANY, ANY], INT).pkt(),
+    /* 12 tail_call */ p([CTX, MAP, ANY, X, X], Ret::Void).pkt(),
+    /* 13 clone_redirect */ p([CTX, ANY, ANY, X, X], INT).pkt(),
+    /* 14 get_current_pid_tgid */ p([X, X, X, X, X], INT),
+    /* 15 get_current_uid_gid */ p([X, X, X, X, X], INT),
+    /* 16 get_current_comm */ p([UNINIT, SZ, X, X, X], INT),
+    /* 17 get_cgroup_classid */ p([CTX, X, X, X, X], INT),
+    /* 18 skb_vlan_push */ p([CTX, ANY, ANY, X, X], INT).pkt(),
+    /* 19 skb_vlan_pop */ p([CTX, X, X, X, X], INT).pkt(),
+    /* 20 skb_get_tunnel_key */ p([CTX, UNINIT, SZ, ANY, X], INT),
+    /* 21 skb_set_tunnel_key */ p([CTX, MEM, SZ, ANY, X], INT),
+    /* 22 perf_event_read */ p([MAP, ANY, X, X, X], INT).gpl(),
+    /* 23 redirect */ p([ANY, ANY, X, X, X], INT),
+    /* 24 get_route_realm */ p([CTX, X, X, X, X], INT),
+    /* 25 perf_event_output */ p([CTX, MAP, ANY, MEM, SZ0], INT).gpl(),
+    /* 26 skb_load_bytes */ p([CTX, ANY, UNINIT, SZ, X], INT),
+    /* 27 get_stackid */ p([CTX, MAP, ANY, X, X], INT).gpl(),
+    /* 28 csum_diff */ p([MEM_OR_NULL, SZ0, MEM_OR_NULL, SZ0, ANY], INT),
+    /* 29 skb_get_tunnel_opt */ p([CTX, UNINIT, SZ, X, X], INT),
+    /* 30 skb_set_tunnel_opt */ p([CTX, MEM, SZ, X, X], INT),
+    /* 31 skb_change_proto */ p([CTX, ANY, ANY, X, X], INT).pkt(),
+    /* 32 skb_change_type */ p([CTX, ANY, X, X, X], INT),
+    /* 33 skb_under_cgroup */ p([CTX, MAP, ANY, X, X], INT),
+    /* 34 get_hash_recalc */ p([CTX, X, X, X, X], INT),
+    /* 35 get_current_task */ p([X, X, X, X, X], INT).gpl(),
+    /* 36 probe_write_user */ p([ANY, MEM, SZ, X, X], INT).gpl(),
+    /* 37 current_task_under_cgroup */ p([MAP, ANY, X, X, X], INT),
+    /* 38 skb_change_tail */ p([CTX, ANY, ANY, X, X], INT).pkt(),
+    /* 39 skb_pull_data */ p([CTX, ANY, X, X, X], INT).pkt(),
+    /* 40 csum_update */ p([CTX, ANY, X, X, X], INT),
+    /* 41 set_hash_invalid */ p([CTX, X, X, X, X], INT),
+    /* 42 get_numa_node_id */ p([X, X, X, X, X], INT),
+    /* 43 skb_change_head */ p([CTX, ANY, ANY, X, X], INT).pkt(),
+    /* 44 xdp_adjust_head */ p([CTX, ANY, X, X, X], INT).pkt(),
+    /* 45 probe_read_str */ p([UNINIT, SZ0, ANY, X, X], INT).gpl(),
+    /* 46 get_socket_cookie */ p([CTX, X, X, X, X], INT),
+    /* 47 get_socket_uid */ p([CTX, X, X, X, X], INT),
+    /* 48 set_hash */ p([CTX, ANY, X, X, X], INT),
+    /* 49 setsockopt */ p([CTX, ANY, ANY, MEM, SZ], INT),
+    /* 50 skb_adjust_room */ p([CTX, ANY, ANY, ANY, X], INT).pkt(),
+    /* 51 redirect_map */ p([MAP, ANY, ANY, X, X], INT),
+    /* 52 sk_redirect_map */ p([CTX, MAP, ANY, ANY, X], INT),
+    /* 53 sock_map_update */ p([CTX, MAP, KEY, ANY, X], INT),
+    /* 54 xdp_adjust_meta */ p([CTX, ANY, X, X, X], INT).pkt(),
+    /* 55 perf_event_read_value */ p([MAP, ANY, UNINIT, SZ, X], INT).gpl(),
+    /* 56 perf_prog_read_value */ p([CTX, UNINIT, SZ, X, X], INT).gpl(),
+    /* 57 getsockopt */ p([CTX, ANY, ANY, UNINIT, SZ], INT),
+    /* 58 override_return */ p([CTX, ANY, X, X, X], INT).gpl(),
+    /* 59 sock_ops_cb_flags_set */ p([CTX, ANY, X, X, X], INT),
+    /* 60 msg_redirect_map */ p([CTX, MAP, ANY, ANY, X], INT),
+    /* 61 msg_apply_bytes */ p([CTX, ANY, X, X, X], INT),
+    /* 62 msg_cork_bytes */ p([CTX, ANY, X, X, X], INT),
+    /* 63 msg_pull_data */ p([CTX, ANY, ANY, ANY, X], INT).pkt(),
+    /* 64 bind */ p([CTX, MEM, SZ, X, X], INT),
+    /* 65 xdp_adjust_tail */ p([CTX, ANY, X, X, X], INT).pkt(),
+    /* 66 skb_get_xfrm_state */ p([CTX, ANY, UNINIT, SZ, ANY], INT),
+    /* 67 get_stack */ p([CTX, UNINIT, SZ0, ANY, X], INT).gpl(),
+    /* 68 skb_load_bytes_relative */ p([CTX, ANY, UNINIT, SZ, ANY], INT),
+    /* 69 fib_lookup */ p([CTX, MEM_RW, SZ, ANY, X], INT).gpl(),
+    /* 70 sock_hash_update */ p([CTX, MAP, KEY, ANY, X], INT),
+    /* 71 msg_redirect_hash */ p([CTX, MAP, KEY, ANY, X], INT),
+    /* 72 sk_redirect_hash */ p([CTX, MAP, KEY, ANY, X], INT),
+    /* 73 lwt_push_encap */ p([CTX, ANY, MEM, SZ, X], INT).pkt(),
+    /* 74 lwt_seg6_store_bytes */ p([CTX, ANY, MEM, SZ, X], INT).pkt(),
+    /* 75 lwt_seg6_adjust_srh */ p([CTX, ANY, ANY, X, X], INT).pkt(),
+    /* 76 lwt_seg6_action */ p([CTX, ANY, MEM, SZ, X], INT).pkt(),
+    /* 77 rc_repeat */ p([CTX, X, X, X, X], INT).gpl(),
+    /* 78 rc_keydown */ p([CTX, ANY, ANY, ANY, X], INT).gpl(),
+    /* 79 skb_cgroup_id */ p([CTX, X, X, X, X], INT),
+    /* 80 get_current_cgroup_id */ p([X, X, X, X, X], INT),
+    /* 81 get_local_storage */ p([MAP, ANY, X, X, X], Ret::MapValue),
+    /* 82 sk_select_reuseport */ p([CTX, MAP, KEY, ANY, X], INT),
+    /* 83 skb_ancestor_cgroup_id */ p([CTX, ANY, X, X, X], INT),
+    /* 84 sk_lookup_tcp */
+    p([CTX, MEM, SZ0, ANY, ANY], Ret::SocketOrNull).acquire(),
+    /* 85 sk_lookup_udp */
+    p([CTX, MEM, SZ0, ANY, ANY], Ret::SocketOrNull).acquire(),
+    /* 86 sk_release */ p([BTF_SOCK_COMMON, X, X, X, X], INT).release(0),
+    /* 87 map_push_elem */ p([MAP, VALUE, ANY, X, X], INT),
+    /* 88 map_pop_elem */ p([MAP, UNINIT_VALUE, X, X, X], INT),
+    /* 89 map_peek_elem */ p([MAP, UNINIT_VALUE, X, X, X], INT),
+    /* 90 msg_push_data */ p([CTX, ANY, ANY, ANY, X], INT).pkt(),
+    /* 91 msg_pop_data */ p([CTX, ANY, ANY, ANY, X], INT).pkt(),
+    /* 92 rc_pointer_rel */ p([CTX, ANY, ANY, X, X], INT).gpl(),
+    /* 93 spin_lock */ p([SPIN_LOCK, X, X, X, X], Ret::Void),
+    /* 94 spin_unlock */ p([SPIN_LOCK, X, X, X, X], Ret::Void),
+    /* 95 sk_fullsock */ p([SOCK_COMMON, X, X, X, X], Ret::SocketOrNull),
+    /* 96 tcp_sock */ p([SOCK_COMMON, X, X, X, X], Ret::TcpSockOrNull),
+    /* 97 skb_ecn_set_ce */ p([CTX, X, X, X, X], INT),
+    /* 98 get_listener_sock */
+    p([SOCK_COMMON, X, X, X, X], Ret::SocketOrNull),
+    /* 99 skc_lookup_tcp */
+    p([CTX, MEM, SZ0, ANY, ANY], Ret::SockCommonOrNull).acquire(),
+    /* 100 tcp_check_syncookie */
+    p([BTF_SOCK_COMMON, MEM, SZ, MEM, SZ], INT).gpl(),
+    /* 101 sysctl_get_name */ p([CTX, MEM_RW, SZ, ANY, X], INT),
+    /* 102 sysctl_get_current_value */ p([CTX, UNINIT, SZ, X, X], INT),
+    /* 103 sysctl_get_new_value */ p([CTX, UNINIT, SZ, X, X], INT),
+    /* 104 sysctl_set_new_value */ p([CTX, MEM, SZ, X, X], INT),
+    /* 105 strtol */ p([MEM, SZ, ANY, Arg::FixedMem { size: 8 }, X], INT),
+    /* 106 strtoul */ p([MEM, SZ, ANY, Arg::FixedMem { size: 8 }, X], INT),
+    /* 107 sk_storage_get */
     p(
-        "sk_lookup_tcp",
-        [CTX, MEM, SZ0, ANY, ANY],
-        Ret::SocketOrNull,
-    )
-    .acquire(),
-    /*  85 */
-    p(
-        "sk_lookup_udp",
-        [CTX, MEM, SZ0, ANY, ANY],
-        Ret::SocketOrNull,
-    )
-    .acquire(),
-    /*  86 */ p("sk_release", [BTF_SOCK_COMMON, X, X, X, X], INT).release(0),
-    /*  87 */ p("map_push_elem", [MAP, VALUE, ANY, X, X], INT),
-    /*  88 */ p("map_pop_elem", [MAP, UNINIT_VALUE, X, X, X], INT),
-    /*  89 */ p("map_peek_elem", [MAP, UNINIT_VALUE, X, X, X], INT),
-    /*  90 */ p("msg_push_data", [CTX, ANY, ANY, ANY, X], INT).pkt(),
-    /*  91 */ p("msg_pop_data", [CTX, ANY, ANY, ANY, X], INT).pkt(),
-    /*  92 */ p("rc_pointer_rel", [CTX, ANY, ANY, X, X], INT).gpl(),
-    /*  93 */ p("spin_lock", [SPIN_LOCK, X, X, X, X], Ret::Void),
-    /*  94 */ p("spin_unlock", [SPIN_LOCK, X, X, X, X], Ret::Void),
-    /*  95 */ p("sk_fullsock", [SOCK_COMMON, X, X, X, X], Ret::SocketOrNull),
-    /*  96 */ p("tcp_sock", [SOCK_COMMON, X, X, X, X], Ret::TcpSockOrNull),
-    /*  97 */ p("skb_ecn_set_ce", [CTX, X, X, X, X], INT),
-    /*  98 */
-    p(
-        "get_listener_sock",
-        [SOCK_COMMON, X, X, X, X],
-        Ret::SocketOrNull,
-    ),
-    /*  99 */
-    p(
-        "skc_lookup_tcp",
-        [CTX, MEM, SZ0, ANY, ANY],
-        Ret::SockCommonOrNull,
-    )
-    .acquire(),
-    /* 100 */
-    p(
-        "tcp_check_syncookie",
-        [BTF_SOCK_COMMON, MEM, SZ, MEM, SZ],
-        INT,
-    )
-    .gpl(),
-    /* 101 */ p("sysctl_get_name", [CTX, MEM_RW, SZ, ANY, X], INT),
-    /* 102 */ p("sysctl_get_current_value", [CTX, UNINIT, SZ, X, X], INT),
-    /* 103 */ p("sysctl_get_new_value", [CTX, UNINIT, SZ, X, X], INT),
-    /* 104 */ p("sysctl_set_new_value", [CTX, MEM, SZ, X, X], INT),
-    /* 105 */ p("strtol", [MEM, SZ, ANY, Arg::FixedMem { size: 8 }, X], INT),
-    /* 106 */ p("strtoul", [MEM, SZ, ANY, Arg::FixedMem { size: 8 }, X], INT),
-    /* 107 */
-    p(
-        "sk_storage_get",
         [MAP, BTF_SOCK_COMMON, VALUE_OR_NULL, ANY, X],
         Ret::MapValueOrNull,
     ),
-    /* 108 */ p("sk_storage_delete", [MAP, BTF_SOCK_COMMON, X, X, X], INT),
-    /* 109 */ p("send_signal", [ANY, X, X, X, X], INT),
-    /* 110 */
+    /* 108 sk_storage_delete */ p([MAP, BTF_SOCK_COMMON, X, X, X], INT),
+    /* 109 send_signal */ p([ANY, X, X, X, X], INT),
+    /* 110 tcp_gen_syncookie */
+    p([BTF_SOCK_COMMON, MEM, SZ, MEM, SZ], INT).gpl(),
+    /* 111 skb_output */ p([BTF, MAP, ANY, MEM, SZ0], INT).gpl(),
+    /* 112 probe_read_user */ p([UNINIT, SZ0, ANY, X, X], INT).gpl(),
+    /* 113 probe_read_kernel */ p([UNINIT, SZ0, ANY, X, X], INT).gpl(),
+    /* 114 probe_read_user_str */ p([UNINIT, SZ0, ANY, X, X], INT).gpl(),
+    /* 115 probe_read_kernel_str */ p([UNINIT, SZ0, ANY, X, X], INT).gpl(),
+    /* 116 tcp_send_ack */ p([BTF, ANY, X, X, X], INT),
+    /* 117 send_signal_thread */ p([ANY, X, X, X, X], INT),
+    /* 118 jiffies64 */ p([X, X, X, X, X], INT),
+    /* 119 read_branch_records */
+    p([CTX, MEM_RW_OR_NULL, SZ0, ANY, X], INT).gpl(),
+    /* 120 get_ns_current_pid_tgid */ p([ANY, ANY, UNINIT, SZ, X], INT),
+    /* 121 xdp_output */ p([BTF, MAP, ANY, MEM, SZ0], INT).gpl(),
+    /* 122 get_netns_cookie */ p([CTX_OR_NULL, X, X, X, X], INT),
+    /* 123 get_current_ancestor_cgroup_id */ p([ANY, X, X, X, X], INT),
+    /* 124 sk_assign */ p([CTX, BTF_SOCK_COMMON, ANY, X, X], INT),
+    /* 125 ktime_get_boot_ns */ p([X, X, X, X, X], INT),
+    /* 126 seq_printf */ p([BTF, MEM, SZ, MEM_OR_NULL, SZ0], INT).gpl(),
+    /* 127 seq_write */ p([BTF, MEM, SZ0, X, X], INT).gpl(),
+    /* 128 sk_cgroup_id */ p([BTF_SOCK_COMMON, X, X, X, X], INT),
+    /* 129 sk_ancestor_cgroup_id */
+    p([BTF_SOCK_COMMON, ANY, X, X, X], INT),
+    /* 130 ringbuf_output */ p([MAP, MEM, SZ0, ANY, X], INT),
+    /* 131 ringbuf_reserve */
+    p([MAP, ALLOC_SZ0, ANY, X, X], Ret::AllocMemOrNull).acquire(),
+    /* 132 ringbuf_submit */ p([RINGBUF_MEM, ANY, X, X, X], Ret::Void).release(0),
+    /* 133 ringbuf_discard */ p([RINGBUF_MEM, ANY, X, X, X], Ret::Void).release(0),
+    /* 134 ringbuf_query */ p([MAP, ANY, X, X, X], INT),
+    /* 135 csum_level */ p([CTX, ANY, X, X, X], INT),
+    /* 136 skc_to_tcp6_sock */
+    p([BTF_SOCK_COMMON, X, X, X, X], Ret::BtfId { or_null: true }),
+    /* 137 skc_to_tcp_sock */
+    p([BTF_SOCK_COMMON, X, X, X, X], Ret::BtfId { or_null: true }),
+    /* 138 skc_to_tcp_timewait_sock */
+    p([BTF_SOCK_COMMON, X, X, X, X], Ret::BtfId { or_null: true }),
+    /* 139 skc_to_tcp_request_sock */
+    p([BTF_SOCK_COMMON, X, X, X, X], Ret::BtfId { or_null: true }),
+    /* 140 skc_to_udp6_sock */
+    p([BTF_SOCK_COMMON, X, X, X, X], Ret::BtfId { or_null: true }),
+    /* 141 get_task_stack */ p([BTF, UNINIT, SZ0, ANY, X], INT),
+    /* 142 load_hdr_opt */ p([CTX, MEM_RW, SZ, ANY, X], INT),
+    /* 143 store_hdr_opt */ p([CTX, MEM, SZ, ANY, X], INT).pkt(),
+    /* 144 reserve_hdr_opt */ p([CTX, ANY, ANY, X, X], INT),
+    /* 145 inode_storage_get */
     p(
-        "tcp_gen_syncookie",
-        [BTF_SOCK_COMMON, MEM, SZ, MEM, SZ],
-        INT,
-    )
-    .gpl(),
-    /* 111 */ p("skb_output", [BTF, MAP, ANY, MEM, SZ0], INT).gpl(),
-    /* 112 */ p("probe_read_user", [UNINIT, SZ0, ANY, X, X], INT).gpl(),
-    /* 113 */ p("probe_read_kernel", [UNINIT, SZ0, ANY, X, X], INT).gpl(),
-    /* 114 */ p("probe_read_user_str", [UNINIT, SZ0, ANY, X, X], INT).gpl(),
-    /* 115 */ p("probe_read_kernel_str", [UNINIT, SZ0, ANY, X, X], INT).gpl(),
-    /* 116 */ p("tcp_send_ack", [BTF, ANY, X, X, X], INT),
-    /* 117 */ p("send_signal_thread", [ANY, X, X, X, X], INT),
-    /* 118 */ p("jiffies64", [X, X, X, X, X], INT),
-    /* 119 */
-    p(
-        "read_branch_records",
-        [CTX, MEM_RW_OR_NULL, SZ0, ANY, X],
-        INT,
-    )
-    .gpl(),
-    /* 120 */ p("get_ns_current_pid_tgid", [ANY, ANY, UNINIT, SZ, X], INT),
-    /* 121 */ p("xdp_output", [BTF, MAP, ANY, MEM, SZ0], INT).gpl(),
-    /* 122 */ p("get_netns_cookie", [CTX_OR_NULL, X, X, X, X], INT),
-    /* 123 */ p("get_current_ancestor_cgroup_id", [ANY, X, X, X, X], INT),
-    /* 124 */ p("sk_assign", [CTX, BTF_SOCK_COMMON, ANY, X, X], INT),
-    /* 125 */ p("ktime_get_boot_ns", [X, X, X, X, X], INT),
-    /* 126 */ p("seq_printf", [BTF, MEM, SZ, MEM_OR_NULL, SZ0], INT).gpl(),
-    /* 127 */ p("seq_write", [BTF, MEM, SZ0, X, X], INT).gpl(),
-    /* 128 */ p("sk_cgroup_id", [BTF_SOCK_COMMON, X, X, X, X], INT),
-    /* 129 */
-    p(
-        "sk_ancestor_cgroup_id",
-        [BTF_SOCK_COMMON, ANY, X, X, X],
-        INT,
-    ),
-    /* 130 */ p("ringbuf_output", [MAP, MEM, SZ0, ANY, X], INT),
-    /* 131 */
-    p(
-        "ringbuf_reserve",
-        [MAP, ALLOC_SZ0, ANY, X, X],
-        Ret::AllocMemOrNull,
-    )
-    .acquire(),
-    /* 132 */ p("ringbuf_submit", [RINGBUF_MEM, ANY, X, X, X], Ret::Void).release(0),
-    /* 133 */ p("ringbuf_discard", [RINGBUF_MEM, ANY, X, X, X], Ret::Void).release(0),
-    /* 134 */ p("ringbuf_query", [MAP, ANY, X, X, X], INT),
-    /* 135 */ p("csum_level", [CTX, ANY, X, X, X], INT),
-    /* 136 */
-    p(
-        "skc_to_tcp6_sock",
-        [BTF_SOCK_COMMON, X, X, X, X],
-        Ret::BtfId { or_null: true },
-    ),
-    /* 137 */
-    p(
-        "skc_to_tcp_sock",
-        [BTF_SOCK_COMMON, X, X, X, X],
-        Ret::BtfId { or_null: true },
-    ),
-    /* 138 */
-    p(
-        "skc_to_tcp_timewait_sock",
-        [BTF_SOCK_COMMON, X, X, X, X],
-        Ret::BtfId { or_null: true },
-    ),
-    /* 139 */
-    p(
-        "skc_to_tcp_request_sock",
-        [BTF_SOCK_COMMON, X, X, X, X],
-        Ret::BtfId { or_null: true },
-    ),
-    /* 140 */
-    p(
-        "skc_to_udp6_sock",
-        [BTF_SOCK_COMMON, X, X, X, X],
-        Ret::BtfId { or_null: true },
-    ),
-    /* 141 */ p("get_task_stack", [BTF, UNINIT, SZ0, ANY, X], INT),
-    /* 142 */ p("load_hdr_opt", [CTX, MEM_RW, SZ, ANY, X], INT),
-    /* 143 */ p("store_hdr_opt", [CTX, MEM, SZ, ANY, X], INT).pkt(),
-    /* 144 */ p("reserve_hdr_opt", [CTX, ANY, ANY, X, X], INT),
-    /* 145 */
-    p(
-        "inode_storage_get",
         [MAP, BTF_OR_NULL, VALUE_OR_NULL, ANY, X],
         Ret::MapValueOrNull,
     ),
-    /* 146 */ p("inode_storage_delete", [MAP, BTF_OR_NULL, X, X, X], INT),
-    /* 147 */ p("d_path", [BTF, MEM_RW, SZ0, X, X], INT),
-    /* 148 */ p("copy_from_user", [UNINIT, SZ0, ANY, X, X], INT),
-    /* 149 */ p("snprintf_btf", [MEM_RW, SZ, MEM, SZ, ANY], INT),
-    /* 150 */ p("seq_printf_btf", [BTF, MEM, SZ0, ANY, X], INT).gpl(),
-    /* 151 */ p("skb_cgroup_classid", [CTX, X, X, X, X], INT),
-    /* 152 */ p("redirect_neigh", [ANY, MEM_OR_NULL, SZ0, ANY, X], INT),
-    /* 153 */
+    /* 146 inode_storage_delete */ p([MAP, BTF_OR_NULL, X, X, X], INT),
+    /* 147 d_path */ p([BTF, MEM_RW, SZ0, X, X], INT),
+    /* 148 copy_from_user */ p([UNINIT, SZ0, ANY, X, X], INT),
+    /* 149 snprintf_btf */ p([MEM_RW, SZ, MEM, SZ, ANY], INT),
+    /* 150 seq_printf_btf */ p([BTF, MEM, SZ0, ANY, X], INT).gpl(),
+    /* 151 skb_cgroup_classid */ p([CTX, X, X, X, X], INT),
+    /* 152 redirect_neigh */ p([ANY, MEM_OR_NULL, SZ0, ANY, X], INT),
+    /* 153 per_cpu_ptr */
     p(
-        "per_cpu_ptr",
         [PERCPU_BTF, ANY, X, X, X],
         Ret::MemOrBtfId { or_null: true },
     ),
-    /* 154 */
+    /* 154 this_cpu_ptr */
+    p([PERCPU_BTF, X, X, X, X], Ret::MemOrBtfId { or_null: false }),
+    /* 155 redirect_peer */ p([ANY, ANY, X, X, X], INT),
+    /* 156 task_storage_get */
     p(
-        "this_cpu_ptr",
-        [PERCPU_BTF, X, X, X, X],
-        Ret::MemOrBtfId { or_null: false },
-    ),
-    /* 155 */ p("redirect_peer", [ANY, ANY, X, X, X], INT),
-    /* 156 */
-    p(
-        "task_storage_get",
         [MAP, BTF_OR_NULL, VALUE_OR_NULL, ANY, X],
         Ret::MapValueOrNull,
     ),
-    /* 157 */ p("task_storage_delete", [MAP, BTF_OR_NULL, X, X, X], INT),
-    /* 158 */
+    /* 157 task_storage_delete */ p([MAP, BTF_OR_NULL, X, X, X], INT),
+    /* 158 get_current_task_btf */
+    p([X, X, X, X, X], Ret::BtfId { or_null: false }).gpl(),
+    /* 159 bprm_opts_set */ p([BTF, ANY, X, X, X], INT),
+    /* 160 ktime_get_coarse_ns */ p([X, X, X, X, X], INT),
+    /* 161 ima_inode_hash */ p([BTF, UNINIT, SZ, X, X], INT),
+    /* 162 sock_from_file */
+    p([BTF, X, X, X, X], Ret::BtfId { or_null: true }),
+    /* 163 check_mtu */
+    p([CTX, ANY, Arg::FixedMemRw { size: 4 }, ANY, ANY], INT).gpl(),
+    /* 164 for_each_map_elem */ p([MAP, FUNC, STACK_OR_NULL, ANY, X], INT),
+    /* 165 snprintf */
+    p([MEM_RW_OR_NULL, SZ0, CONST_STR, MEM_OR_NULL, SZ0], INT).gpl(),
+    /* 166 sys_bpf */ p([ANY, MEM, SZ, X, X], INT),
+    /* 167 btf_find_by_name_kind */ p([MEM, SZ, ANY, ANY, X], INT),
+    /* 168 sys_close */ p([ANY, X, X, X, X], INT),
+    /* 169 timer_init */ p([TIMER, MAP, ANY, X, X], INT).gpl(),
+    /* 170 timer_set_callback */ p([TIMER, FUNC, X, X, X], INT).gpl(),
+    /* 171 timer_start */ p([TIMER, ANY, ANY, X, X], INT).gpl(),
+    /* 172 timer_cancel */ p([TIMER, X, X, X, X], INT).gpl(),
+    /* 173 get_func_ip */ p([CTX, X, X, X, X], INT).gpl(),
+    /* 174 get_attach_cookie */ p([CTX, X, X, X, X], INT),
+    /* 175 task_pt_regs */
+    p([BTF, X, X, X, X], Ret::BtfId { or_null: false }).gpl(),
+    /* 176 get_branch_snapshot */ p([UNINIT, SZ0, ANY, X, X], INT).gpl(),
+    /* 177 trace_vprintk */ p([MEM, SZ, MEM_OR_NULL, SZ0, X], INT).gpl(),
+    /* 178 skc_to_unix_sock */
+    p([BTF_SOCK_COMMON, X, X, X, X], Ret::BtfId { or_null: true }),
+    /* 179 kallsyms_lookup_name */
+    p([MEM, SZ0, ANY, Arg::FixedMem { size: 8 }, X], INT),
+    /* 180 find_vma */ p([BTF, ANY, FUNC, STACK_OR_NULL, ANY], INT),
+    /* 181 loop */ p([ANY, FUNC, STACK_OR_NULL, ANY, X], INT),
+    /* 182 strncmp */ p([MEM, SZ, CONST_STR, X, X], INT),
+    /* 183 get_func_arg */
+    p([CTX, ANY, Arg::FixedMem { size: 8 }, X, X], INT),
+    /* 184 get_func_ret */
+    p([CTX, Arg::FixedMem { size: 8 }, X, X, X], INT),
+    /* 185 get_func_arg_cnt */ p([CTX, X, X, X, X], INT),
+    /* 186 get_retval */ p([X, X, X, X, X], INT),
+    /* 187 set_retval */ p([ANY, X, X, X, X], INT),
+    /* 188 xdp_get_buff_len */ p([CTX, X, X, X, X], INT),
+    /* 189 xdp_load_bytes */ p([CTX, ANY, UNINIT, SZ, X], INT),
+    /* 190 xdp_store_bytes */ p([CTX, ANY, MEM, SZ, X], INT),
+    /* 191 copy_from_user_task */ p([UNINIT, SZ0, ANY, BTF, ANY], INT).gpl(),
+    /* 192 skb_set_tstamp */ p([CTX, ANY, ANY, X, X], INT),
+    /* 193 ima_file_hash */ p([BTF, UNINIT, SZ, X, X], INT),
+    /* 194 kptr_xchg */
+    p([KPTR, BTF_OR_NULL, X, X, X], Ret::BtfId { or_null: true })
+        .acquire()
+        .release(1),
+    /* 195 map_lookup_percpu_elem */
+    p([MAP, KEY, ANY, X, X], Ret::MapValueOrNull),
+    /* 196 skc_to_mptcp_sock */
+    p([SOCK_COMMON, X, X, X, X], Ret::BtfId { or_null: true }),
+    /* 197 dynptr_from_mem */ p([UNINIT, SZ0, ANY, DYNPTR_UNINIT, X], INT),
+    /* 198 ringbuf_reserve_dynptr */
+    p([MAP, ANY, ANY, DYNPTR_UNINIT, X], INT).acquire(),
+    /* 199 ringbuf_submit_dynptr */ p([DYNPTR, ANY, X, X, X], Ret::Void).release(0),
+    /* 200 ringbuf_discard_dynptr */ p([DYNPTR, ANY, X, X, X], Ret::Void).release(0),
+    /* 201 dynptr_read */ p([UNINIT, SZ0, DYNPTR, ANY, ANY], INT),
+    /* 202 dynptr_write */ p([DYNPTR, ANY, MEM, SZ0, ANY], INT),
+    /* 203 dynptr_data */
+    p([DYNPTR, ANY, ALLOC_SZ0, X, X], Ret::Mem { or_null: true }),
+    /* 204 tcp_raw_gen_syncookie_ipv4 */
+    p([Arg::FixedMemRo { size: 20 }, MEM, SZ0, X, X], INT).gpl(),
+    /* 205 tcp_raw_gen_syncookie_ipv6 */
+    p([Arg::FixedMemRo { size: 40 }, MEM, SZ0, X, X], INT).gpl(),
+    /* 206 tcp_raw_check_syncookie_ipv4 */
     p(
-        "get_current_task_btf",
-        [X, X, X, X, X],
-        Ret::BtfId { or_null: false },
-    )
-    .gpl(),
-    /* 159 */ p("bprm_opts_set", [BTF, ANY, X, X, X], INT),
-    /* 160 */ p("ktime_get_coarse_ns", [X, X, X, X, X], INT),
-    /* 161 */ p("ima_inode_hash", [BTF, UNINIT, SZ, X, X], INT),
-    /* 162 */
-    p(
-        "sock_from_file",
-        [BTF, X, X, X, X],
-        Ret::BtfId { or_null: true },
-    ),
-    /* 163 */
-    p(
-        "check_mtu",
-        [CTX, ANY, Arg::FixedMemRw { size: 4 }, ANY, ANY],
-        INT,
-    )
-    .gpl(),
-    /* 164 */ p("for_each_map_elem", [MAP, FUNC, STACK_OR_NULL, ANY, X], INT),
-    /* 165 */
-    p(
-        "snprintf",
-        [MEM_RW_OR_NULL, SZ0, CONST_STR, MEM_OR_NULL, SZ0],
-        INT,
-    )
-    .gpl(),
-    /* 166 */ p("sys_bpf", [ANY, MEM, SZ, X, X], INT),
-    /* 167 */ p("btf_find_by_name_kind", [MEM, SZ, ANY, ANY, X], INT),
-    /* 168 */ p("sys_close", [ANY, X, X, X, X], INT),
-    /* 169 */ p("timer_init", [TIMER, MAP, ANY, X, X], INT).gpl(),
-    /* 170 */ p("timer_set_callback", [TIMER, FUNC, X, X, X], INT).gpl(),
-    /* 171 */ p("timer_start", [TIMER, ANY, ANY, X, X], INT).gpl(),
-    /* 172 */ p("timer_cancel", [TIMER, X, X, X, X], INT).gpl(),
-    /* 173 */ p("get_func_ip", [CTX, X, X, X, X], INT).gpl(),
-    /* 174 */ p("get_attach_cookie", [CTX, X, X, X, X], INT),
-    /* 175 */
-    p(
-        "task_pt_regs",
-        [BTF, X, X, X, X],
-        Ret::BtfId { or_null: false },
-    )
-    .gpl(),
-    /* 176 */ p("get_branch_snapshot", [UNINIT, SZ0, ANY, X, X], INT).gpl(),
-    /* 177 */ p("trace_vprintk", [MEM, SZ, MEM_OR_NULL, SZ0, X], INT).gpl(),
-    /* 178 */
-    p(
-        "skc_to_unix_sock",
-        [BTF_SOCK_COMMON, X, X, X, X],
-        Ret::BtfId { or_null: true },
-    ),
-    /* 179 */
-    p(
-        "kallsyms_lookup_name",
-        [MEM, SZ0, ANY, Arg::FixedMem { size: 8 }, X],
-        INT,
-    ),
-    /* 180 */ p("find_vma", [BTF, ANY, FUNC, STACK_OR_NULL, ANY], INT),
-    /* 181 */ p("loop", [ANY, FUNC, STACK_OR_NULL, ANY, X], INT),
-    /* 182 */ p("strncmp", [MEM, SZ, CONST_STR, X, X], INT),
-    /* 183 */
-    p(
-        "get_func_arg",
-        [CTX, ANY, Arg::FixedMem { size: 8 }, X, X],
-        INT,
-    ),
-    /* 184 */
-    p(
-        "get_func_ret",
-        [CTX, Arg::FixedMem { size: 8 }, X, X, X],
-        INT,
-    ),
-    /* 185 */ p("get_func_arg_cnt", [CTX, X, X, X, X], INT),
-    /* 186 */ p("get_retval", [X, X, X, X, X], INT),
-    /* 187 */ p("set_retval", [ANY, X, X, X, X], INT),
-    /* 188 */ p("xdp_get_buff_len", [CTX, X, X, X, X], INT),
-    /* 189 */ p("xdp_load_bytes", [CTX, ANY, UNINIT, SZ, X], INT),
-    /* 190 */ p("xdp_store_bytes", [CTX, ANY, MEM, SZ, X], INT),
-    /* 191 */ p("copy_from_user_task", [UNINIT, SZ0, ANY, BTF, ANY], INT).gpl(),
-    /* 192 */ p("skb_set_tstamp", [CTX, ANY, ANY, X, X], INT),
-    /* 193 */ p("ima_file_hash", [BTF, UNINIT, SZ, X, X], INT),
-    /* 194 */
-    p(
-        "kptr_xchg",
-        [KPTR, BTF_OR_NULL, X, X, X],
-        Ret::BtfId { or_null: true },
-    )
-    .acquire()
-    .release(1),
-    /* 195 */
-    p(
-        "map_lookup_percpu_elem",
-        [MAP, KEY, ANY, X, X],
-        Ret::MapValueOrNull,
-    ),
-    /* 196 */
-    p(
-        "skc_to_mptcp_sock",
-        [SOCK_COMMON, X, X, X, X],
-        Ret::BtfId { or_null: true },
-    ),
-    /* 197 */ p("dynptr_from_mem", [UNINIT, SZ0, ANY, DYNPTR_UNINIT, X], INT),
-    /* 198 */
-    p(
-        "ringbuf_reserve_dynptr",
-        [MAP, ANY, ANY, DYNPTR_UNINIT, X],
-        INT,
-    )
-    .acquire(),
-    /* 199 */ p("ringbuf_submit_dynptr", [DYNPTR, ANY, X, X, X], Ret::Void).release(0),
-    /* 200 */ p("ringbuf_discard_dynptr", [DYNPTR, ANY, X, X, X], Ret::Void).release(0),
-    /* 201 */ p("dynptr_read", [UNINIT, SZ0, DYNPTR, ANY, ANY], INT),
-    /* 202 */ p("dynptr_write", [DYNPTR, ANY, MEM, SZ0, ANY], INT),
-    /* 203 */
-    p(
-        "dynptr_data",
-        [DYNPTR, ANY, ALLOC_SZ0, X, X],
-        Ret::Mem { or_null: true },
-    ),
-    /* 204 */
-    p(
-        "tcp_raw_gen_syncookie_ipv4",
-        [Arg::FixedMemRo { size: 20 }, MEM, SZ0, X, X],
-        INT,
-    )
-    .gpl(),
-    /* 205 */
-    p(
-        "tcp_raw_gen_syncookie_ipv6",
-        [Arg::FixedMemRo { size: 40 }, MEM, SZ0, X, X],
-        INT,
-    )
-    .gpl(),
-    /* 206 */
-    p(
-        "tcp_raw_check_syncookie_ipv4",
         [
             Arg::FixedMemRo { size: 20 },
             Arg::FixedMemRo { size: 20 },
@@ -639,9 +493,8 @@ static PROTOS: [Proto; 211] = [
         INT,
     )
     .gpl(),
-    /* 207 */
+    /* 207 tcp_raw_check_syncookie_ipv6 */
     p(
-        "tcp_raw_check_syncookie_ipv6",
         [
             Arg::FixedMemRo { size: 40 },
             Arg::FixedMemRo { size: 20 },
@@ -652,20 +505,15 @@ static PROTOS: [Proto; 211] = [
         INT,
     )
     .gpl(),
-    /* 208 */ p("ktime_get_tai_ns", [X, X, X, X, X], INT),
-    /* 209 */
+    /* 208 ktime_get_tai_ns */ p([X, X, X, X, X], INT),
+    /* 209 user_ringbuf_drain */
+    p([MAP, FUNC, STACK_OR_NULL, ANY, X], INT),
+    /* 210 cgrp_storage_get */
     p(
-        "user_ringbuf_drain",
-        [MAP, FUNC, STACK_OR_NULL, ANY, X],
-        INT,
-    ),
-    /* 210 */
-    p(
-        "cgrp_storage_get",
         [MAP, BTF_OR_NULL, VALUE_OR_NULL, ANY, X],
         Ret::MapValueOrNull,
     ),
-    /* 211 */ p("cgrp_storage_delete", [MAP, BTF_OR_NULL, X, X, X], INT),
+    /* 211 cgrp_storage_delete */ p([MAP, BTF_OR_NULL, X, X, X], INT),
 ];
 
 /// The prototype of helper `id` (enum bpf_func_id number), if the table has it.
@@ -685,40 +533,28 @@ pub fn proto(id: u32) -> Option<&'static Proto> {
 
 /// get_cgroup_classid outside tc/lwt: bpf_base_func_proto's "current task" form, no arguments
 /// (needs CAP_BPF).
-static GET_CGROUP_CLASSID_CURR: Proto = p("get_cgroup_classid", [X, X, X, X, X], INT);
+static GET_CGROUP_CLASSID_CURR: Proto = p([X, X, X, X, X], INT);
 /// get_socket_cookie in tracing, lsm, syscall and sk_reuseport programs (bpf_get_socket_ptr_cookie).
-static GET_SOCKET_PTR_COOKIE: Proto = p(
-    "get_socket_cookie",
-    [BTF_SOCK_COMMON_OR_NULL, X, X, X, X],
-    INT,
-);
+static GET_SOCKET_PTR_COOKIE: Proto = p([BTF_SOCK_COMMON_OR_NULL, X, X, X, X], INT);
 /// setsockopt in cgroup_sockopt, struct_ops and lsm_cgroup programs (bpf_sk_setsockopt and the
 /// "unlocked" twin).
-static SETSOCKOPT_BTF: Proto = p("setsockopt", [BTF_SOCK_COMMON, ANY, ANY, MEM, SZ], INT);
+static SETSOCKOPT_BTF: Proto = p([BTF_SOCK_COMMON, ANY, ANY, MEM, SZ], INT);
 /// getsockopt in cgroup_sockopt, struct_ops and lsm_cgroup programs.
-static GETSOCKOPT_BTF: Proto = p("getsockopt", [BTF_SOCK_COMMON, ANY, ANY, UNINIT, SZ], INT);
+static GETSOCKOPT_BTF: Proto = p([BTF_SOCK_COMMON, ANY, ANY, UNINIT, SZ], INT);
 /// sk_storage_get in cgroup_sock programs: the socket is the context.
-static SK_STORAGE_GET_CG_SOCK: Proto = p(
-    "sk_storage_get",
-    [MAP, CTX, VALUE_OR_NULL, ANY, X],
-    Ret::MapValueOrNull,
-);
+static SK_STORAGE_GET_CG_SOCK: Proto = p([MAP, CTX, VALUE_OR_NULL, ANY, X], Ret::MapValueOrNull);
 /// sk_storage_get in tracing (and syscall) programs: a BTF `struct sock_common` pointer; an
 /// `allowed` callback also refuses programs that trace the sk_storage functions themselves and
 /// syscall programs.
-static SK_STORAGE_GET_TRACING: Proto = p(
-    "sk_storage_get",
-    [MAP, BTF, VALUE_OR_NULL, ANY, X],
-    Ret::MapValueOrNull,
-);
+static SK_STORAGE_GET_TRACING: Proto = p([MAP, BTF, VALUE_OR_NULL, ANY, X], Ret::MapValueOrNull);
 /// sk_storage_delete in tracing programs.
-static SK_STORAGE_DELETE_TRACING: Proto = p("sk_storage_delete", [MAP, BTF, X, X, X], INT);
+static SK_STORAGE_DELETE_TRACING: Proto = p([MAP, BTF, X, X, X], INT);
 /// sk_assign in sk_lookup programs (bpf_sk_lookup_assign).
-static SK_ASSIGN_SK_LOOKUP: Proto = p("sk_assign", [CTX, SOCKET_OR_NULL, ANY, X, X], INT);
+static SK_ASSIGN_SK_LOOKUP: Proto = p([CTX, SOCKET_OR_NULL, ANY, X, X], INT);
 /// xdp_get_buff_len in tracing programs: a BTF `struct xdp_buff` pointer.
-static XDP_GET_BUFF_LEN_TRACE: Proto = p("xdp_get_buff_len", [BTF, X, X, X, X], INT);
+static XDP_GET_BUFF_LEN_TRACE: Proto = p([BTF, X, X, X, X], INT);
 /// get_stackid in perf_event programs (bpf_get_stackid_proto_pe is not gpl_only).
-static GET_STACKID_PE: Proto = p("get_stackid", [CTX, MAP, ANY, X, X], INT).not_gpl();
+static GET_STACKID_PE: Proto = p([CTX, MAP, ANY, X, X], INT).not_gpl();
 
 /// The prototype that a program of type `prog_type` gets for helper `id` (same shape as `proto`
 /// except where the kernel hands that program type a different `bpf_func_proto`). Does not check
@@ -1111,22 +947,20 @@ mod tests {
     fn table_is_consistent() {
         for id in 1..=211u32 {
             let p = proto(id).unwrap();
-            assert!(!p.name.is_empty());
+            let name = semantics::helpers::names::helper_name(id as i32).unwrap();
             // Arguments are contiguous: no used argument after an unused one.
             let n = p.arg_count();
-            assert!(p.args[..n].iter().all(|a| *a != Arg::None), "{}", p.name);
+            assert!(p.args[..n].iter().all(|a| *a != Arg::None), "{name}");
             // A size argument follows a memory argument.
             for i in 0..n {
                 if matches!(p.args[i], Arg::ConstSize | Arg::ConstSizeOrZero) {
-                    assert!(i > 0, "{}", p.name);
+                    assert!(i > 0, "{name}");
                     assert!(
                         matches!(
                             p.args[i - 1],
                             Arg::Mem { .. } | Arg::UninitMem { .. } | Arg::MemRw { .. }
                         ),
-                        "{} arg {}",
-                        p.name,
-                        i
+                        "{name} arg {i}"
                     );
                 }
             }

@@ -109,8 +109,9 @@ impl Ptr {
 }
 
 /// A register.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Reg {
+    #[default]
     Uninit,
     /// A scalar, with the id linking copies of one value (0: none).
     Scalar(Scalar<u64>, u32),
@@ -178,8 +179,6 @@ pub struct Frame {
     pub callsite: usize,
     /// First instruction of the subprogram.
     pub subprog: usize,
-    /// Deepest stack byte touched (positive).
-    pub depth: u32,
     /// For a callback's frame: the range its return value must lie in.
     pub callback_ret: Option<(i64, i64)>,
     /// For a callback's frame: the arguments of each invocation (it may run again).
@@ -195,7 +194,6 @@ impl Frame {
             stack: OrdMap::new(),
             callsite,
             subprog,
-            depth: 0,
             callback_ret: None,
             callback_args: None,
         }
@@ -219,14 +217,26 @@ impl Frame {
         )
     }
 
+    /// The frame of one invocation of a callback: `args` in r1-r5, the return value bound
+    /// to `ret`.
+    pub fn callback(
+        subprog: usize,
+        callsite: usize,
+        depth: u8,
+        args: Box<[Reg; 5]>,
+        ret: (i64, i64),
+    ) -> Frame {
+        let mut f = Frame::new(subprog, callsite, depth);
+        for (i, a) in args.iter().enumerate() {
+            f.regs[i + 1] = a.clone();
+        }
+        f.callback_ret = Some(ret);
+        f.callback_args = Some(args);
+        f
+    }
+
     pub fn slot(&self, k: u16) -> Slot {
         self.stack.get(&k).cloned().unwrap_or_else(Slot::invalid)
-    }
-}
-
-impl Default for Reg {
-    fn default() -> Self {
-        Reg::Uninit
     }
 }
 

@@ -153,3 +153,36 @@ fn a_loop_without_a_bound_reaches_the_instruction_limit() {
     assert!(!v.accepted);
     assert!(v.message.contains("too large"), "{}", v.message);
 }
+
+#[test]
+fn a_subprogram_may_not_return_a_pointer_to_its_own_stack() {
+    // main: call sub; r2 = *(u64 *)(r0 + 0); r0 = 0; exit
+    // sub:  r0 = r10; r0 += -8; exit
+    let p = prog(
+        1,
+        vec![
+            i(0x85, 0, 1, 0, 3),
+            i(0x79, 2, 0, 0, 0),
+            i(0xb7, 0, 0, 0, 0),
+            i(0x95, 0, 0, 0, 0),
+            i(0xbf, 0, 10, 0, 0),
+            i(0x07, 0, 0, 0, -8),
+            i(0x95, 0, 0, 0, 0),
+        ],
+    );
+    let v = verify(&p, &Options::default());
+    assert_eq!(v.message, "cannot return stack pointer to the caller frame");
+    assert_eq!(v.pc, Some(6));
+}
+
+#[test]
+fn a_global_function_outside_the_program_is_an_error_not_a_panic() {
+    let mut p = prog(1, vec![i(0xb7, 0, 0, 0, 0), i(0x95, 0, 0, 0, 0)]);
+    p.global_funcs = vec![verifier::GlobalFunc {
+        start: 7,
+        args: vec![],
+    }];
+    let v = verify(&p, &Options::default());
+    assert!(!v.accepted);
+    assert_eq!(v.message, "global function at insn 7 is not a subprogram");
+}

@@ -316,6 +316,38 @@ pub fn from_section(sec: &str) -> Option<(ProgType, Option<&'static str>)> {
     None
 }
 
+/// The program type of an old-style section name that libbpf's rules no longer match (the
+/// prefixes of the kernel's old `samples/bpf` loader, used by many existing objects).
+pub fn from_legacy_section(section: &str) -> Option<ProgType> {
+    use ProgType as P;
+    const RULES: &[(&str, P)] = &[
+        ("socket", P::SocketFilter),
+        ("kprobe/", P::Kprobe),
+        ("kretprobe/", P::Kprobe),
+        ("tracepoint/", P::Tracepoint),
+        ("raw_tracepoint/", P::RawTracepoint),
+        ("xdp", P::Xdp),
+        ("perf_event", P::PerfEvent),
+        ("cgroup/skb", P::CgroupSkb),
+        ("cgroup/sock", P::CgroupSock),
+        ("cgroup/dev", P::CgroupDevice),
+        ("sockops", P::SockOps),
+        ("sk_skb", P::SkSkb),
+        ("sk_msg", P::SkMsg),
+        ("lwt_in", P::LwtIn),
+        ("lwt_out", P::LwtOut),
+        ("lwt_xmit", P::LwtXmit),
+        ("lwt_seg6local", P::LwtSeg6local),
+        ("len_hist", P::LwtXmit),
+        ("classifier", P::SchedCls),
+        ("action", P::SchedAct),
+    ];
+    RULES
+        .iter()
+        .find(|(p, _)| section.starts_with(p))
+        .map(|(_, t)| *t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,6 +373,14 @@ mod tests {
             assert_eq!(from_section(s).map(|x| x.0), Some(t), "{s}");
         }
         assert_eq!(from_section("from-netdev"), None);
+        // Old samples/bpf names that libbpf no longer knows.
+        assert_eq!(from_section("xdp_fwd"), None);
+        assert_eq!(from_legacy_section("xdp_fwd"), Some(ProgType::Xdp));
+        assert_eq!(
+            from_legacy_section("cgroup/sock1"),
+            Some(ProgType::CgroupSock)
+        );
+        assert_eq!(from_legacy_section("from-netdev"), None);
         assert_eq!(from_section("tcp_stuff"), None);
         assert_eq!(ProgType::from_name("sched_cls"), Some(ProgType::SchedCls));
         assert_eq!(

@@ -283,7 +283,7 @@ impl<'a> Verifier<'a> {
             }
         };
         Ok(match pseudo {
-            Pseudo::Imm64 => Reg::constant((imm as u32 as u64) | ((next_imm as u32 as u64) << 32)),
+            Pseudo::Imm64 => Reg::constant(Instruction::imm64(imm, next_imm)),
             Pseudo::MapFd | Pseudo::MapIdx => {
                 if next_imm != 0 {
                     return Err(unsafe_at(pc, "unrecognized bpf_ld_imm64 insn".into()));
@@ -952,7 +952,6 @@ impl<'a> Verifier<'a> {
         };
         let sub = self.cfg.subprog_of[frame.subprog];
         self.stack_depth[sub] = self.stack_depth[sub].max((-lo) as u32);
-        frame.depth = frame.depth.max((-lo) as u32);
         self.slots_frame = depth as u8;
         if value.is_none() {
             // Every slot the access may touch is read.
@@ -962,7 +961,7 @@ impl<'a> Verifier<'a> {
         } else if lo == hi && size == 8 && lo % 8 == 0 {
             self.kills |= 1u64 << (((-lo - 1) / 8) as u64).min(63);
         }
-        if let Some((v, is_imm)) = value {
+        if let Some((v, _)) = value {
             if lo != hi {
                 for o in lo..hi + size as i64 {
                     set_byte(frame, o, Byte::Misc);
@@ -983,7 +982,6 @@ impl<'a> Verifier<'a> {
             let k = ((-lo - 1) / 8) as u16;
             // Registers spill at the start of a slot; scalars also in 1, 2 or 4 bytes.
             if lo % 8 == 0 && (size == 8 || matches!(v, Reg::Scalar(..))) {
-                let _ = is_imm;
                 let mut slot = frame.slot(k);
                 if slot.spill.is_some() {
                     for b in slot.bytes.iter_mut() {
@@ -997,10 +995,7 @@ impl<'a> Verifier<'a> {
                 }
                 let v = match v {
                     // A narrowing spill breaks the link with the register's copies.
-                    Reg::Scalar(s, id) if size < 8 && s.umax >> (8 * size) != 0 => {
-                        let _ = id;
-                        Reg::Scalar(s, 0)
-                    }
+                    Reg::Scalar(s, _) if size < 8 && s.umax >> (8 * size) != 0 => Reg::Scalar(s, 0),
                     other => other,
                 };
                 slot.spill = Some(v);
@@ -1296,8 +1291,8 @@ impl<'a> Verifier<'a> {
             return Err(unsafe_at(
                 pc,
                 format!(
-                    "program of this type cannot use helper bpf_{}#{id}",
-                    proto.name
+                    "program of this type cannot use helper {}#{id}",
+                    helper_name(id)
                 ),
             ));
         }
@@ -1533,8 +1528,8 @@ impl<'a> Verifier<'a> {
                 return Err(unsafe_at(
                     pc,
                     format!(
-                        "cannot pass map_type {mt} into func bpf_{}#{id}",
-                        proto.name
+                        "cannot pass map_type {mt} into func {}#{id}",
+                        helper_name(id)
                     ),
                 ));
             }
@@ -1720,13 +1715,10 @@ impl<'a> Verifier<'a> {
                     ),
                 ));
             }
-            let mut f = Frame::new(t as usize, pc, st.frames.len() as u8);
-            for (i, a) in args.iter().enumerate() {
-                f.regs[i + 1] = a.clone();
-            }
-            f.callback_ret = Some(if id == 170 { (0, 0) } else { (0, 1) });
-            f.callback_args = Some(Box::new(args));
-            st.frames.push(f);
+            let ret = if id == 170 { (0, 0) } else { (0, 1) };
+            let depth = st.frames.len() as u8;
+            st.frames
+                .push(Frame::callback(t as usize, pc, depth, Box::new(args), ret));
             return Ok(Next::Goto(t as usize));
         }
         Ok(Next::Goto(next))
@@ -1781,7 +1773,9 @@ impl<'a> Verifier<'a> {
                         format!("invalid indirect access to stack R{r} off={lo} size={hi}"),
                     ));
                 }
-                let frame = &mut st.frames[depth as usize];
+                let Some(frame) = st.frames.get_mut(depth as usize) else {
+                    return Err(unsafe_at(pc, format!("R{r} invalid stack frame")));
+                };
                 let sub = self.cfg.subprog_of[frame.subprog];
                 self.stack_depth[sub] = self.stack_depth[sub].max((-lo) as u32);
                 self.slots_frame = depth;
@@ -2042,6 +2036,13 @@ impl<'a> Verifier<'a> {
         if st.frames.len() > 1 {
             // A subprogram may return without setting r0; the caller then cannot read it.
             let r0 = st.reg(0).clone();
+            let callee_depth = (st.frames.len() - 1) as u8;
+            if matches!(&r0, Reg::Ptr(p) if p.kind == Kind::Stack(callee_depth)) {
+                return Err(unsafe_at(
+                    pc,
+                    "cannot return stack pointer to the caller frame".into(),
+                ));
+            }
             if let Some((lo, hi)) = st.cur().callback_ret {
                 self.uses |= 1;
                 let ok = matches!(&r0, Reg::Scalar(s, _) if (s.smin as i64) >= lo && (s.smax as i64) <= hi);
@@ -2058,15 +2059,15 @@ impl<'a> Verifier<'a> {
                 // The helper may call the callback again, with the state this invocation
                 // left: explore that too, until the entry states stop growing.
                 let mut again = st.clone();
-                let mut f = Frame::new(callee.subprog, callee.callsite, st.frames.len() as u8);
-                if let Some(args) = &callee.callback_args {
-                    for (i, a) in args.iter().enumerate() {
-                        f.regs[i + 1] = a.clone();
-                    }
-                }
-                f.callback_ret = callee.callback_ret;
-                f.callback_args = callee.callback_args.clone();
-                again.frames.push(f);
+                let args = callee.callback_args.clone().unwrap_or_default();
+                let depth = st.frames.len() as u8;
+                again.frames.push(Frame::callback(
+                    callee.subprog,
+                    callee.callsite,
+                    depth,
+                    args,
+                    (lo, hi),
+                ));
                 return Ok(Next::Fork(
                     callee.callsite + 1,
                     Box::new(again),
@@ -2117,7 +2118,7 @@ impl<'a> Verifier<'a> {
         let range = match (self.prog.prog_type, self.prog.expected_attach_type) {
             (8, 1) => Some((0, 3)),
             (9 | 8 | 13 | 15 | 23 | 25 | 30, _) => Some((0, 1)),
-            (18, t) if matches!(t, 18 | 19 | 29 | 30 | 31 | 32 | 33 | 34 | 35) => Some((1, 1)),
+            (18, 18 | 19 | 29..=35) => Some((1, 1)),
             (18, 8 | 9) => Some((0, 3)),
             (18, _) => Some((0, 1)),
             _ => None,
@@ -2343,7 +2344,7 @@ fn map_helper_compatible(map_type: u32, helper: u32) -> bool {
         22 | 25 | 55 | 111 | 121 => Some(&[4]),
         27 | 67 => Some(&[7]),
         81 => Some(&[19, 21]),
-        130 | 131 | 132 | 133 | 134 => Some(&[27]),
+        130..=134 => Some(&[27]),
         107 | 108 => Some(&[24]),
         _ => None,
     };
@@ -2421,4 +2422,10 @@ fn pkt_end_decided(range: i32, cond: JmpCond, dst_is_pkt: bool) -> Option<bool> 
         Lt | Ge => Some(cond == Ge),
         _ => None,
     }
+}
+
+/// The kernel's name of helper `id` (`bpf_map_lookup_elem`), from the one table in
+/// `semantics`.
+fn helper_name(id: u32) -> String {
+    semantics::helpers::names::helper_name(id as i32).unwrap_or_else(|| format!("unknown{id}"))
 }

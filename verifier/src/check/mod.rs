@@ -549,6 +549,26 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
             }
         }
     };
+    // A global function must start a subprogram (a call or a function pointer names it).
+    if let Some(g) = prog
+        .global_funcs
+        .iter()
+        .find(|g| cfg.subprogs.binary_search(&g.start).is_err())
+    {
+        let message = format!("global function at insn {} is not a subprogram", g.start);
+        return Verdict {
+            accepted: false,
+            pc: Some(g.start),
+            reason: Some(Reason::Malformed),
+            log: if opts.log_level > 0 {
+                format!("{message}\n")
+            } else {
+                String::new()
+            },
+            message,
+            stats: Stats::default(),
+        };
+    }
     let mut maps = prog.maps.clone();
     let mut inner = vec![None; maps.len()];
     for i in 0..prog.maps.len() {

@@ -9,7 +9,7 @@ pub(crate) fn reg(r: &Reg) -> String {
             let text = s.log();
             if *id != 0 {
                 match text.strip_prefix("scalar(") {
-                    Some(rest) if rest == ")" => format!("scalar(id={id})"),
+                    Some(")") => format!("scalar(id={id})"),
                     Some(rest) => format!("scalar(id={id},{rest}"),
                     None => text,
                 }
