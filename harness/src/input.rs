@@ -141,7 +141,7 @@ pub fn read(path: &Path) -> Result<Vec<Prog>, InputError> {
     }])
 }
 
-fn read_asm(path: &Path, text: &str) -> Result<Prog, InputError> {
+pub fn read_asm(path: &Path, text: &str) -> Result<Prog, InputError> {
     let p = path.display().to_string();
     let mut prog = Prog {
         name: p.clone(),

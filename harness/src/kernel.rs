@@ -263,6 +263,16 @@ pub struct KernelVerdict {
     pub time_us: Option<u64>,
     /// The last line of the log before the statistics: the kernel's message.
     pub message: String,
+    /// The program's maps, in `Program::maps` order (to read them after a test run).
+    pub maps: Vec<OwnedFd>,
+}
+
+impl KernelVerdict {
+    /// Whether the load failed before the verifier ran (no log: the environment refused
+    /// the program type, attach type or a map), which is not a verdict.
+    pub fn refused_before_verifier(&self) -> bool {
+        !self.load.accepted() && self.processed_insns.is_none() && self.message.is_empty()
+    }
 }
 
 /// Loads a program as the verifier sees it: its maps are created, LD_IMM64 map references
@@ -332,7 +342,74 @@ pub fn verify_at(p: &verifier::Program, log_level: u32) -> Result<KernelVerdict,
         processed_insns,
         time_us,
         message,
+        maps: fds,
     })
+}
+
+/// The instruction a rejecting log's path ends at: the last `N: (op) ...` line.
+pub fn error_pc(log: &str) -> Option<usize> {
+    log.lines().rev().find_map(|l| {
+        let (n, rest) = l.split_once(": (")?;
+        rest.get(..2)?
+            .chars()
+            .all(|c| c.is_ascii_hexdigit())
+            .then_some(())?;
+        n.trim().parse().ok()
+    })
+}
+
+const BPF_MAP_LOOKUP_ELEM: libc::c_long = 1;
+const BPF_MAP_GET_NEXT_KEY: libc::c_long = 4;
+
+/// `union bpf_attr` as the map element commands read it.
+#[repr(C)]
+#[derive(Default)]
+struct MapElemAttr {
+    map_fd: u32,
+    pad: u32,
+    key: u64,
+    value_or_next: u64,
+    flags: u64,
+}
+
+fn map_elem(cmd: libc::c_long, fd: &OwnedFd, key: Option<&[u8]>, out: &mut [u8]) -> bool {
+    use std::os::fd::AsRawFd;
+    let attr = MapElemAttr {
+        map_fd: fd.as_raw_fd() as u32,
+        key: key.map(|k| k.as_ptr() as u64).unwrap_or(0),
+        value_or_next: out.as_mut_ptr() as u64,
+        ..Default::default()
+    };
+    // SAFETY: the key and output buffers live for the call and are as large as the map's
+    // key and value (the callers size them from the map definition).
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            cmd,
+            &attr as *const MapElemAttr,
+            std::mem::size_of::<MapElemAttr>(),
+        )
+    };
+    rc == 0
+}
+
+/// Every entry of a kernel map with `key_size`-byte keys and `value_size`-byte values, in
+/// the kernel's iteration order (at most 4,096).
+pub fn map_entries(fd: &OwnedFd, key_size: usize, value_size: usize) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut key: Option<Vec<u8>> = None;
+    while out.len() < 4096 {
+        let mut next = vec![0u8; key_size];
+        if !map_elem(BPF_MAP_GET_NEXT_KEY, fd, key.as_deref(), &mut next) {
+            break;
+        }
+        let mut value = vec![0u8; value_size];
+        if map_elem(BPF_MAP_LOOKUP_ELEM, fd, Some(&next), &mut value) {
+            out.push((next.clone(), value));
+        }
+        key = Some(next);
+    }
+    out
 }
 
 const BPF_PROG_TEST_RUN: libc::c_long = 10;

@@ -1,12 +1,17 @@
 //! The harness: the `tristate` command line, input readers and corpus runners; later the
 //! kernel oracle and differential campaigns.
 
+pub mod campaign;
 pub mod conformance;
+pub mod corpus;
 pub mod demo;
 pub mod diff;
+pub mod embed;
 pub mod fuzzing;
+pub mod gen;
 pub mod input;
 pub mod kernel;
 pub mod precheck;
+pub mod rng;
 pub mod selftests;
 pub mod verify;

@@ -155,6 +155,65 @@ enum Cmd {
         #[arg(long)]
         id: Option<u64>,
     },
+    /// State embedding: run every program the verifier accepts on generated inputs and check
+    /// that each live register and stack slot stays inside the verifier's states at every
+    /// instruction. Exit 1 on any violation or fault.
+    Embed {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long = "type")]
+        prog_type: Option<String>,
+        /// Runs per program.
+        #[arg(long, default_value_t = 32)]
+        inputs: usize,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// A differential campaign: generate programs, verify them with ours and the live
+    /// kernel's verifier, run the accepted ones in both, embed them in our states; minimise
+    /// every disagreement into a regression file.
+    Campaign {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 10_000)]
+        count: u64,
+        /// Worker threads (default: one per CPU).
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
+        /// Stop after this many minutes.
+        #[arg(long)]
+        minutes: Option<f64>,
+        /// Statements per program.
+        #[arg(long, default_value_t = 24)]
+        size: usize,
+        /// One program in N breaks a rule (0: none).
+        #[arg(long, default_value_t = 4)]
+        mutate_every: u64,
+        /// Embedding runs per program we accept.
+        #[arg(long, default_value_t = 4)]
+        inputs: usize,
+        /// Where regression files go.
+        #[arg(long, default_value = "regressions")]
+        out: PathBuf,
+        /// Only our verifier, interpreter and embedding (no bpf()).
+        #[arg(long)]
+        no_kernel: bool,
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// Print one generated program (as `campaign` makes it).
+    Gen {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 0)]
+        index: u64,
+        #[arg(long, default_value_t = 24)]
+        size: usize,
+        #[arg(long, default_value_t = 4)]
+        mutate_every: u64,
+    },
     /// Run the bundled example programs (examples/) and check their stated results.
     Demo {
         #[arg(long, default_value = "examples")]
@@ -374,6 +433,55 @@ fn run(cmd: Cmd) -> Res {
             json,
         } => verify_cmd(&paths, section, prog_type, log_level, unprivileged, json),
         Cmd::Samples { dir, json, show } => samples_cmd(&dir, json, show),
+        Cmd::Campaign {
+            seed,
+            count,
+            jobs,
+            minutes,
+            size,
+            mutate_every,
+            inputs,
+            out,
+            no_kernel,
+            json,
+        } => {
+            let kernel = !no_kernel;
+            if kernel {
+                require_kernel()?;
+            }
+            let cfg = harness::campaign::Config {
+                seed,
+                count,
+                jobs,
+                minutes,
+                size,
+                mutate_every,
+                inputs,
+                out: Some(out),
+                kernel,
+            };
+            campaign_cmd(&cfg, json)
+        }
+        Cmd::Gen {
+            seed,
+            index,
+            size,
+            mutate_every,
+        } => {
+            let g = harness::gen::generate(seed, index, size, mutate_every);
+            if let Some(m) = g.mutation {
+                println!("; mutation: {}", m.name());
+            }
+            print!("{}", g.text);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Embed {
+            paths,
+            prog_type,
+            inputs,
+            seed,
+            json,
+        } => embed_cmd(&paths, prog_type, inputs, seed, json),
         Cmd::Diff {
             what:
                 DiffCmd::Verdict {
@@ -458,7 +566,7 @@ fn collect_targets(
 ) -> (Vec<harness::verify::Target>, usize) {
     let (mut targets, mut errors) = (Vec::new(), 0);
     for p in paths {
-        for t in harness::verify::targets(p, ty) {
+        for t in harness::corpus::targets(p, ty) {
             match t {
                 Ok(t)
                     if section
@@ -784,6 +892,106 @@ fn diff_verdict_cmd(paths: &[PathBuf], prog_type: Option<String>, json: Option<P
         std::fs::write(&out, serde_json::to_string_pretty(&doc)?)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn campaign_cmd(cfg: &harness::campaign::Config, json: Option<PathBuf>) -> Res {
+    let (s, records) = harness::campaign::run(cfg);
+    for r in records.iter().filter(|r| r.disagrees()) {
+        println!(
+            "program {:>7} {:<14} {:<22} ours: {} | kernel: {}{}{}{}",
+            r.index,
+            r.prog_type,
+            r.category,
+            r.message,
+            r.kernel_message,
+            r.exec
+                .as_ref()
+                .map(|e| format!(" | exec {e}"))
+                .unwrap_or_default(),
+            r.violations
+                .first()
+                .map(|v| format!(" | embedding: {v}"))
+                .unwrap_or_default(),
+            r.regression
+                .as_ref()
+                .map(|p| format!(" -> {p}"))
+                .unwrap_or_default(),
+        );
+        if r.category == "we accept only" {
+            println!(
+                "        fault witness: {}; {}",
+                r.witness.as_deref().unwrap_or("none found in 256 runs"),
+                r.explanation.as_deref().unwrap_or("UNEXPLAINED")
+            );
+        }
+    }
+    println!(
+        "{} programs in {:.1} s ({:.0} programs/s), seed {}",
+        s.programs, s.seconds, s.programs_per_second, s.seed
+    );
+    for (c, n) in &s.categories {
+        println!("  {c:<34} {n:>8}");
+    }
+    println!(
+        "  mutated programs {} (kernel rejects {}); executions compared: {} same, {} different; embedding: {} runs, {} violations; fault witnesses {}",
+        s.mutated, s.mutated_kernel_rejects, s.exec_same, s.exec_different, s.embed_runs, s.violations, s.fault_witnesses
+    );
+    if let Some(out) = json {
+        let doc = serde_json::json!({"summary": s, "disagreements": records.iter().filter(|r| r.disagrees()).collect::<Vec<_>>()});
+        std::fs::write(&out, serde_json::to_string_pretty(&doc)?)?;
+    }
+    let unexplained = records
+        .iter()
+        .filter(|r| r.category == "we accept only" && r.explanation.is_none())
+        .count() as u64;
+    println!("  we accept only, unexplained: {unexplained}");
+    let bad = s.exec_different + s.violations + unexplained;
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn embed_cmd(
+    paths: &[PathBuf],
+    prog_type: Option<String>,
+    inputs: usize,
+    seed: u64,
+    json: Option<PathBuf>,
+) -> Res {
+    let ty = type_arg(&prog_type)?;
+    let (targets, _) = collect_targets(paths, ty, &None);
+    let start = std::time::Instant::now();
+    let recs = harness::embed::run_all(&targets, inputs, seed);
+    let mut bad = 0;
+    for r in &recs {
+        if !r.violations.is_empty() || !r.faults.is_empty() {
+            bad += 1;
+            println!("{}", r.program);
+            for v in r.violations.iter().chain(&r.faults).take(6) {
+                println!("  {v}");
+            }
+        }
+    }
+    let accepted = recs.iter().filter(|r| r.accepted).count();
+    let runs: usize = recs.iter().map(|r| r.runs).sum();
+    let steps: u64 = recs.iter().map(|r| r.steps).sum();
+    let violations: usize = recs.iter().map(|r| r.violations.len()).sum();
+    let faults: usize = recs.iter().map(|r| r.faults.len()).sum();
+    println!(
+        "{accepted} accepted of {} programs embedded: {runs} runs, {steps} instructions checked, {violations} violations, {faults} faults, on {bad} programs ({:.1} s)",
+        recs.len(),
+        start.elapsed().as_secs_f64()
+    );
+    if let Some(out) = json {
+        std::fs::write(&out, serde_json::to_string_pretty(&recs)?)?;
+    }
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn diff_states_cmd(

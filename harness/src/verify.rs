@@ -208,11 +208,12 @@ pub fn global_funcs(obj: &semantics::elf::Object, p: &semantics::elf::Program) -
         .collect()
 }
 
-/// Verifies every target in parallel, with a progress bar on a terminal (programs/s).
-pub fn run(targets: &[Target], opts: &Options) -> Vec<Verdict> {
-    use indicatif::{ParallelProgressIterator, ProgressBar, ProgressStyle};
-    let bar = if targets.len() > 1 {
-        ProgressBar::new(targets.len() as u64)
+/// A progress bar of `n` programs (hidden for one), showing programs/s; it draws only on a
+/// terminal.
+pub fn progress(n: usize) -> indicatif::ProgressBar {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let bar = if n > 1 {
+        ProgressBar::new(n as u64)
     } else {
         ProgressBar::hidden()
     };
@@ -220,6 +221,13 @@ pub fn run(targets: &[Target], opts: &Options) -> Vec<Verdict> {
         ProgressStyle::with_template("{bar:40} {pos}/{len} programs, {per_sec}, {eta} left")
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
+    bar
+}
+
+/// Verifies every target in parallel, with a progress bar on a terminal (programs/s).
+pub fn run(targets: &[Target], opts: &Options) -> Vec<Verdict> {
+    use indicatif::ParallelProgressIterator;
+    let bar = progress(targets.len());
     let out = targets
         .par_iter()
         .progress_with(bar.clone())
@@ -272,6 +280,8 @@ fn csv_fields(line: &str) -> Vec<String> {
 pub struct SampleJob {
     pub record: SampleRecord,
     pub prog: Program,
+    /// The object's maps (with initial contents), for running the program.
+    pub maps: Vec<semantics::maps::MapDef>,
 }
 
 /// The ebpf-samples programs the kernel verified (accepted or rejected by the verifier),
@@ -351,6 +361,7 @@ pub fn sample_jobs(dir: &Path) -> Result<Vec<SampleJob>, String> {
                 time_us: 0,
             },
             prog,
+            maps: obj.maps.clone(),
         });
     }
     Ok(jobs)

@@ -13,12 +13,13 @@ pub mod cfg;
 mod check;
 pub mod ctx;
 pub mod domain;
+pub mod embed;
 pub mod helpers;
 pub mod program;
 pub mod prune;
 pub mod state;
 pub mod verdict;
 
-pub use check::verify;
+pub use check::{verify, verify_recording};
 pub use program::{GlobalArg, GlobalFunc, MapInfo, Options, Program};
 pub use verdict::{Reason, Stats, Verdict};

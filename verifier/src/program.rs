@@ -60,6 +60,10 @@ pub struct Options {
     /// the largest CONFIG_NR_CPUS (8192), true of every kernel; `Options::for_this_machine`
     /// reads the possible CPUs, as the running kernel does.
     pub nr_cpus: u32,
+    /// Whether the kernel would JIT-compile the program (`net.core.bpf_jit_enable`), which
+    /// sets how it rounds each frame's stack for the combined-stack limit (16 bytes, else
+    /// 32). The default is on, as on every machine with a JIT built in.
+    pub jit: bool,
 }
 
 impl Default for Options {
@@ -70,6 +74,7 @@ impl Default for Options {
             insn_limit: 1_000_000,
             max_pending: 8192,
             nr_cpus: 8192,
+            jit: true,
         }
     }
 }
@@ -86,8 +91,12 @@ impl Options {
                 .filter_map(|r| r.rsplit('-').next()?.parse::<u32>().ok())
                 .max()
         });
+        let jit = std::fs::read_to_string("/proc/sys/net/core/bpf_jit_enable")
+            .map(|s| s.trim() != "0")
+            .unwrap_or(true);
         Options {
             nr_cpus: last.map(|l| l + 1).unwrap_or(8192),
+            jit,
             ..Options::default()
         }
     }

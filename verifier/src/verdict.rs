@@ -10,6 +10,11 @@ pub struct Stats {
     /// Stack depth of each subprogram, in bytes.
     pub stack_depth: Vec<u32>,
     pub time_us: u64,
+    /// Instructions (on any explored path) whose effect depends on the machine, which only
+    /// a privileged load may have: a pointer written to memory other than the stack or
+    /// returned, a read of uninitialised stack. Runs of such a program on two machines need
+    /// not agree.
+    pub machine_dependent: u64,
 }
 
 /// The class of a rejection.

@@ -19,6 +19,7 @@ pub mod mapstate;
 pub mod memory;
 pub mod ops;
 mod run;
+pub use run::Observed;
 pub mod runs;
 
 pub use ctx::{CtxLayout, Input};

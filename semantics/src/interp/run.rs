@@ -7,6 +7,17 @@ use crate::alu;
 use crate::isa::{Atomic, AtomicOp, Width};
 use std::rc::Rc;
 
+/// The machine before one instruction, as [`Vm::run_observed`] shows it.
+pub struct Observed<'a> {
+    pub pc: usize,
+    pub regs: &'a [u64; 16],
+    /// Call frames below the current one (0 in the main program).
+    pub depth: usize,
+    /// Tail calls made so far (the code is another program's after one).
+    pub tail_calls: u32,
+    pub mem: &'a super::Memory,
+}
+
 struct Frame {
     ret: usize,
     callee_saved: [u64; 4],
@@ -73,6 +84,16 @@ macro_rules! define_loop {
             /// exact loop (one check per instruction) at the first block that would cross the
             /// budget.
             pub fn run(&mut self, prog: usize, input: &Input) -> Run {
+                self.run_with(prog, input, None)
+            }
+
+            /// Runs program `prog` on `input` one instruction at a time, showing `observe`
+            /// the machine before each instruction (for state embedding and tracing).
+            pub fn run_observed(&mut self, prog: usize, input: &Input, observe: &mut dyn FnMut(&Observed)) -> Run {
+                self.run_with(prog, input, Some(observe))
+            }
+
+            fn run_with(&mut self, prog: usize, input: &Input, observe: Option<&mut dyn FnMut(&Observed)>) -> Run {
                 let (r1, r2) = self.install(input);
                 let Some(p) = self.progs.get(prog) else {
                     return Run { outcome: Outcome::Error { pc: 0, reason: format!("no program {prog}") }, insns: 0 };
@@ -84,27 +105,29 @@ macro_rules! define_loop {
                 st.regs[2] = r2;
                 st.regs[10] = region_base(0) + STACK_SIZE as u64;
                 let first = st.code.blocks.first().copied().unwrap_or(0) as u64;
-                let outcome = if first <= self.config.budget {
+                let outcome = if let Some(obs) = observe {
+                    self.exact(&mut st, obs)
+                } else if first <= self.config.budget {
                     st.count = first;
-                    match self.exec::<false>(&mut st) {
+                    match self.exec::<false>(&mut st, &mut |_| {}) {
                         Exec::Done(o) => o,
-                        Exec::Exact => self.exact(&mut st),
+                        Exec::Exact => self.exact(&mut st, &mut |_| {}),
                     }
                 } else {
-                    self.exact(&mut st)
+                    self.exact(&mut st, &mut |_| {})
                 };
                 Run { outcome, insns: st.count }
             }
 
-            fn exact(&mut self, st: &mut State) -> Outcome {
-                match self.exec::<true>(st) {
+            fn exact(&mut self, st: &mut State, obs: &mut dyn FnMut(&Observed)) -> Outcome {
+                match self.exec::<true>(st, obs) {
                     Exec::Done(o) => o,
                     Exec::Exact => Outcome::Error { pc: st.pc, reason: "internal: the exact loop asked for itself".into() },
                 }
             }
 
             #[inline(never)]
-            fn exec<const EXACT: bool>(&mut self, st: &mut State) -> Exec {
+            fn exec<const EXACT: bool>(&mut self, st: &mut State, obs: &mut dyn FnMut(&Observed)) -> Exec {
                 let budget = self.config.budget;
                 let mut regs = st.regs;
                 let mut frames = std::mem::take(&mut st.frames);
@@ -181,6 +204,7 @@ macro_rules! define_loop {
                             ret!(Exec::Done(Outcome::BudgetExhausted { pc: at }));
                         }
                         count += 1;
+                        obs(&Observed { pc: at, regs: &regs, depth: frames.len(), tail_calls, mem: &self.mem });
                     }
                     pc = at + 1;
                     match *op {

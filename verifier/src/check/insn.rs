@@ -595,6 +595,9 @@ impl<'a> Verifier<'a> {
             }
         };
         let write = acc == Access::Write;
+        if matches!(value, Some((Reg::Ptr(_), _))) && !matches!(p.kind, Kind::Stack(_)) {
+            self.machine_dependent += 1;
+        }
         self.same_pointer_kind(pc, p.kind)?;
         match p.kind {
             Kind::Stack(depth) => {
@@ -1054,7 +1057,11 @@ impl<'a> Verifier<'a> {
         for o in lo..hi + size as i64 {
             let b = frame.byte(o);
             match b {
-                Byte::Invalid if self.opts.unprivileged => {
+                Byte::Invalid if !self.opts.unprivileged => {
+                    self.machine_dependent += 1;
+                    all_zero = false;
+                }
+                Byte::Invalid => {
                     return Err(unsafe_at(
                         pc,
                         format!(
@@ -1096,8 +1103,11 @@ impl<'a> Verifier<'a> {
         if op == Atomic::Cmpxchg {
             self.read(pc, st, 0)?;
         }
-        if matches!(sv, Reg::Ptr(_)) && self.opts.unprivileged {
-            return Err(unsafe_at(pc, format!("R{s} leaks addr into mem")));
+        if matches!(sv, Reg::Ptr(_)) {
+            if self.opts.unprivileged {
+                return Err(unsafe_at(pc, format!("R{s} leaks addr into mem")));
+            }
+            self.machine_dependent += 1;
         }
         match self.read(pc, st, d)? {
             Reg::Ptr(p)
@@ -1297,6 +1307,8 @@ impl<'a> Verifier<'a> {
             ));
         }
         let mut map: Option<u32> = None;
+        // The key of a lookup in an array map, where it is a known constant.
+        let mut const_key: Option<u64> = None;
         let mut alloc_size = 0u32;
         // The largest size of the last memory argument (for return ranges).
         let mut msize_max = 0i64;
@@ -1365,6 +1377,9 @@ impl<'a> Verifier<'a> {
                     };
                     let w = *arg == Arg::UninitMapValue;
                     self.helper_mem(pc, st, r, n as i64, n as i64, w, false)?;
+                    if id == 1 && *arg == Arg::MapKey {
+                        const_key = self.constant_map_key(st, r, m);
+                    }
                 }
                 Arg::Mem { or_null } | Arg::UninitMem { or_null } | Arg::MemRw { or_null } => {
                     let w = matches!(arg, Arg::UninitMem { .. } | Arg::MemRw { .. });
@@ -1645,7 +1660,17 @@ impl<'a> Verifier<'a> {
                     _ => Kind::MapValue(m),
                 };
                 let mut p = Ptr::new(kind);
-                if proto.ret == Ret::MapValueOrNull {
+                // A lookup in an array map with a constant key below max_entries finds a
+                // value (the kernel's `can_elide_value_nullness`, Linux 6.14).
+                let in_range = const_key.is_some_and(|k| {
+                    (k as i64) >= 0
+                        && k < self
+                            .maps
+                            .get(m as usize)
+                            .map(|i| i.max_entries as u64)
+                            .unwrap_or(0)
+                });
+                if proto.ret == Ret::MapValueOrNull && !in_range {
                     p.or_null = true;
                     p.id = self.fresh_id();
                 }
@@ -1783,6 +1808,12 @@ impl<'a> Verifier<'a> {
                     // Helpers may read what they are given, even memory they write.
                     self.reads |= 1u64 << (((-o - 1) / 8) as u64).min(63);
                     let b = frame.byte(o);
+                    if !write
+                        && (b == Byte::Invalid && !self.opts.unprivileged
+                            || b == Byte::Spill && frame.spilled_ptr(o))
+                    {
+                        self.machine_dependent += 1;
+                    }
                     if !write && b == Byte::Invalid && self.opts.unprivileged {
                         return Err(unsafe_at(
                             pc,
@@ -2144,14 +2175,18 @@ impl<'a> Verifier<'a> {
                     ));
                 }
             }
-        } else if matches!(r0, Reg::Ptr(_)) && self.opts.unprivileged {
-            return Err(unsafe_at(pc, "R0 leaks addr as return value".into()));
+        } else if matches!(r0, Reg::Ptr(_)) {
+            if self.opts.unprivileged {
+                return Err(unsafe_at(pc, "R0 leaks addr as return value".into()));
+            }
+            self.machine_dependent += 1;
         }
         Ok(Next::Done)
     }
 
     pub(crate) fn check_stack_depth(&self) -> R<()> {
-        // The deepest chain of calls, with each frame rounded up to 32 bytes.
+        // The deepest chain of calls, with each frame rounded up as the kernel does: to 16
+        // bytes when the program is to be JIT-compiled, else to 32 bytes and at least 32.
         let n = self.cfg.subprogs.len();
         let mut calls: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (pc, ins) in self.cfg.insns.iter().enumerate() {
@@ -2161,7 +2196,14 @@ impl<'a> Verifier<'a> {
                 calls[self.cfg.subprog_of[pc]].push(callee);
             }
         }
-        let round = |d: u32| d.max(1).div_ceil(32) * 32;
+        let jit = self.opts.jit;
+        let round = |d: u32| {
+            if jit {
+                d.div_ceil(16) * 16
+            } else {
+                d.max(1).div_ceil(32) * 32
+            }
+        };
         fn deepest(
             s: usize,
             calls: &[Vec<usize>],
@@ -2381,6 +2423,48 @@ fn sock_field_ok(kind: Kind, off: i64, size: usize) -> bool {
 }
 
 /// The number of bytes of a slot's spilled register (the leading `Spill` bytes).
+impl Verifier<'_> {
+    /// The key register `r` points to for a lookup in map `m`, where the kernel treats it as
+    /// a known constant (`get_constant_map_key`): privileged, an array or per-CPU array map,
+    /// a stack pointer at a constant offset, and either `key_size` zero bytes from the key
+    /// up to the top of its slot, or a spilled constant scalar of exactly `key_size` bytes
+    /// there (the whole spilled register's value is the key). The slot is then used
+    /// precisely.
+    fn constant_map_key(&mut self, st: &State, r: u8, m: u32) -> Option<u64> {
+        let info = self.maps.get(m as usize)?;
+        if self.opts.unprivileged || !matches!(info.map_type, 2 | 6) {
+            return None;
+        }
+        let key_size = info.key_size as usize;
+        let Reg::Ptr(p) = st.reg(r) else { return None };
+        let Kind::Stack(depth) = p.kind else {
+            return None;
+        };
+        let at = p.off as i64 + p.var.as_const()? as i64;
+        if at >= 0 {
+            return None;
+        }
+        let k = ((-at - 1) / 8) as u16;
+        let first = (at + 8 * (k as i64 + 1)) as usize;
+        let slot = st.frames.get(depth as usize)?.slot(k);
+        let run = |b: Byte| slot.bytes[first..].iter().take_while(|x| **x == b).count();
+        let key = if run(Byte::Zero) >= key_size {
+            Some(0)
+        } else if slot.bytes[0] != Byte::Spill || run(Byte::Spill) != key_size {
+            None
+        } else {
+            match &slot.spill {
+                Some(Reg::Scalar(s, _)) => s.as_const(),
+                _ => None,
+            }
+        };
+        if key.is_some() {
+            self.slot_use = Some((depth, k.min(63) as u8));
+        }
+        key
+    }
+}
+
 pub(crate) fn spill_len(slot: &Slot) -> usize {
     slot.bytes.iter().take_while(|b| **b == Byte::Spill).count()
 }

@@ -87,6 +87,8 @@ struct Step {
     slots_frame: u8,
     reads: u64,
     kills: u64,
+    /// A stack slot (frame, slot) whose spilled value the instruction used precisely.
+    slot_use: Option<(u8, u8)>,
 }
 
 struct Checkpoint {
@@ -131,6 +133,10 @@ pub(crate) struct Verifier<'a> {
     pub slots_frame: u8,
     pub reads: u64,
     pub kills: u64,
+    /// See `Stats::machine_dependent`.
+    pub machine_dependent: u64,
+    /// A stack slot whose value the current instruction used precisely (set by `step`).
+    pub slot_use: Option<(u8, u8)>,
     checkpoints: Vec<Checkpoint>,
     /// Per checkpoint: how often it pruned and how often it failed to.
     hits: Vec<(u32, u32)>,
@@ -138,6 +144,9 @@ pub(crate) struct Verifier<'a> {
     processed: u64,
     live_states: u64,
     peak_states: u64,
+    /// The states reached, summarised per instruction (state embedding); pruning is then
+    /// exact.
+    recording: Option<crate::embed::Recording>,
 }
 
 impl<'a> Verifier<'a> {
@@ -238,6 +247,9 @@ impl<'a> Verifier<'a> {
                 }
             }
             d[k] |= s.uses;
+            if let Some((f, slot)) = s.slot_use {
+                dm.stack[(f as usize).min(7)] |= 1u64 << slot.min(63);
+            }
         }
         dm
     }
@@ -350,11 +362,15 @@ impl<'a> Verifier<'a> {
                     });
                 }
                 let depth = (path.state.frames.len() - 1) as u8;
+                if let Some(r) = &mut self.recording {
+                    r.add(pc, &path.state, self.cfg.live[pc]);
+                }
                 self.uses = 0;
                 self.stack_op = None;
                 self.cur_reg = None;
                 self.reads = 0;
                 self.kills = 0;
+                self.slot_use = None;
                 let next = self.step(pc, &mut path.state)?;
                 if self.opts.log_level >= 2 {
                     // The state after the instruction, on the line of the instruction.
@@ -372,6 +388,7 @@ impl<'a> Verifier<'a> {
                     slots_frame: self.slots_frame,
                     reads: self.reads,
                     kills: self.kills,
+                    slot_use: self.slot_use,
                 });
                 match next {
                     Next::Goto(t) => path.pc = t,
@@ -451,14 +468,14 @@ impl<'a> Verifier<'a> {
             if c.branches != 0 {
                 continue;
             }
-            if covers(
-                &self.cfg,
-                pc,
-                &c.state,
-                &path.state,
-                privileged,
-                Some(&c.demand),
-            ) {
+            // A recording run compares everything, so that concrete runs follow the
+            // recorded paths on every live register and slot.
+            let demand = if self.recording.is_some() {
+                None
+            } else {
+                Some(&c.demand)
+            };
+            if covers(&self.cfg, pc, &c.state, &path.state, privileged, demand) {
                 found = Some((i, c.demand));
                 break;
             }
@@ -531,22 +548,36 @@ impl<'a> Verifier<'a> {
 
 /// Verifies a program.
 pub fn verify(prog: &Program, opts: &Options) -> Verdict {
+    run(prog, opts, false).0
+}
+
+/// Verifies like [`verify`], pruning only on exact subsumption, and returns the states
+/// reached, summarised per instruction, for state embedding.
+pub fn verify_recording(prog: &Program, opts: &Options) -> (Verdict, crate::embed::Recording) {
+    let (v, r) = run(prog, opts, true);
+    (v, r.unwrap_or_default())
+}
+
+fn run(prog: &Program, opts: &Options, record: bool) -> (Verdict, Option<crate::embed::Recording>) {
     let start = Instant::now();
     let cfg = match Cfg::build(&prog.slots, opts.unprivileged) {
         Ok(c) => c,
         Err(e) => {
-            return Verdict {
-                accepted: false,
-                pc: Some(e.pc),
-                reason: Some(Reason::Malformed),
-                log: if opts.log_level > 0 {
-                    format!("{}\n", e.message)
-                } else {
-                    String::new()
+            return (
+                Verdict {
+                    accepted: false,
+                    pc: Some(e.pc),
+                    reason: Some(Reason::Malformed),
+                    log: if opts.log_level > 0 {
+                        format!("{}\n", e.message)
+                    } else {
+                        String::new()
+                    },
+                    message: e.message,
+                    stats: Stats::default(),
                 },
-                message: e.message,
-                stats: Stats::default(),
-            }
+                None,
+            )
         }
     };
     // A global function must start a subprogram (a call or a function pointer names it).
@@ -556,18 +587,21 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
         .find(|g| cfg.subprogs.binary_search(&g.start).is_err())
     {
         let message = format!("global function at insn {} is not a subprogram", g.start);
-        return Verdict {
-            accepted: false,
-            pc: Some(g.start),
-            reason: Some(Reason::Malformed),
-            log: if opts.log_level > 0 {
-                format!("{message}\n")
-            } else {
-                String::new()
+        return (
+            Verdict {
+                accepted: false,
+                pc: Some(g.start),
+                reason: Some(Reason::Malformed),
+                log: if opts.log_level > 0 {
+                    format!("{message}\n")
+                } else {
+                    String::new()
+                },
+                message,
+                stats: Stats::default(),
             },
-            message,
-            stats: Stats::default(),
-        };
+            None,
+        );
     }
     let mut maps = prog.maps.clone();
     let mut inner = vec![None; maps.len()];
@@ -595,12 +629,15 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
         slots_frame: 0,
         reads: 0,
         kills: 0,
+        machine_dependent: 0,
+        slot_use: None,
         checkpoints: Vec::new(),
         hits: Vec::new(),
         at: HashMap::new(),
         processed: 0,
         live_states: 0,
         peak_states: 0,
+        recording: record.then(Default::default),
     };
     let result = v.explore_all().and_then(|_| v.check_stack_depth());
     let stats = Stats {
@@ -609,9 +646,11 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
         peak_states: v.peak_states,
         stack_depth: v.stack_depth.clone(),
         time_us: start.elapsed().as_micros() as u64,
+        machine_dependent: v.machine_dependent,
     };
     let mut log = std::mem::take(&mut v.log);
-    match result {
+    let recording = v.recording.take();
+    let verdict = match result {
         Ok(()) => {
             if opts.log_level > 0 {
                 log += &stats_line(&stats);
@@ -639,7 +678,8 @@ pub fn verify(prog: &Program, opts: &Options) -> Verdict {
                 log,
             }
         }
-    }
+    };
+    (verdict, recording)
 }
 
 fn stats_line(s: &Stats) -> String {

@@ -1,0 +1,78 @@
+//! The regression programs in `regressions/`: disagreements the campaigns found (minimised)
+//! and cases written by hand. Each file states our verdict (`; verify:`) and the kernel's
+//! (`; kernel:`); both must still hold, and every program we accept must embed in our
+//! states without a violation or a fault.
+
+use harness::{campaign, embed, kernel};
+use std::path::Path;
+
+fn header<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix(';'))
+        .find_map(|l| l.trim().strip_prefix(key))
+        .and_then(|v| v.split_whitespace().next())
+}
+
+#[test]
+fn regression_programs_keep_their_verdicts_and_embed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../regressions");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the regressions folder")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "s"))
+        .collect();
+    files.sort();
+    let live = kernel::available();
+    if let Err(why) = &live {
+        println!("skipping the kernel's verdicts of the regression files: {why}");
+    }
+    let opts = verifier::Options::for_this_machine();
+    let mut failures = Vec::new();
+    let (mut kernel_checked, mut embedded) = (0, 0);
+    for f in &files {
+        let name = f.display().to_string();
+        let text = std::fs::read_to_string(f).expect("readable");
+        let t = match campaign::target_of_text(&text, &name) {
+            Ok(t) => t,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let want = header(&text, "verify:").map(|v| v == "accept");
+        let ours = verifier::verify(&t.prog, &opts);
+        if want != Some(ours.accepted) {
+            failures.push(format!(
+                "{name}: we say {} ({}), the file says {want:?}",
+                ours.accepted, ours.message
+            ));
+        }
+        if let (Ok(()), Some(k)) = (&live, header(&text, "kernel:")) {
+            if matches!(k, "accept" | "reject") {
+                let kv = kernel::verify(&t.prog).expect("the kernel loads it");
+                kernel_checked += 1;
+                if kv.load.accepted() != (k == "accept") {
+                    failures.push(format!("{name}: the kernel now says {}", kv.message));
+                }
+            }
+        }
+        if ours.accepted {
+            let e = embed::check(&t, 16, 7).expect("accepted");
+            embedded += 1;
+            if !e.violations.is_empty() || !e.faults.is_empty() {
+                failures.push(format!("{name}: {:?} {:?}", e.violations, e.faults));
+            }
+        }
+    }
+    println!(
+        "{} regression files: {kernel_checked} kernel verdicts checked, {embedded} embedded",
+        files.len()
+    );
+    assert!(
+        !files.is_empty(),
+        "no regression files in {}",
+        dir.display()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
