@@ -90,9 +90,19 @@ fn ptr_holds(p: &PtrSum, v: u64, mem: &Memory, base: usize) -> bool {
                 && p.off.contains(&((off as i64 - 512) as u64))
         }
         Kind::Ctx => region == Some(RegionKind::Ctx) && p.off.contains(&off),
-        Kind::Packet | Kind::PacketMeta => {
-            region == Some(RegionKind::Packet) && p.off.contains(&off)
+        // Packet offsets count from `data` (after any XDP metadata), which the context's
+        // first packet field holds; metadata offsets from the start of the region.
+        Kind::Packet => {
+            let data = mem
+                .regions
+                .iter()
+                .find(|r| r.kind == RegionKind::Ctx)
+                .and_then(|r| r.fields.first())
+                .map(|f| f.value);
+            region == Some(RegionKind::Packet)
+                && data.is_some_and(|d| p.off.contains(&v.wrapping_sub(d)))
         }
+        Kind::PacketMeta => region == Some(RegionKind::Packet) && p.off.contains(&off),
         Kind::PacketEnd => region == Some(RegionKind::Packet),
         Kind::MapValue(_) => {
             matches!(region, Some(RegionKind::MapValue { .. })) && p.off.contains(&off)

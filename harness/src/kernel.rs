@@ -446,7 +446,8 @@ pub struct TestRun {
     pub duration_ns: u32,
 }
 
-/// Runs a loaded program once (or `repeat` times) on `data` with BPF_PROG_TEST_RUN.
+/// Runs a loaded program once (or `repeat` times) on `data` with BPF_PROG_TEST_RUN, on
+/// CPU 0.
 pub fn test_run(fd: &OwnedFd, data: &[u8], repeat: u32) -> Result<TestRun, String> {
     use std::os::fd::AsRawFd;
     let mut out = vec![0u8; data.len() + 256];
@@ -459,6 +460,17 @@ pub fn test_run(fd: &OwnedFd, data: &[u8], repeat: u32) -> Result<TestRun, Strin
         repeat,
         ..Default::default()
     };
+    // The run happens on the calling CPU: pin it to CPU 0, as our interpreter's
+    // bpf_get_smp_processor_id says, and restore the thread's CPUs afterwards.
+    // SAFETY: `cpu_set_t` is plain data; the calls get its size and a valid pointer.
+    let saved = unsafe {
+        let mut old: libc::cpu_set_t = std::mem::zeroed();
+        let ok = libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut old) == 0;
+        let mut one: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(0, &mut one);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &one);
+        ok.then_some(old)
+    };
     // SAFETY: the buffers live for the call and their sizes are the ones passed; the kernel
     // writes at most `data_size_out` bytes into `out` and updates `attr`.
     let rc = unsafe {
@@ -469,11 +481,13 @@ pub fn test_run(fd: &OwnedFd, data: &[u8], repeat: u32) -> Result<TestRun, Strin
             std::mem::size_of::<TestRunAttr>(),
         )
     };
+    let err = std::io::Error::last_os_error();
+    if let Some(old) = saved {
+        // SAFETY: as above.
+        unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &old) };
+    }
     if rc < 0 {
-        return Err(format!(
-            "BPF_PROG_TEST_RUN: {}",
-            std::io::Error::last_os_error()
-        ));
+        return Err(format!("BPF_PROG_TEST_RUN: {err}"));
     }
     out.truncate(attr.data_size_out as usize);
     Ok(TestRun {

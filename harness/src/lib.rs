@@ -2,6 +2,7 @@
 //! kernel oracle and differential campaigns.
 
 pub mod campaign;
+pub mod commands;
 pub mod conformance;
 pub mod corpus;
 pub mod demo;

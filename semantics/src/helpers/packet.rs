@@ -11,10 +11,18 @@ use crate::interp::Vm;
 
 const ETH_HLEN: usize = 14;
 const XDP_HEADROOM: usize = 256;
+/// The part of the headroom the kernel keeps for its `struct xdp_frame`.
+const XDP_FRAME_SIZE: usize = 40;
 const BPF_F_MARK_MANGLED_0: u64 = 0x20;
 
-fn packet(vm: &Vm) -> &Vec<u8> {
-    &vm.mem.regions[vm.packet_region].data
+/// The packet's bytes from `data` to `data_end` (XDP metadata, if any, comes before).
+fn packet(vm: &Vm) -> &[u8] {
+    vm.packet()
+}
+
+/// The bytes `r` of the packet (from `data`), as a range of its region.
+fn in_region(vm: &Vm, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    r.start + vm.env.meta_len..r.end + vm.env.meta_len
 }
 
 fn range(vm: &Vm, off: u64, len: u64) -> Option<std::ops::Range<usize>> {
@@ -32,6 +40,7 @@ pub(super) fn skb_store_bytes(vm: &mut Vm, a: [u64; 5], pc: usize) -> HResult {
         .map_err(fault)?
         .to_vec();
     let region = vm.packet_region;
+    let r = in_region(vm, r);
     vm.mem.regions[region].data[r].copy_from_slice(&bytes);
     Ok(0)
 }
@@ -78,6 +87,7 @@ fn csum_replace(vm: &mut Vm, off: u64, from: u64, to: u64, size: u64, mangled0: 
         return Ok(neg(errno::EINVAL));
     }
     let region = vm.packet_region;
+    let r = in_region(vm, r);
     let field = &mut vm.mem.regions[region].data[r];
     let old = u16::from_le_bytes([field[0], field[1]]);
     if mangled0 && old == 0 {
@@ -157,20 +167,34 @@ pub(super) enum End {
 /// into the old packet fault afterwards, as the verifier requires programs to re-check them.
 pub(super) fn xdp_adjust(vm: &mut Vm, a: [u64; 5], end: End) -> HResult {
     let delta = a[1] as i32 as i64;
-    let old = packet(vm).clone();
+    let old = packet(vm).to_vec();
     let len = old.len() as i64;
     let new = match end {
         End::Meta => {
-            return Ok(if delta == 0 {
-                0
-            } else {
-                neg(errno::EOPNOTSUPP)
-            })
+            // The metadata grows into the headroom by -delta bytes; at most 32 bytes, a
+            // multiple of 4, and the headroom keeps room for the kernel's xdp_frame.
+            let meta = vm.env.meta_len as i64 - delta;
+            if meta < 0 || vm.env.headroom_used + meta > (XDP_HEADROOM - XDP_FRAME_SIZE) as i64 {
+                return Ok(neg(errno::EINVAL));
+            }
+            if meta % 4 != 0 || meta > 32 {
+                return Ok(neg(errno::EACCES));
+            }
+            let region = &vm.mem.regions[vm.packet_region].data;
+            let cur = vm.env.meta_len;
+            let mut bytes = vec![0u8; meta as usize];
+            // Bytes that stay metadata keep their values.
+            let keep = cur.min(meta as usize);
+            bytes[meta as usize - keep..].copy_from_slice(&region[cur - keep..cur]);
+            bytes.extend_from_slice(&old);
+            vm.env.meta_len = meta as usize;
+            replace_region(vm, bytes);
+            return Ok(0);
         }
         End::Head => {
             let used = vm.env.headroom_used - delta;
-            if delta < 0 && used > XDP_HEADROOM as i64 || delta > 0 && len - delta < ETH_HLEN as i64
-            {
+            let room = XDP_HEADROOM as i64 - XDP_FRAME_SIZE as i64 - vm.env.meta_len as i64;
+            if delta < 0 && used > room || delta > 0 && len - delta < ETH_HLEN as i64 {
                 return Ok(neg(errno::EINVAL));
             }
             vm.env.headroom_used = used;
@@ -200,7 +224,16 @@ pub(super) fn xdp_adjust(vm: &mut Vm, a: [u64; 5], end: End) -> HResult {
 /// afterwards (the verifier makes programs re-check them after any helper that may change
 /// the packet).
 pub(super) fn replace_packet(vm: &mut Vm, new: Vec<u8>) {
-    let r = vm.mem.add(RegionKind::Packet, new, true);
+    // The metadata moves with the packet.
+    let meta = vm.env.meta_len;
+    let mut bytes = vm.mem.regions[vm.packet_region].data[..meta].to_vec();
+    bytes.extend_from_slice(&new);
+    replace_region(vm, bytes);
+}
+
+/// Installs a new packet region (metadata then packet).
+fn replace_region(vm: &mut Vm, bytes: Vec<u8>) {
+    let r = vm.mem.add(RegionKind::Packet, bytes, true);
     let prev = vm.packet_region;
     vm.move_packet(r);
     // The fixed packet region comes back to life at the next run's input.
@@ -247,7 +280,7 @@ pub(super) fn skb_vlan_push(vm: &mut Vm, a: [u64; 5]) -> HResult {
         return Ok(neg(errno::EINVAL));
     }
     if ctx_u32(vm, SKB_VLAN_PRESENT) != 0 {
-        let old = packet(vm).clone();
+        let old = packet(vm).to_vec();
         if old.len() < ETH_HLEN {
             return Ok(neg(errno::EINVAL));
         }
@@ -274,7 +307,7 @@ pub(super) fn skb_vlan_pop(vm: &mut Vm) -> HResult {
         set_ctx_u32(vm, SKB_VLAN_TCI, 0);
         return Ok(0);
     }
-    let old = packet(vm).clone();
+    let old = packet(vm).to_vec();
     match ethertype(&old) {
         Some(ETH_P_8021Q | ETH_P_8021AD) if old.len() >= ETH_HLEN + 4 => {
             let mut new = old[..12].to_vec();
@@ -292,7 +325,7 @@ pub(super) fn skb_change_tail(vm: &mut Vm, a: [u64; 5]) -> HResult {
     if a[2] != 0 || len < ETH_HLEN as u64 || len > 0xffff {
         return Ok(neg(errno::EINVAL));
     }
-    let mut new = packet(vm).clone();
+    let mut new = packet(vm).to_vec();
     new.resize(len as usize, 0);
     replace_packet(vm, new);
     Ok(0)
@@ -313,7 +346,7 @@ pub(super) fn skb_change_head(vm: &mut Vm, a: [u64; 5]) -> HResult {
 /// after the Ethernet header by the 20 bytes the headers differ by, and sets the protocol.
 pub(super) fn skb_change_proto(vm: &mut Vm, a: [u64; 5]) -> HResult {
     let to = u16::from_be(a[1] as u16);
-    let old = packet(vm).clone();
+    let old = packet(vm).to_vec();
     if a[2] != 0 {
         return Ok(neg(errno::EINVAL));
     }

@@ -34,6 +34,7 @@ impl Vm {
     pub(crate) fn install(&mut self, input: &Input) -> (u64, u64) {
         self.packet_region = PACKET_REGION;
         self.env.headroom_used = 0;
+        self.env.meta_len = 0;
         self.env.reservations.clear();
         for i in [CTX_REGION, PACKET_REGION, MEM_REGION] {
             let r = &mut self.mem.regions[i];
@@ -88,8 +89,9 @@ impl Vm {
     /// Points the context's packet fields at a new packet region (after a helper resized the
     /// packet).
     pub(crate) fn move_packet(&mut self, region: usize) {
-        let start = region_base(region);
-        let end = start + self.mem.regions[region].data.len() as u64;
+        let meta = region_base(region);
+        let start = meta + self.env.meta_len as u64;
+        let end = meta + self.mem.regions[region].data.len() as u64;
         let ctx = &mut self.mem.regions[CTX_REGION];
         let (d, e, m) = if ctx.data.len() == 24 {
             (0, 4, 8)
@@ -97,8 +99,10 @@ impl Vm {
             (76, 80, 140)
         };
         for f in ctx.fields.iter_mut() {
-            if f.off == d || f.off == m {
+            if f.off == d {
                 f.value = start;
+            } else if f.off == m {
+                f.value = meta;
             } else if f.off == e {
                 f.value = end;
             }

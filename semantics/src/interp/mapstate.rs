@@ -11,6 +11,7 @@ use std::collections::HashMap;
 pub mod errno {
     pub const ENOENT: i64 = 2;
     pub const E2BIG: i64 = 7;
+    pub const EACCES: i64 = 13;
     pub const EEXIST: i64 = 17;
     pub const EINVAL: i64 = 22;
     pub const ENOSPC: i64 = 28;

@@ -104,6 +104,9 @@ pub struct Env {
     pub reservations: Vec<(usize, u32)>,
     /// XDP headroom taken by `bpf_xdp_adjust_head` in this run.
     pub headroom_used: i64,
+    /// Bytes of XDP metadata (`bpf_xdp_adjust_meta`) at the start of the packet region,
+    /// before `data`.
+    pub meta_len: usize,
 }
 
 /// One loaded program.
@@ -164,6 +167,7 @@ impl Vm {
             trace: Trace::default(),
             reservations: Vec::new(),
             headroom_used: 0,
+            meta_len: 0,
         };
         Vm {
             config,
@@ -224,9 +228,16 @@ impl Vm {
             .map(memory::region_base)
     }
 
-    /// The bytes of the current packet after a run.
-    pub fn packet(&self) -> &[u8] {
+    /// The packet with the XDP metadata before it (what BPF_PROG_TEST_RUN hands back for
+    /// XDP programs).
+    pub fn packet_with_meta(&self) -> &[u8] {
         &self.mem.regions[self.packet_region].data
+    }
+
+    /// The packet, from `data` to `data_end`.
+    pub fn packet(&self) -> &[u8] {
+        let d = &self.mem.regions[self.packet_region].data;
+        d.get(self.env.meta_len..).unwrap_or(&[])
     }
 }
 

@@ -527,7 +527,7 @@ impl Vm {
     /// LD_ABS/LD_IND: a big-endian load from the packet; out of bounds ends the program with
     /// r0 = 0, as in the kernel.
     fn ld_packet(&mut self, size: u8, off: u64, regs: &mut [u64; 16]) -> Flow {
-        let data = &self.mem.regions[self.packet_region].data;
+        let data = self.packet();
         let size = size as usize;
         let ok = off
             .checked_add(size as u64)

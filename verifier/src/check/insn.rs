@@ -1670,8 +1670,15 @@ impl<'a> Verifier<'a> {
                             .map(|i| i.max_entries as u64)
                             .unwrap_or(0)
                 });
+                let spin_lock = self
+                    .maps
+                    .get(m as usize)
+                    .is_some_and(|i| i.spin_lock_off.is_some());
                 if proto.ret == Ret::MapValueOrNull && !in_range {
                     p.or_null = true;
+                    p.id = self.fresh_id();
+                } else if spin_lock {
+                    // A value with a lock needs an id to tell which lock is held.
                     p.id = self.fresh_id();
                 }
                 Reg::Ptr(p)
