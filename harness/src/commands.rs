@@ -278,8 +278,8 @@ pub fn diff_states_cmd(
             println!("  {l}");
         }
         println!(
-            "  {} scalar registers compared: {} equal, ours more precise on {}, less precise on {}, incomparable on {}",
-            d.compared, d.equal, d.ours_more_precise, d.ours_less_precise, d.incomparable
+            "  {} registers compared ({} pointers): {} equal, ours more precise on {}, less precise on {}, incomparable on {}",
+            d.compared, d.pointers, d.equal, d.ours_more_precise, d.ours_less_precise, d.incomparable
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -2,14 +2,18 @@
 //! instruction, from the two level-2 logs (both in the kernel's notation).
 
 use crate::kernel;
+use crate::logstate::parse_reg;
 use std::collections::HashMap;
 use verifier::domain::Scalar;
+use verifier::state::{Ptr, Reg};
 
-/// How our scalars compare with the kernel's at the same instruction.
+/// How our registers compare with the kernel's at the same instruction.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct StateDiff {
-    /// Scalar registers compared (first visit of each instruction in both logs).
+    /// Registers compared (first visit of each instruction in both logs).
     pub compared: usize,
+    /// Of which pointers (same type: fixed and variable offset, and packet range, compared).
+    pub pointers: usize,
     pub equal: usize,
     /// Ours strictly inside the kernel's.
     pub ours_more_precise: usize,
@@ -30,7 +34,40 @@ fn first_states(log: &str) -> HashMap<usize, Vec<(u8, String)>> {
     out
 }
 
-/// Compares the scalar registers the kernel prints after each instruction (on the first
+/// A pointer's offset from its base: fixed plus variable.
+fn offset(p: &Ptr) -> Scalar<u64> {
+    p.var.alu(
+        semantics::isa::AluOp::Add,
+        semantics::isa::Width::W64,
+        &Scalar::constant(&(p.off as i64 as u64)),
+    )
+}
+
+/// Whether ours lies within the kernel's and the kernel's within ours; `None` for values
+/// not compared (unset registers).
+fn relation(o: &Reg, k: &Reg) -> Option<(bool, bool)> {
+    Some(match (o, k) {
+        (Reg::Scalar(a, _), Reg::Scalar(b, _)) => (a.is_subsumed_by(b), b.is_subsumed_by(a)),
+        (Reg::Ptr(a), Reg::Ptr(b)) => {
+            if std::mem::discriminant(&a.kind) != std::mem::discriminant(&b.kind)
+                || a.or_null != b.or_null
+            {
+                return Some((false, false));
+            }
+            let (x, y) = (offset(a), offset(b));
+            // A packet pointer with a longer checked range is the more precise.
+            let packet = a.kind.is_packet();
+            (
+                x.is_subsumed_by(&y) && (!packet || a.range >= b.range),
+                y.is_subsumed_by(&x) && (!packet || b.range >= a.range),
+            )
+        }
+        (Reg::Uninit, _) | (_, Reg::Uninit) => return None,
+        _ => (false, false),
+    })
+}
+
+/// Compares the registers the kernel prints after each instruction (on the first
 /// path that reaches it) with ours at the same instruction.
 pub fn states(p: &verifier::Program) -> Result<StateDiff, String> {
     let opts = verifier::Options {
@@ -50,16 +87,19 @@ pub fn states(p: &verifier::Program) -> Result<StateDiff, String> {
         };
         for (r, kv) in &theirs_at[pc] {
             let (Ok(k), Some(Ok(o))) = (
-                Scalar::parse_log(kv),
+                parse_reg(kv, 0),
                 our_regs
                     .iter()
                     .find(|(x, _)| x == r)
-                    .map(|(_, v)| Scalar::parse_log(v)),
+                    .map(|(_, v)| parse_reg(v, 0)),
             ) else {
                 continue;
             };
+            let Some((in_k, in_o)) = relation(&o, &k) else {
+                continue;
+            };
             d.compared += 1;
-            let (in_k, in_o) = (o.is_subsumed_by(&k), k.is_subsumed_by(&o));
+            d.pointers += matches!(k, Reg::Ptr(_)) as usize;
             let rel = match (in_k, in_o) {
                 (true, true) => {
                     d.equal += 1;
@@ -78,10 +118,13 @@ pub fn states(p: &verifier::Program) -> Result<StateDiff, String> {
                     "incomparable"
                 }
             };
+            let our_text = our_regs
+                .iter()
+                .find(|(x, _)| x == r)
+                .map(|(_, v)| v.as_str());
             d.differences.push(format!(
-                "{pc} R{r}: {} | kernel {} ({rel})",
-                o.log(),
-                k.log()
+                "{pc} R{r}: {} | kernel {kv} ({rel})",
+                our_text.unwrap_or("")
             ));
         }
     }

@@ -12,6 +12,7 @@ pub mod fuzzing;
 pub mod gen;
 pub mod input;
 pub mod kernel;
+pub mod logstate;
 pub mod precheck;
 pub mod rng;
 pub mod selftests;

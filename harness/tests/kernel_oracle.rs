@@ -48,8 +48,8 @@ fn our_verdicts_match_the_live_kernel_on_the_kernel_samples() {
     assert!(differ.is_empty(), "verdicts differ:\n{}", differ.join("\n"));
 }
 
-/// Our abstract registers beside the kernel's level-2 log, on the kernel's samples: never
-/// incomparable, and less precise only where the kernel knows more about a context field
+/// Our abstract registers (scalars and pointers) beside the kernel's level-2 log, on the
+/// kernel's samples: never incomparable, and less precise only where the kernel knows more about a context field
 /// or a helper's result than we model (8 registers when this was written).
 #[test]
 fn our_register_states_beside_the_live_kernel_on_the_kernel_samples() {
@@ -65,16 +65,18 @@ fn our_register_states_beside_the_live_kernel_on_the_kernel_samples() {
     {
         let d = harness::diff::states(&t.prog).expect("both logs");
         total.compared += d.compared;
+        total.pointers += d.pointers;
         total.equal += d.equal;
         total.ours_more_precise += d.ours_more_precise;
         total.ours_less_precise += d.ours_less_precise;
         total.incomparable += d.incomparable;
     }
     println!(
-        "{} scalar registers compared: {} equal, ours more precise on {}, less precise on {}, incomparable on {}",
-        total.compared, total.equal, total.ours_more_precise, total.ours_less_precise, total.incomparable
+        "{} registers compared ({} pointers): {} equal, ours more precise on {}, less precise on {}, incomparable on {}",
+        total.compared, total.pointers, total.equal, total.ours_more_precise, total.ours_less_precise, total.incomparable
     );
     assert!(total.compared > 1000);
+    assert!(total.pointers > 1000, "{} pointers", total.pointers);
     assert_eq!(total.incomparable, 0);
     assert!(
         total.ours_less_precise <= 40,

@@ -42,6 +42,9 @@ impl Kind {
     /// The kernel's name of the type, as in `invalid mem access 'map_value_or_null'`.
     pub fn name(self, or_null: bool) -> String {
         let base = match self {
+            // A map-of-maps lookup is a map value until its null check makes it the inner
+            // map, as the kernel says.
+            Kind::MapPtr(_) if or_null => "map_value",
             Kind::Ctx => "ctx",
             Kind::Stack(_) => "fp",
             Kind::MapPtr(_) => "map_ptr",
