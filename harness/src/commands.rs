@@ -268,10 +268,14 @@ pub fn diff_states_cmd(
     path: &std::path::Path,
     section: Option<String>,
     prog_type: Option<String>,
+    kernel_log: bool,
 ) -> Res {
     require_kernel()?;
     let ty = type_arg(&prog_type)?;
     for t in collect_targets(&[path.to_path_buf()], ty, &section).0 {
+        if kernel_log {
+            print!("{}", crate::kernel::verify_at(&t.prog, 2)?.load.log);
+        }
         let d = crate::diff::states(&t.prog)?;
         println!("{}:{}/{}", t.object, t.section, t.program);
         for l in &d.differences {

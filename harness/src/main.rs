@@ -242,6 +242,9 @@ enum DiffCmd {
         section: Option<String>,
         #[arg(long = "type")]
         prog_type: Option<String>,
+        /// Also print the kernel's level-2 log.
+        #[arg(long)]
+        kernel_log: bool,
     },
     /// Our verdict and the kernel's for each program, side by side, with messages,
     /// processed instructions and both verification times.
@@ -506,8 +509,9 @@ fn run(cmd: Cmd) -> Res {
                     path,
                     section,
                     prog_type,
+                    kernel_log,
                 },
-        } => diff_states_cmd(&path, section, prog_type),
+        } => diff_states_cmd(&path, section, prog_type, kernel_log),
         Cmd::DomainPrecision { bits, random } => {
             if bits != 8 {
                 return Err(format!(
@@ -716,6 +720,7 @@ fn verify_cmd(
             "total_states": v.stats.total_states,
             "peak_states": v.stats.peak_states,
             "verification_time_us": v.stats.time_us,
+            "machine_dependent": v.stats.machine_dependent,
         }));
     }
     if let Some(out) = json {

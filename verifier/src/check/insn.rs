@@ -367,6 +367,8 @@ impl<'a> Verifier<'a> {
                             format!("R{} partial copy of pointer", src_num(src)),
                         ));
                     }
+                    // Part of an address becomes a number.
+                    self.machine_dependent += 1;
                     Reg::scalar(Scalar::unknown(&0u64).alu(op, width, &Scalar::unknown(&0u64)))
                 }
                 (Reg::Uninit, _, _) => unreachable!("read checked"),
@@ -378,6 +380,9 @@ impl<'a> Verifier<'a> {
         let any_ptr = matches!(dv, Reg::Ptr(_)) || matches!(sv, Reg::Ptr(_));
         if any_ptr && width == Width::W32 {
             if op == AluOp::Sub && !self.opts.unprivileged {
+                if !matches!((&dv, &sv), (Reg::Ptr(a), Reg::Ptr(b)) if a.kind == b.kind) {
+                    self.machine_dependent += 1;
+                }
                 st.set(d, Reg::unknown());
                 return Ok(());
             }
@@ -425,8 +430,12 @@ impl<'a> Verifier<'a> {
                 }
                 self.ptr_arith(pc, d, p, a, op, width, false)?
             }
-            (Reg::Ptr(_), Reg::Ptr(_)) => {
+            (Reg::Ptr(a), Reg::Ptr(b)) => {
                 if op == AluOp::Sub && !self.opts.unprivileged {
+                    // The distance between two objects differs between machines.
+                    if a.kind != b.kind {
+                        self.machine_dependent += 1;
+                    }
                     Reg::unknown()
                 } else {
                     return Err(unsafe_at(
@@ -1184,6 +1193,30 @@ impl<'a> Verifier<'a> {
             Source::Imm(_) => None,
         };
         match (&dv, &sv) {
+            // A register compared with itself: decided whatever its value, except `&`,
+            // which is a test against zero.
+            (Reg::Scalar(a, aid), Reg::Scalar(..)) if src_reg == Some(d) => {
+                use JmpCond as C;
+                match cond {
+                    C::Eq | C::Ge | C::Le | C::Sge | C::Sle => Ok(Next::Goto(target)),
+                    C::Ne | C::Gt | C::Lt | C::Sgt | C::Slt => Ok(Next::Goto(next)),
+                    C::Set => {
+                        let (t, f) = a.branch(C::Ne, width, &Scalar::constant(&0u64));
+                        match (t.feasible, f.feasible) {
+                            (true, true) => {
+                                let mut other = st.clone();
+                                refine(&mut other, d, *aid, t.dst);
+                                refine(st, d, *aid, f.dst);
+                                Ok(Next::Fork(next, Box::new(other), target))
+                            }
+                            (taken, _) => {
+                                self.uses |= 1 << d;
+                                Ok(Next::Goto(if taken { target } else { next }))
+                            }
+                        }
+                    }
+                }
+            }
             (Reg::Scalar(a, aid), Reg::Scalar(b, bid)) => {
                 let (t, f) = a.branch(cond, width, b);
                 match (t.feasible, f.feasible) {
@@ -1285,6 +1318,11 @@ impl<'a> Verifier<'a> {
                         src_reg.unwrap_or(d)
                     };
                     return Err(unsafe_at(pc, format!("R{r} pointer comparison prohibited")));
+                }
+                // Pointers into different objects, or a pointer and a number, compare by
+                // addresses, which differ between machines.
+                if !matches!((&dv, &sv), (Reg::Ptr(a), Reg::Ptr(b)) if a.kind == b.kind) {
+                    self.machine_dependent += 1;
                 }
                 Ok(Next::Fork(next, Box::new(st.clone()), target))
             }

@@ -128,8 +128,8 @@ impl<W: Split> Scalar<W> {
             AluOp::Rsh => a.rsh(&b),
             AluOp::Arsh => a.arsh(&b),
             AluOp::Mov => b,
-            AluOp::MovSx8 => View::from_tnum(sext(&b.t, 8)),
-            AluOp::MovSx16 => View::from_tnum(sext(&b.t, 16)),
+            AluOp::MovSx8 => sext_view(&b.t, 8),
+            AluOp::MovSx16 => sext_view(&b.t, 16),
             // MOVSX32 exists only at 64 bits; at 32 bits it would be a plain move.
             AluOp::MovSx32 => b,
         };
@@ -145,7 +145,14 @@ impl<W: Split> Scalar<W> {
         }
         let lim = self.umin.lit(1u64 << (bits - 1));
         let fits = W::bool_and(&lim.neg().sle(&self.smin), &self.smax.slt(&lim));
-        Scalar::select(&fits, self, &Scalar::from_tnum(&sext(&self.var_off, bits)))
+        let low = self.view32();
+        let v32 = if bits < W::BITS / 2 {
+            sext_view(&low.t, bits)
+        } else {
+            low
+        };
+        let ext = Scalar::from_views(sext_view(&self.var_off, bits), v32);
+        Scalar::select(&fits, self, &ext)
     }
 
     /// Field-wise `if c { a } else { b }`.
@@ -183,6 +190,18 @@ impl<W: Split> Scalar<W> {
 
 /// The sign extension of a tnum's low `bits` bits: exact, since an unknown sign bit makes
 /// every copied bit unknown.
+/// The view of a value sign-extended from `bits` bits: the exact tnum, and the signed range
+/// of `bits` bits, which the tnum alone loses when the sign bit is unknown.
+fn sext_view<V: Word>(t: &Tnum<V>, bits: u32) -> View<V> {
+    let mut v = View::from_tnum(sext(t, bits));
+    if bits < V::BITS {
+        let lim = t.value.lit(1u64 << (bits - 1));
+        v.smin = lim.neg();
+        v.smax = lim.sub(&t.value.lit(1));
+    }
+    v
+}
+
 fn sext<V: Word>(t: &Tnum<V>, bits: u32) -> Tnum<V> {
     if bits >= V::BITS {
         return t.clone();
