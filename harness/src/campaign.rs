@@ -115,6 +115,7 @@ pub fn target_of_text(text: &str, name: &str) -> Result<Target, String> {
             global_funcs: Vec::new(),
         },
         maps: p.maps,
+        btf: None,
     })
 }
 
@@ -266,24 +267,8 @@ pub fn compare_exec(t: &Target, k: &kernel::KernelVerdict, packets: &[Vec<u8>]) 
 /// Everything about one program of the campaign.
 fn examine(cfg: &Config, index: u64) -> Record {
     let g = gen::generate(cfg.seed, index, cfg.size, cfg.mutate_every);
-    let mut rec = Record {
-        index,
-        prog_type: g.prog_type.name().to_string(),
-        mutation: g.mutation.map(|m| m.name().to_string()),
-        category: String::new(),
-        ours: false,
-        kernel: None,
-        message: String::new(),
-        kernel_message: String::new(),
-        processed: 0,
-        kernel_processed: None,
-        exec: None,
-        embed_runs: 0,
-        violations: Vec::new(),
-        witness: None,
-        explanation: None,
-        regression: None,
-    };
+    let mut rec = blank_record(index, g.prog_type.name());
+    rec.mutation = g.mutation.map(|m| m.name().to_string());
     let t = match target_of(&g, &format!("seed {} index {index}", cfg.seed)) {
         Ok(t) => t,
         Err(e) => {
@@ -292,7 +277,21 @@ fn examine(cfg: &Config, index: u64) -> Record {
             return rec;
         }
     };
-    let v = verdicts(&t, cfg.kernel);
+    triage(cfg, &t, g.deterministic, &mut rec);
+    if rec.disagrees() {
+        if let Some(dir) = &cfg.out {
+            rec.regression = write_regression(cfg, dir, &g, &rec).ok();
+        }
+    }
+    rec
+}
+
+/// Sets one program beside the kernel (when `cfg.kernel`): verdicts, executions (for
+/// `deterministic` programs both accept), state embedding, and for programs only we accept
+/// a fault-witness search and an explanation. Fills `rec`.
+pub fn triage(cfg: &Config, t: &Target, deterministic: bool, rec: &mut Record) {
+    let index = rec.index;
+    let v = verdicts(t, cfg.kernel);
     rec.category = category(&v).into();
     rec.ours = v.ours.accepted;
     rec.message = v.ours.message.clone();
@@ -305,7 +304,7 @@ fn examine(cfg: &Config, index: u64) -> Record {
     let mut rng = Rng::new(cfg.seed ^ index.rotate_left(17) ^ 0x1234_5678);
     // Programs whose runs depend on the machine (pointers written out, uninitialised stack
     // read) or on chance are not compared.
-    if rec.category == "both accept" && g.deterministic && v.ours.stats.machine_dependent == 0 {
+    if rec.category == "both accept" && deterministic && v.ours.stats.machine_dependent == 0 {
         if let Some(k) = &v.kernel {
             rec.exec = compare_exec(&t, k, &packets(&mut rng, 2));
         }
@@ -330,19 +329,35 @@ fn examine(cfg: &Config, index: u64) -> Record {
             embed::fault_witness(&t, 256, rng.next_u64()).map(|(n, f)| format!("input {n}: {f}"));
         if let Some(k) = &v.kernel {
             rec.explanation = explain(
-                &t,
+                t,
                 &k.load.log,
                 rec.witness.is_some(),
                 rec.violations.is_empty(),
             );
         }
     }
-    if rec.disagrees() {
-        if let Some(dir) = &cfg.out {
-            rec.regression = write_regression(cfg, dir, &g, &rec).ok();
-        }
+}
+
+/// A record of a program not yet examined.
+pub fn blank_record(index: u64, prog_type: &str) -> Record {
+    Record {
+        index,
+        prog_type: prog_type.to_string(),
+        mutation: None,
+        category: String::new(),
+        ours: false,
+        kernel: None,
+        message: String::new(),
+        kernel_message: String::new(),
+        processed: 0,
+        kernel_processed: None,
+        exec: None,
+        embed_runs: 0,
+        violations: Vec::new(),
+        witness: None,
+        explanation: None,
+        regression: None,
     }
-    rec
 }
 
 /// Why a program only we accept is safe, where the harness can show it: the instruction at
@@ -354,9 +369,31 @@ fn explain(t: &Target, kernel_log: &str, faulted: bool, embedded: bool) -> Optio
     }
     let pc = kernel::error_pc(kernel_log)?;
     let (v, rec) = verifier::verify_recording(&t.prog, &verifier::Options::for_this_machine());
-    (v.accepted && !rec.at.keys().any(|(p, _)| *p == pc)).then(|| {
-        format!(
+    if !v.accepted {
+        return None;
+    }
+    if !rec.at.keys().any(|(p, _)| *p == pc) {
+        return Some(format!(
             "kernel imprecision: insn {pc}, where the kernel rejects, is on a path our analysis proves infeasible; no run reached it or faulted"
+        ));
+    }
+    // The kernel's failing path passes an instruction our analysis proves unreachable.
+    if let Some(dead) = kernel::error_path(kernel_log)
+        .into_iter()
+        .find(|q| !rec.at.keys().any(|(p, _)| p == q))
+    {
+        return Some(format!(
+            "kernel imprecision: the kernel's path to its rejection at insn {pc} passes insn {dead}, which our analysis proves unreachable; no run reached it or faulted"
+        ));
+    }
+    // Otherwise the kernel must have lost precision on the way: our registers are never
+    // less precise than its own where both logs show them, and more precise somewhere.
+    let d = crate::diff::states(&t.prog).ok()?;
+    (d.ours_less_precise == 0 && d.incomparable == 0 && d.ours_more_precise > 0).then(|| {
+        format!(
+            "kernel imprecision: the kernel rejects at insn {pc} after losing precision (ours more precise on {} registers, never less; first: {}); state embedding confirms our values; no run faulted",
+            d.ours_more_precise,
+            d.differences.first().map(String::as_str).unwrap_or("")
         )
     })
 }

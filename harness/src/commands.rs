@@ -81,7 +81,7 @@ pub fn diff_verdict_cmd(
     );
     for (t, v) in targets.iter().zip(&ours) {
         let name = format!("{}:{}/{}", t.object, t.section, t.program);
-        let k = match kernel::verify(&t.prog) {
+        let k = match kernel::verify_btf(&t.prog, 1, t.btf.as_deref()) {
             Ok(k) => k,
             Err(e) => {
                 println!("{name:<56} kernel load not possible: {e}");
@@ -304,7 +304,7 @@ pub fn diff_exec_cmd(
     let (mut same, mut differ, mut skipped) = (0, 0, 0);
     for t in collect_targets(paths, ty, &None).0 {
         let name = format!("{}:{}/{}", t.object, t.section, t.program);
-        let k = kernel::verify(&t.prog)?;
+        let k = kernel::verify_btf(&t.prog, 1, t.btf.as_deref())?;
         if !k.load.accepted() {
             println!("{name:<56} rejected by the kernel: {}", k.message);
             skipped += 1;
@@ -327,6 +327,60 @@ pub fn diff_exec_cmd(
     }
     println!("{same} same, {differ} different, {skipped} not run");
     Ok(if differ == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// `tristate triage`: each program beside the live kernel as a campaign sets it (verdicts,
+/// executions, state embedding, fault witnesses and the explanation of programs only we
+/// accept).
+pub fn triage_cmd(paths: &[PathBuf], prog_type: Option<String>, inputs: usize) -> Res {
+    let kernel = crate::kernel::available().is_ok();
+    if !kernel {
+        println!("the live kernel is not available: our side only");
+    }
+    let ty = type_arg(&prog_type)?;
+    let cfg = crate::campaign::Config {
+        seed: 0,
+        count: 0,
+        jobs: 0,
+        minutes: None,
+        size: 0,
+        mutate_every: 0,
+        inputs,
+        out: None,
+        kernel,
+    };
+    let mut unexplained = 0;
+    for (i, t) in collect_targets(paths, ty, &None).0.iter().enumerate() {
+        let mut r = crate::campaign::blank_record(i as u64, "");
+        crate::campaign::triage(&cfg, t, true, &mut r);
+        println!(
+            "{}:{}/{}: {} | ours: {} | kernel: {}{}{}",
+            t.object,
+            t.section,
+            t.program,
+            r.category,
+            r.message,
+            r.kernel_message,
+            r.exec.map(|e| format!(" | exec {e}")).unwrap_or_default(),
+            r.violations
+                .first()
+                .map(|v| format!(" | EMBEDDING {v}"))
+                .unwrap_or_default()
+        );
+        if r.category == "we accept only" {
+            println!(
+                "    fault witness: {}; {}",
+                r.witness.as_deref().unwrap_or("none"),
+                r.explanation.as_deref().unwrap_or("UNEXPLAINED")
+            );
+            unexplained += r.explanation.is_none() as usize;
+        }
+    }
+    Ok(if unexplained == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

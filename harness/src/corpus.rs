@@ -40,6 +40,7 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                         program: c.name,
                         prog_type: c.program.prog_type,
                         prog: c.program,
+                        btf: None,
                     })
                 })
                 .collect(),
@@ -58,6 +59,7 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                         prog_type: j.prog.prog_type,
                         prog: j.prog,
                         maps: j.maps,
+                        btf: j.btf,
                     })
                 })
                 .collect(),

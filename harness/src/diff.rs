@@ -49,17 +49,20 @@ fn relation(o: &Reg, k: &Reg) -> Option<(bool, bool)> {
     Some(match (o, k) {
         (Reg::Scalar(a, _), Reg::Scalar(b, _)) => (a.is_subsumed_by(b), b.is_subsumed_by(a)),
         (Reg::Ptr(a), Reg::Ptr(b)) => {
-            if std::mem::discriminant(&a.kind) != std::mem::discriminant(&b.kind)
-                || a.or_null != b.or_null
-            {
+            if std::mem::discriminant(&a.kind) != std::mem::discriminant(&b.kind) {
                 return Some((false, false));
             }
             let (x, y) = (offset(a), offset(b));
-            // A packet pointer with a longer checked range is the more precise.
+            // A packet pointer with a longer checked range is the more precise, and so is
+            // one known not to be null.
             let packet = a.kind.is_packet();
             (
-                x.is_subsumed_by(&y) && (!packet || a.range >= b.range),
-                y.is_subsumed_by(&x) && (!packet || b.range >= a.range),
+                x.is_subsumed_by(&y)
+                    && (!packet || a.range >= b.range)
+                    && (!a.or_null || b.or_null),
+                y.is_subsumed_by(&x)
+                    && (!packet || b.range >= a.range)
+                    && (!b.or_null || a.or_null),
             )
         }
         (Reg::Uninit, _) | (_, Reg::Uninit) => return None,

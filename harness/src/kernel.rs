@@ -26,8 +26,90 @@ struct ProgLoadAttr {
     prog_name: [u8; 16],
     prog_ifindex: u32,
     expected_attach_type: u32,
-    /// The remaining fields of the union (BTF, func_info, line_info, ...), left zero.
-    rest: [u64; 12],
+    prog_btf_fd: u32,
+    func_info_rec_size: u32,
+    func_info: u64,
+    func_info_cnt: u32,
+    line_info_rec_size: u32,
+    line_info: u64,
+    line_info_cnt: u32,
+    attach_btf_id: u32,
+    /// The remaining fields of the union, left zero.
+    rest: [u64; 7],
+}
+
+/// A program's BTF as libbpf would pass it: the object's type information (with data
+/// sections fixed up) and one `bpf_func_info` record (instruction, FUNC type id) per
+/// function of the program, sorted by instruction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProgBtf {
+    pub btf: Vec<u8>,
+    pub func_info: Vec<[u32; 2]>,
+}
+
+impl ProgBtf {
+    /// The BTF of program `p` of `obj`: `None` when the object has no BTF or a function of
+    /// the program has no FUNC type.
+    pub fn of(obj: &semantics::elf::Object, p: &semantics::elf::Program) -> Option<ProgBtf> {
+        let raw = obj.btf.as_ref()?;
+        let btf = semantics::elf::btf::Btf::parse(raw).ok()?;
+        let mut func_info = vec![[0, btf.func_id(&p.name)?]];
+        for (name, start) in &p.subprograms {
+            func_info.push([*start as u32, btf.func_id(name)?]);
+        }
+        func_info.sort();
+        Some(ProgBtf {
+            btf: raw.clone(),
+            func_info,
+        })
+    }
+}
+
+const BPF_BTF_LOAD: libc::c_long = 18;
+
+/// `union bpf_attr` as BPF_BTF_LOAD reads it.
+#[repr(C)]
+#[derive(Default)]
+struct BtfLoadAttr {
+    btf: u64,
+    btf_log_buf: u64,
+    btf_size: u32,
+    btf_log_size: u32,
+    btf_log_level: u32,
+    pad: u32,
+}
+
+/// Loads BTF into the kernel; the error carries the kernel's BTF log.
+pub fn btf_load(btf: &[u8]) -> Result<OwnedFd, String> {
+    let mut log = vec![0u8; 64 << 10];
+    let attr = BtfLoadAttr {
+        btf: btf.as_ptr() as u64,
+        btf_log_buf: log.as_mut_ptr() as u64,
+        btf_size: btf.len() as u32,
+        btf_log_size: log.len() as u32,
+        btf_log_level: 1,
+        pad: 0,
+    };
+    // SAFETY: `attr` points at `btf` and `log`, live for the call, with their sizes.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            BPF_BTF_LOAD,
+            &attr as *const BtfLoadAttr,
+            std::mem::size_of::<BtfLoadAttr>(),
+        )
+    };
+    if rc < 0 {
+        let e = std::io::Error::last_os_error();
+        let end = log.iter().position(|b| *b == 0).unwrap_or(0);
+        let text = String::from_utf8_lossy(&log[..end]);
+        return Err(format!(
+            "BPF_BTF_LOAD: {e}: {}",
+            text.lines().last().unwrap_or("")
+        ));
+    }
+    // SAFETY: a non-negative return of BPF_BTF_LOAD is a new file descriptor we own.
+    Ok(unsafe { OwnedFd::from_raw_fd(rc as i32) })
 }
 
 /// What the kernel said about one program.
@@ -59,6 +141,18 @@ pub fn prog_load(prog_type: u32, insns: &[Insn], log_level: u32) -> Load {
 
 /// `prog_load` with an expected attach type.
 pub fn prog_load_attach(prog_type: u32, attach: u32, insns: &[Insn], log_level: u32) -> Load {
+    prog_load_btf(prog_type, attach, insns, log_level, None)
+}
+
+/// `prog_load_attach` with BTF: a loaded BTF object and the `bpf_func_info` records.
+pub fn prog_load_btf(
+    prog_type: u32,
+    attach: u32,
+    insns: &[Insn],
+    log_level: u32,
+    btf: Option<(&OwnedFd, &[[u32; 2]])>,
+) -> Load {
+    use std::os::fd::AsRawFd;
     let bytes: Vec<u8> = insns.iter().flat_map(|i| i.to_bytes()).collect();
     let license = b"GPL\0";
     let mut log = vec![0u8; if log_level == 0 { 0 } else { LOG_SIZE }];
@@ -75,6 +169,10 @@ pub fn prog_load_attach(prog_type: u32, attach: u32, insns: &[Insn], log_level: 
         } else {
             log.as_mut_ptr() as u64
         },
+        prog_btf_fd: btf.map(|(fd, _)| fd.as_raw_fd() as u32).unwrap_or(0),
+        func_info_rec_size: if btf.is_some() { 8 } else { 0 },
+        func_info: btf.map(|(_, f)| f.as_ptr() as u64).unwrap_or(0),
+        func_info_cnt: btf.map(|(_, f)| f.len() as u32).unwrap_or(0),
         ..Default::default()
     };
     // SAFETY: `attr` points at live buffers (`bytes`, `license`, `log`) for the whole call,
@@ -217,17 +315,41 @@ struct MapCreateAttr {
 /// Creates a map in the kernel; for a map of maps, `inner` is the template inner map.
 pub fn map_create(m: &verifier::MapInfo, inner: Option<&OwnedFd>) -> Result<OwnedFd, String> {
     use std::os::fd::AsRawFd;
+    // What libbpf does before creating a map: ring buffers have no keys or values; perf
+    // event arrays hold file descriptors, one per CPU unless the object says how many.
+    let (key_size, value_size, max_entries) = match m.map_type {
+        27 | 31 => (0, 0, m.max_entries),
+        4 => (
+            4,
+            4,
+            if m.max_entries == 0 {
+                verifier::Options::for_this_machine().nr_cpus
+            } else {
+                m.max_entries
+            },
+        ),
+        // Maps of maps hold file descriptors.
+        12 | 13 => (m.key_size, 4, m.max_entries),
+        // Storage maps have no size: one value per object.
+        19 | 21 | 24 | 28 | 29 | 32 => (m.key_size, m.value_size, 0),
+        _ => (m.key_size, m.value_size, m.max_entries),
+    };
     let attr = MapCreateAttr {
         map_type: m.map_type,
-        key_size: m.key_size,
-        // Maps of maps hold file descriptors (libbpf sets the size the same way).
-        value_size: if matches!(m.map_type, 12 | 13) {
-            4
+        key_size,
+        value_size,
+        max_entries: if matches!(m.map_type, 19 | 21 | 24 | 28 | 29 | 32) {
+            0
         } else {
-            m.value_size
+            max_entries.max(1)
         },
-        max_entries: m.max_entries.max(1),
-        map_flags: m.flags,
+        // Local storage maps must not be preallocated.
+        map_flags: m.flags
+            | if matches!(m.map_type, 24 | 28 | 29 | 32) {
+                1
+            } else {
+                0
+            },
         inner_map_fd: inner.map(|f| f.as_raw_fd() as u32).unwrap_or(0),
         ..Default::default()
     };
@@ -284,6 +406,17 @@ pub fn verify(p: &verifier::Program) -> Result<KernelVerdict, String> {
 
 /// `verify` with the log at `log_level` (1 or 2; statistics are always asked for).
 pub fn verify_at(p: &verifier::Program, log_level: u32) -> Result<KernelVerdict, String> {
+    verify_btf(p, log_level, None)
+}
+
+/// `verify_at` with the program's BTF and function records, as libbpf loads it; where the
+/// kernel refuses the BTF (or the load fails before the verifier runs because of it) the
+/// program is loaded without.
+pub fn verify_btf(
+    p: &verifier::Program,
+    log_level: u32,
+    btf: Option<&ProgBtf>,
+) -> Result<KernelVerdict, String> {
     let mut fds = Vec::new();
     for m in &p.maps {
         let inner = match &m.inner {
@@ -304,17 +437,32 @@ pub fn verify_at(p: &verifier::Program, log_level: u32) -> Result<KernelVerdict,
         };
         use std::os::fd::AsRawFd;
         let idx = slots[i].imm as usize;
-        let fd = fds
-            .get(idx)
-            .ok_or_else(|| format!("instruction {i}: map {idx} does not exist"))?;
         slots[i].src = new_src;
-        slots[i].imm = fd.as_raw_fd();
+        // A reference to a map the program does not have stays an invalid descriptor,
+        // which the kernel rejects as such.
+        slots[i].imm = fds.get(idx).map(|fd| fd.as_raw_fd()).unwrap_or(-1);
     }
-    let mut load = prog_load_attach(p.prog_type, p.expected_attach_type, &slots, log_level | 4);
+    let btf_fd = btf.and_then(|b| btf_load(&b.btf).ok());
+    let info = btf_fd
+        .as_ref()
+        .zip(btf)
+        .map(|(fd, b)| (fd, b.func_info.as_slice()));
+    let load_at =
+        |level: u32, info| prog_load_btf(p.prog_type, p.expected_attach_type, &slots, level, info);
+    let mut info = info;
+    // Statistics alone first: logging the path costs the kernel time, which would count in
+    // its verification time.
+    let first = if log_level == 1 { 4 } else { log_level | 4 };
+    let mut load = load_at(first, info);
+    if info.is_some() && !load.accepted() && !load.log.contains("processed ") {
+        // Refused for its BTF before the verifier ran: as without BTF.
+        info = None;
+        load = load_at(first, None);
+    }
     if !load.accepted() && load.errno == libc::ENOSPC {
-        // The level-1 log of a long path overflowed the buffer: the verdict comes from a
-        // reload with statistics only.
-        load = prog_load_attach(p.prog_type, p.expected_attach_type, &slots, 4);
+        // The log of a long path overflowed the buffer: the verdict comes from a reload
+        // with statistics only.
+        load = load_at(4, info);
     }
     let stat = |key: &str| -> Option<u64> {
         let at = load.log.rfind(key)? + key.len();
@@ -325,6 +473,13 @@ pub fn verify_at(p: &verifier::Program, log_level: u32) -> Result<KernelVerdict,
     };
     let processed_insns = stat("processed ");
     let time_us = stat("verification time ");
+    if log_level == 1 && !load.accepted() && processed_insns.is_some() {
+        // The message and the path to it come with the level-1 log.
+        let again = load_at(1 | 4, info);
+        if again.errno != libc::ENOSPC {
+            load.log = again.log;
+        }
+    }
     let message = load
         .log
         .lines()
@@ -344,6 +499,27 @@ pub fn verify_at(p: &verifier::Program, log_level: u32) -> Result<KernelVerdict,
         message,
         maps: fds,
     })
+}
+
+/// The instructions of a rejecting level-1 log's last path: the `N: (op) ...` lines after
+/// the last `from X to Y:` line (all of them when there is none), in order.
+pub fn error_path(log: &str) -> Vec<usize> {
+    let lines: Vec<&str> = log.lines().collect();
+    let start = lines
+        .iter()
+        .rposition(|l| l.starts_with("from "))
+        .map_or(0, |i| i + 1);
+    lines[start..]
+        .iter()
+        .filter_map(|l| {
+            let (n, rest) = l.split_once(": (")?;
+            rest.get(..2)?
+                .chars()
+                .all(|c| c.is_ascii_hexdigit())
+                .then_some(())?;
+            n.trim().parse().ok()
+        })
+        .collect()
 }
 
 /// The instruction a rejecting log's path ends at: the last `N: (op) ...` line.

@@ -202,6 +202,17 @@ enum Cmd {
         #[arg(long)]
         json: Option<PathBuf>,
     },
+    /// Set programs beside the live kernel as a campaign does: verdicts, executions, state
+    /// embedding, and for programs only we accept a fault-witness search and an explanation.
+    /// Exit 1 if a program only we accept is unexplained.
+    Triage {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long = "type")]
+        prog_type: Option<String>,
+        #[arg(long, default_value_t = 16)]
+        inputs: usize,
+    },
     /// Print one generated program (as `campaign` makes it).
     Gen {
         #[arg(long, default_value_t = 1)]
@@ -467,6 +478,11 @@ fn run(cmd: Cmd) -> Res {
             };
             campaign_cmd(&cfg, json)
         }
+        Cmd::Triage {
+            paths,
+            prog_type,
+            inputs,
+        } => harness::commands::triage_cmd(&paths, prog_type, inputs),
         Cmd::Gen {
             seed,
             index,

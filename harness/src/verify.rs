@@ -18,6 +18,9 @@ pub struct Target {
     pub prog: Program,
     /// The maps as the object defines them (with initial contents), for running it.
     pub maps: Vec<semantics::maps::MapDef>,
+    /// The object's BTF and the program's function records, for loading it into the kernel
+    /// as libbpf would.
+    pub btf: Option<std::sync::Arc<crate::kernel::ProgBtf>>,
 }
 
 /// `enum bpf_attach_type` numbers of libbpf's attach type names.
@@ -94,7 +97,12 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
         let is_elf = std::fs::read(&f)
             .map(|b| b.starts_with(b"\x7fELF"))
             .unwrap_or(false);
-        let (attach, globals): (Vec<u32>, Vec<Vec<GlobalFunc>>) = if is_elf {
+        type Extra = (
+            u32,
+            Vec<GlobalFunc>,
+            Option<std::sync::Arc<crate::kernel::ProgBtf>>,
+        );
+        let extra: Vec<Extra> = if is_elf {
             match semantics::elf::load_file(&f) {
                 Ok(o) => o
                     .programs
@@ -103,9 +111,10 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                         (
                             p.expected_attach_type.map(attach_type).unwrap_or(0),
                             global_funcs(&o, p),
+                            crate::kernel::ProgBtf::of(&o, p).map(std::sync::Arc::new),
                         )
                     })
-                    .unzip(),
+                    .collect(),
                 Err(_) => Default::default(),
             }
         } else {
@@ -130,6 +139,7 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                         continue;
                     };
                     out.push(Ok(Target {
+                        btf: extra.get(i).and_then(|e| e.2.clone()),
                         maps: p.maps.clone(),
                         object: object.clone(),
                         section,
@@ -138,10 +148,10 @@ pub fn targets(path: &Path, prog_type: Option<ProgType>) -> Vec<Result<Target, S
                         prog: Program {
                             slots: p.insns,
                             prog_type: ty as u32,
-                            expected_attach_type: attach.get(i).copied().unwrap_or(0),
+                            expected_attach_type: extra.get(i).map(|e| e.0).unwrap_or(0),
                             maps: p.maps.iter().map(MapInfo::from_def).collect(),
                             strict_alignment: false,
-                            global_funcs: globals.get(i).cloned().unwrap_or_default(),
+                            global_funcs: extra.get(i).map(|e| e.1.clone()).unwrap_or_default(),
                         },
                     }));
                 }
@@ -282,6 +292,7 @@ pub struct SampleJob {
     pub prog: Program,
     /// The object's maps (with initial contents), for running the program.
     pub maps: Vec<semantics::maps::MapDef>,
+    pub btf: Option<std::sync::Arc<crate::kernel::ProgBtf>>,
 }
 
 /// The ebpf-samples programs the kernel verified (accepted or rejected by the verifier),
@@ -362,6 +373,7 @@ pub fn sample_jobs(dir: &Path) -> Result<Vec<SampleJob>, String> {
             },
             prog,
             maps: obj.maps.clone(),
+            btf: crate::kernel::ProgBtf::of(obj, pr).map(std::sync::Arc::new),
         });
     }
     Ok(jobs)

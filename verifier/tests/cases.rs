@@ -171,7 +171,7 @@ fn a_subprogram_may_not_return_a_pointer_to_its_own_stack() {
         ],
     );
     let v = verify(&p, &Options::default());
-    assert_eq!(v.message, "cannot return stack pointer to the caller frame");
+    assert_eq!(v.message, "cannot return stack pointer to the caller");
     assert_eq!(v.pc, Some(6));
 }
 

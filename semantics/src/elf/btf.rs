@@ -37,6 +37,8 @@ pub struct Type {
     pub array: Option<(u32, u32)>,
     /// The `vlen` field of `info`: for FUNC, the linkage (0 static, 1 global, 2 extern).
     pub vlen: u32,
+    /// Where the type's record starts, in bytes from the start of the type section.
+    pub pos: usize,
 }
 
 /// A parsed BTF blob. Type id `i` is `types[i]`; id 0 is `void`.
@@ -98,6 +100,7 @@ impl Btf {
         let mut r = Reader { b: types_b, pos: 0 };
         let mut types = vec![Type::default()];
         while r.pos < types_b.len() {
+            let pos = r.pos;
             let name_off = r.u32()?;
             let info = r.u32()?;
             let size_or_type = r.u32()?;
@@ -108,6 +111,7 @@ impl Btf {
                 name: name(name_off),
                 size_or_type,
                 vlen: vlen as u32,
+                pos,
                 ..Default::default()
             };
             match kind {
@@ -163,6 +167,14 @@ impl Btf {
             }
         }
         Ok(Btf { types })
+    }
+
+    /// The id of the function (FUNC) named `name`.
+    pub fn func_id(&self, name: &str) -> Option<u32> {
+        self.types
+            .iter()
+            .position(|t| t.kind == KIND_FUNC && t.name == name)
+            .map(|i| i as u32)
     }
 
     pub fn get(&self, id: u32) -> Result<&Type, ElfError> {
@@ -225,4 +237,37 @@ impl Btf {
             .position(|t| t.kind == KIND_DATASEC && t.name == name)
             .map(|i| i as u32)
     }
+}
+
+/// Fills in what compilers leave to the loader, as libbpf does before handing BTF to the
+/// kernel: the size of each data section (DATASEC) and the offsets of its variables, from
+/// `section_size(section)` and `symbol(section, variable)`. Entries whose section or
+/// symbol is unknown are left as they are.
+pub fn fixup_datasecs(
+    data: &mut [u8],
+    section_size: &dyn Fn(&str) -> Option<u64>,
+    symbol: &dyn Fn(&str, &str) -> Option<u64>,
+) -> Result<(), ElfError> {
+    let btf = Btf::parse(data)?;
+    let base = u32_at(data, 4)? as usize + u32_at(data, 8)? as usize;
+    let mut put = |off: usize, v: u64| {
+        if let Some(s) = data.get_mut(off..off + 4) {
+            s.copy_from_slice(&(v as u32).to_le_bytes());
+        }
+    };
+    for t in btf.types.iter().filter(|t| t.kind == KIND_DATASEC) {
+        let at = base + t.pos;
+        if t.size_or_type == 0 {
+            if let Some(size) = section_size(&t.name) {
+                put(at + 8, size);
+            }
+        }
+        for (i, (_, var, _)) in t.members.iter().enumerate() {
+            let name = btf.types.get(*var as usize).map(|v| v.name.as_str());
+            if let Some(off) = name.and_then(|n| symbol(&t.name, n)) {
+                put(at + 12 + 12 * i + 4, off);
+            }
+        }
+    }
+    Ok(())
 }

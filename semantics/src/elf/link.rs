@@ -103,6 +103,19 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
             _ => {}
         }
     }
+    // The loader's share of BTF: data section sizes and variable offsets.
+    if let Some(b) = obj.btf.as_mut() {
+        let size = |name: &str| file.section_by_name(name).map(|s| s.size());
+        let symbol = |sec: &str, var: &str| {
+            let idx = file.section_by_name(sec)?.index();
+            syms.iter()
+                .find(|y| y.section == Some(idx) && y.name == var)
+                .map(|y| y.value)
+        };
+        // Malformed BTF stays as compiled: the kernel's BTF check then refuses it, and
+        // the program is loaded without (the maps read from it report their own errors).
+        let _ = super::btf::fixup_datasecs(b, &size, &symbol);
+    }
     // Maps, keyed by (section, offset of the symbol).
     let mut map_at: HashMap<(SectionIndex, u64), usize> = HashMap::new();
     load_legacy_maps(&file, &syms, &mut obj, &mut map_at)?;

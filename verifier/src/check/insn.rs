@@ -2112,11 +2112,12 @@ impl<'a> Verifier<'a> {
         if st.frames.len() > 1 {
             // A subprogram may return without setting r0; the caller then cannot read it.
             let r0 = st.reg(0).clone();
-            let callee_depth = (st.frames.len() - 1) as u8;
-            if matches!(&r0, Reg::Ptr(p) if p.kind == Kind::Stack(callee_depth)) {
+            // Only the callee's own stack dies with it, but the kernel refuses every stack
+            // pointer here.
+            if matches!(&r0, Reg::Ptr(p) if matches!(p.kind, Kind::Stack(_))) {
                 return Err(unsafe_at(
                     pc,
-                    "cannot return stack pointer to the caller frame".into(),
+                    "cannot return stack pointer to the caller".into(),
                 ));
             }
             if let Some((lo, hi)) = st.cur().callback_ret {

@@ -1,0 +1,13 @@
+; Found by tristate campaign --seed 1 --count 100000 (program 16339), minimised; then: we accept only.
+; now: we accept only
+; status: fault witness: none; kernel imprecision: the kernel rejects at insn 2 after losing precision (ours more precise on 1 registers, never less; first: 1 R2: 1 | kernel scalar() (ours more precise)); state embedding confirms our values; no run faulted
+; kernel: reject
+; verify: accept
+; type: socket_filter
+; map: m0 array 4 32 4
+; map: m1 hash 8 16 16
+    r2 = -1
+    r2 /= r2
+    r1 += r2
+    r0 = -1309837007
+    exit

@@ -1,0 +1,14 @@
+; Found by tristate campaign --seed 1 --count 100000 (program 30198), minimised; then: we accept only.
+; now: we accept only
+; status: fault witness: none; kernel imprecision: insn 3, where the kernel rejects, is on a path our analysis proves infeasible; no run reached it or faulted
+; kernel: reject
+; verify: accept
+; type: sched_cls
+; map: m0 array 4 32 4
+; map: m1 hash 8 16 16
+    r0 = 869582374
+    w0 %= w0
+    if r0 == r0 goto l4
+    r3 = bswap16 r3
+l4:
+    exit

@@ -1,0 +1,24 @@
+; Found by tristate campaign --seed 1 --count 100000 (program 36623), minimised; then: we accept only.
+; now: we accept only
+; status: fault witness: none; kernel imprecision: the kernel rejects at insn 4 after losing precision (ours more precise on 1 registers, never less; first: 2 R7: 0 | kernel scalar() (ours more precise)); state embedding confirms our values; no run faulted
+; kernel: reject
+; verify: accept
+; type: socket_filter
+; map: m0 array 4 32 4
+; map: m1 hash 8 16 16
+    r7 = 7
+    call f0
+    r7 %= r7
+    r1 = r10
+    r1 += r7
+    r9 = 16
+    r9 ^= 4096
+    if w9 & 4096 goto l2
+    call f2
+l2:
+    exit
+f0:
+    r0 = r1
+    exit
+f2:
+    exit

@@ -1,0 +1,20 @@
+; Found by tristate campaign --seed 1 --count 100000 (program 49383), minimised; then: we accept only.
+; now: we accept only
+; status: fault witness: none; kernel imprecision: insn 9, where the kernel rejects, is on a path our analysis proves infeasible; no run reached it or faulted
+; kernel: reject
+; verify: accept
+; type: socket_filter
+; map: m0 array 4 32 4
+; map: m1 hash 8 16 16
+    r2 = r10
+    r2 += -4
+    r1 = map_idx(0) ll
+    call 1
+    r9 = 63
+    r9 s/= r9
+    if r9 != r9 goto l2
+    goto l3
+l2:
+    r3 >>= r3
+l3:
+    exit

@@ -1,0 +1,17 @@
+; Found by tristate campaign --seed 1 --count 100000 (program 77659), minimised; then: we accept only.
+; now: we accept only
+; status: fault witness: none; kernel imprecision: the kernel rejects at insn 8 after losing precision (ours more precise on 3 registers, never less; first: 3 R4: 0 | kernel scalar() (ours more precise)); state embedding confirms our values; no run faulted
+; kernel: reject
+; verify: accept
+; type: socket_filter
+; map: m0 array 4 32 4
+; map: m1 hash 8 16 16
+    r2 = r10
+    r2 += -4
+    r4 = 366806733
+    r4 s%= r4
+    *(u32 *)(r10 - 4) = w4
+    r1 = map_idx(0) ll
+    call 1
+    r2 = *(u8 *)(r0 + 0)
+    exit
