@@ -132,6 +132,8 @@ pub fn diff_verdict_cmd(
             "message": v.message, "kernel_message": k.message, "pc": v.pc,
             "processed_insns": v.stats.processed_insns, "kernel_processed_insns": k.processed_insns,
             "verification_time_us": v.stats.time_us, "kernel_verification_time_us": k.time_us,
+            "total_states": v.stats.total_states, "kernel_total_states": k.total_states,
+            "peak_states": v.stats.peak_states, "kernel_peak_states": k.peak_states,
             "fault_witness": witness.flatten(),
         }));
     }

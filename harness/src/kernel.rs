@@ -383,6 +383,9 @@ pub struct KernelVerdict {
     pub load: Load,
     pub processed_insns: Option<u64>,
     pub time_us: Option<u64>,
+    /// `total_states` and `peak_states` of the statistics line.
+    pub total_states: Option<u64>,
+    pub peak_states: Option<u64>,
     /// The last line of the log before the statistics: the kernel's message.
     pub message: String,
     /// The program's maps, in `Program::maps` order (to read them after a test run).
@@ -473,6 +476,8 @@ pub fn verify_btf(
     };
     let processed_insns = stat("processed ");
     let time_us = stat("verification time ");
+    let total_states = stat("total_states ");
+    let peak_states = stat("peak_states ");
     if log_level == 1 && !load.accepted() && processed_insns.is_some() {
         // The message and the path to it come with the level-1 log.
         let again = load_at(1 | 4, info);
@@ -496,6 +501,8 @@ pub fn verify_btf(
         load,
         processed_insns,
         time_us,
+        total_states,
+        peak_states,
         message,
         maps: fds,
     })
@@ -619,14 +626,28 @@ struct TestRunAttr {
 pub struct TestRun {
     pub retval: u32,
     pub data_out: Vec<u8>,
+    /// The context as the program left it, when one was passed in.
+    pub ctx_out: Vec<u8>,
     pub duration_ns: u32,
 }
 
 /// Runs a loaded program once (or `repeat` times) on `data` with BPF_PROG_TEST_RUN, on
 /// CPU 0.
 pub fn test_run(fd: &OwnedFd, data: &[u8], repeat: u32) -> Result<TestRun, String> {
+    test_run_ctx(fd, data, None, repeat)
+}
+
+/// `test_run` with a context passed in (`struct __sk_buff`, `xdp_md`, ...; the kernel
+/// checks which fields may be set) and read back.
+pub fn test_run_ctx(
+    fd: &OwnedFd,
+    data: &[u8],
+    ctx: Option<&[u8]>,
+    repeat: u32,
+) -> Result<TestRun, String> {
     use std::os::fd::AsRawFd;
     let mut out = vec![0u8; data.len() + 256];
+    let mut ctx_out = vec![0u8; ctx.map_or(0, |c| c.len())];
     let mut attr = TestRunAttr {
         prog_fd: fd.as_raw_fd() as u32,
         data_size_in: data.len() as u32,
@@ -634,6 +655,14 @@ pub fn test_run(fd: &OwnedFd, data: &[u8], repeat: u32) -> Result<TestRun, Strin
         data_in: data.as_ptr() as u64,
         data_out: out.as_mut_ptr() as u64,
         repeat,
+        ctx_size_in: ctx.map_or(0, |c| c.len() as u32),
+        ctx_in: ctx.map_or(0, |c| c.as_ptr() as u64),
+        ctx_size_out: ctx_out.len() as u32,
+        ctx_out: if ctx_out.is_empty() {
+            0
+        } else {
+            ctx_out.as_mut_ptr() as u64
+        },
         ..Default::default()
     };
     // The run happens on the calling CPU: pin it to CPU 0, as our interpreter's
@@ -666,9 +695,11 @@ pub fn test_run(fd: &OwnedFd, data: &[u8], repeat: u32) -> Result<TestRun, Strin
         return Err(format!("BPF_PROG_TEST_RUN: {err}"));
     }
     out.truncate(attr.data_size_out as usize);
+    ctx_out.truncate(attr.ctx_size_out as usize);
     Ok(TestRun {
         retval: attr.retval,
         data_out: out,
+        ctx_out,
         duration_ns: attr.duration,
     })
 }

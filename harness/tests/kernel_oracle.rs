@@ -84,3 +84,22 @@ fn our_register_states_beside_the_live_kernel_on_the_kernel_samples() {
         total.ours_less_precise
     );
 }
+
+/// BPF_PROG_TEST_RUN with a context: a socket filter returns `skb->mark`, which the context
+/// passed in sets; the kernel hands the context back.
+#[test]
+fn test_run_passes_a_context_in_and_out() {
+    if let Err(why) = kernel::available() {
+        println!("skipped: the live kernel is not available ({why})");
+        return;
+    }
+    let insns = semantics::text::assemble("r0 = *(u32 *)(r1 + 8)\nexit\n").expect("assembles");
+    let load = kernel::prog_load(1, &insns, 0);
+    let fd = load.fd.expect("the kernel accepts it");
+    let mut ctx = vec![0u8; 192];
+    ctx[8..12].copy_from_slice(&7u32.to_le_bytes());
+    let r = kernel::test_run_ctx(&fd, &[0u8; 64], Some(&ctx), 3).expect("runs");
+    assert_eq!(r.retval, 7);
+    assert_eq!(r.ctx_out.len(), 192);
+    assert_eq!(&r.ctx_out[8..12], &7u32.to_le_bytes());
+}
