@@ -73,6 +73,21 @@ fn randomise_maps(vm: &mut Vm, rng: &mut Rng) {
     }
 }
 
+/// A fresh interpreter with `t` loaded and its array maps filled at random, and an input:
+/// one run's set-up, drawn from `rng`.
+fn prepare(t: &Target, pt: ProgType, rng: &mut Rng) -> Option<(Vm, usize, Input)> {
+    let config = Config {
+        budget: 1_000_000,
+        seed: rng.next_u64(),
+        ..Config::default()
+    };
+    let mut vm = Vm::new(config, &t.maps);
+    let id = vm.load(&t.program, &t.prog.slots).ok()?;
+    randomise_maps(&mut vm, rng);
+    let inp = input(pt, rng);
+    Some((vm, id, inp))
+}
+
 /// Whether the concrete `v` may be the pointer `p`. `base` is the concrete call depth of
 /// the abstract frame 0 (non-zero inside a global function, which is verified alone).
 fn ptr_holds(p: &PtrSum, v: u64, mem: &Memory, base: usize) -> bool {
@@ -178,17 +193,9 @@ pub fn check_with(t: &Target, rec: &Recording, inputs: usize, seed: u64) -> Embe
     let mut rng = Rng::new(seed);
     let mut e = Embedding::default();
     for n in 0..inputs {
-        let config = Config {
-            budget: 1_000_000,
-            seed: rng.next_u64(),
-            ..Config::default()
-        };
-        let mut vm = Vm::new(config, &t.maps);
-        let Ok(id) = vm.load(&t.program, &t.prog.slots) else {
+        let Some((mut vm, id, inp)) = prepare(t, pt, &mut rng) else {
             return e;
         };
-        randomise_maps(&mut vm, &mut rng);
-        let inp = input(pt, &mut rng);
         let mut found: Vec<Violation> = Vec::new();
         let mut steps = 0u64;
         // The concrete depth at which a global function was entered.
@@ -250,15 +257,7 @@ pub fn fault_witness(t: &Target, inputs: usize, seed: u64) -> Option<(usize, Str
     let pt = ProgType::from_u32(t.prog_type).unwrap_or(ProgType::SocketFilter);
     let mut rng = Rng::new(seed);
     for n in 0..inputs {
-        let config = Config {
-            budget: 1_000_000,
-            seed: rng.next_u64(),
-            ..Config::default()
-        };
-        let mut vm = Vm::new(config, &t.maps);
-        let id = vm.load(&t.program, &t.prog.slots).ok()?;
-        randomise_maps(&mut vm, &mut rng);
-        let inp = input(pt, &mut rng);
+        let (mut vm, id, inp) = prepare(t, pt, &mut rng)?;
         if let Outcome::Fault(f) = vm.run(id, &inp).outcome {
             return Some((n, f.to_string()));
         }

@@ -10,6 +10,16 @@ use std::os::fd::{FromRawFd, OwnedFd};
 
 const BPF_PROG_LOAD: libc::c_long = 5;
 
+/// The bpf() system call with `attr` (a `union bpf_attr` prefix, which some commands
+/// write back into); returns its result.
+///
+/// # Safety
+/// Every pointer inside `attr` must point at a buffer that lives for the call and is as
+/// large as the size field beside it says.
+unsafe fn sys_bpf<T>(cmd: libc::c_long, attr: &mut T) -> libc::c_long {
+    libc::syscall(libc::SYS_bpf, cmd, attr as *mut T, std::mem::size_of::<T>())
+}
+
 /// `union bpf_attr` as BPF_PROG_LOAD reads it, up to the fields we set; the rest is zero.
 #[repr(C)]
 #[derive(Default)]
@@ -82,7 +92,7 @@ struct BtfLoadAttr {
 /// Loads BTF into the kernel; the error carries the kernel's BTF log.
 pub fn btf_load(btf: &[u8]) -> Result<OwnedFd, String> {
     let mut log = vec![0u8; 64 << 10];
-    let attr = BtfLoadAttr {
+    let mut attr = BtfLoadAttr {
         btf: btf.as_ptr() as u64,
         btf_log_buf: log.as_mut_ptr() as u64,
         btf_size: btf.len() as u32,
@@ -91,14 +101,7 @@ pub fn btf_load(btf: &[u8]) -> Result<OwnedFd, String> {
         pad: 0,
     };
     // SAFETY: `attr` points at `btf` and `log`, live for the call, with their sizes.
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_bpf,
-            BPF_BTF_LOAD,
-            &attr as *const BtfLoadAttr,
-            std::mem::size_of::<BtfLoadAttr>(),
-        )
-    };
+    let rc = unsafe { sys_bpf(BPF_BTF_LOAD, &mut attr) };
     if rc < 0 {
         let e = std::io::Error::last_os_error();
         let end = log.iter().position(|b| *b == 0).unwrap_or(0);
@@ -156,7 +159,7 @@ pub fn prog_load_btf(
     let bytes: Vec<u8> = insns.iter().flat_map(|i| i.to_bytes()).collect();
     let license = b"GPL\0";
     let mut log = vec![0u8; if log_level == 0 { 0 } else { LOG_SIZE }];
-    let attr = ProgLoadAttr {
+    let mut attr = ProgLoadAttr {
         prog_type,
         insn_cnt: insns.len() as u32,
         insns: bytes.as_ptr() as u64,
@@ -177,14 +180,7 @@ pub fn prog_load_btf(
     };
     // SAFETY: `attr` points at live buffers (`bytes`, `license`, `log`) for the whole call,
     // and the size passed is the size of `attr`; the kernel writes only into `log`.
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_bpf,
-            BPF_PROG_LOAD,
-            &attr as *const ProgLoadAttr,
-            std::mem::size_of::<ProgLoadAttr>(),
-        )
-    };
+    let rc = unsafe { sys_bpf(BPF_PROG_LOAD, &mut attr) };
     let errno = if rc < 0 {
         std::io::Error::last_os_error().raw_os_error().unwrap_or(-1)
     } else {
@@ -334,7 +330,7 @@ pub fn map_create(m: &verifier::MapInfo, inner: Option<&OwnedFd>) -> Result<Owne
         19 | 21 | 24 | 28 | 29 | 32 => (m.key_size, m.value_size, 0),
         _ => (m.key_size, m.value_size, m.max_entries),
     };
-    let attr = MapCreateAttr {
+    let mut attr = MapCreateAttr {
         map_type: m.map_type,
         key_size,
         value_size,
@@ -354,14 +350,7 @@ pub fn map_create(m: &verifier::MapInfo, inner: Option<&OwnedFd>) -> Result<Owne
         ..Default::default()
     };
     // SAFETY: `attr` is a plain struct that lives for the call; the size passed is its size.
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_bpf,
-            BPF_MAP_CREATE,
-            &attr as *const MapCreateAttr,
-            std::mem::size_of::<MapCreateAttr>(),
-        )
-    };
+    let rc = unsafe { sys_bpf(BPF_MAP_CREATE, &mut attr) };
     if rc < 0 {
         return Err(format!(
             "BPF_MAP_CREATE (type {}, key {}, value {}, entries {}): {}",
@@ -557,7 +546,7 @@ struct MapElemAttr {
 
 fn map_elem(cmd: libc::c_long, fd: &OwnedFd, key: Option<&[u8]>, out: &mut [u8]) -> bool {
     use std::os::fd::AsRawFd;
-    let attr = MapElemAttr {
+    let mut attr = MapElemAttr {
         map_fd: fd.as_raw_fd() as u32,
         key: key.map(|k| k.as_ptr() as u64).unwrap_or(0),
         value_or_next: out.as_mut_ptr() as u64,
@@ -565,14 +554,7 @@ fn map_elem(cmd: libc::c_long, fd: &OwnedFd, key: Option<&[u8]>, out: &mut [u8])
     };
     // SAFETY: the key and output buffers live for the call and are as large as the map's
     // key and value (the callers size them from the map definition).
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_bpf,
-            cmd,
-            &attr as *const MapElemAttr,
-            std::mem::size_of::<MapElemAttr>(),
-        )
-    };
+    let rc = unsafe { sys_bpf(cmd, &mut attr) };
     rc == 0
 }
 
@@ -678,14 +660,7 @@ pub fn test_run_ctx(
     };
     // SAFETY: the buffers live for the call and their sizes are the ones passed; the kernel
     // writes at most `data_size_out` bytes into `out` and updates `attr`.
-    let rc = unsafe {
-        libc::syscall(
-            libc::SYS_bpf,
-            BPF_PROG_TEST_RUN,
-            &mut attr as *mut TestRunAttr,
-            std::mem::size_of::<TestRunAttr>(),
-        )
-    };
+    let rc = unsafe { sys_bpf(BPF_PROG_TEST_RUN, &mut attr) };
     let err = std::io::Error::last_os_error();
     if let Some(old) = saved {
         // SAFETY: as above.
