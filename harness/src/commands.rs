@@ -247,12 +247,13 @@ pub fn embed_cmd(
         }
     }
     let accepted = recs.iter().filter(|r| r.accepted).count();
+    let unfinished = recs.iter().filter(|r| r.unfinished).count();
     let runs: usize = recs.iter().map(|r| r.runs).sum();
     let steps: u64 = recs.iter().map(|r| r.steps).sum();
     let violations: usize = recs.iter().map(|r| r.violations.len()).sum();
     let faults: usize = recs.iter().map(|r| r.faults.len()).sum();
     println!(
-        "{accepted} accepted of {} programs embedded: {runs} runs, {steps} instructions checked, {violations} violations, {faults} faults, on {bad} programs ({:.1} s)",
+        "{accepted} accepted of {} programs embedded ({unfinished} of them not recordable within the raised limits): {runs} runs, {steps} instructions checked, {violations} violations, {faults} faults, on {bad} programs ({:.1} s)",
         recs.len(),
         start.elapsed().as_secs_f64()
     );

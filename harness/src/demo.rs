@@ -19,6 +19,7 @@ pub fn layout_of(t: ProgType) -> Option<CtxLayout> {
     use ProgType as P;
     match t {
         P::Xdp => Some(CtxLayout::Xdp),
+        P::SkMsg => Some(CtxLayout::SkMsg),
         P::SocketFilter
         | P::SchedCls
         | P::SchedAct

@@ -31,6 +31,8 @@ pub struct Embedding {
     pub violations: Vec<Violation>,
     /// Runs that ended in a fault: (input, description).
     pub faults: Vec<(usize, String)>,
+    /// The recording run (exact pruning) exceeded its limits: nothing was checked.
+    pub unfinished: bool,
 }
 
 /// The `n`-th generated input of a program of type `t`: for packet types a packet of a
@@ -90,37 +92,38 @@ fn prepare(t: &Target, pt: ProgType, rng: &mut Rng) -> Option<(Vm, usize, Input)
 
 /// Whether the concrete `v` may be the pointer `p`. `base` is the concrete call depth of
 /// the abstract frame 0 (non-zero inside a global function, which is verified alone).
+/// Offsets count from where the interpreter puts each object, so a pointer that arithmetic
+/// has moved outside its object (to be moved back before any access) still compares.
 fn ptr_holds(p: &PtrSum, v: u64, mem: &Memory, base: usize) -> bool {
     if v == 0 {
         return p.or_null;
     }
-    let region = mem
-        .regions
-        .get((v >> 32).wrapping_sub(1) as usize)
-        .map(|r| r.kind);
-    let off = v & 0xffff_ffff;
+    let region_of = |k: RegionKind| mem.regions.iter().position(|r| r.kind == k);
+    let start = |i: usize| semantics::interp::memory::region_base(i);
+    // The context's packet fields: data, data_end (and data_meta).
+    let packet_field = |i: usize| {
+        region_of(RegionKind::Ctx)
+            .and_then(|c| mem.regions[c].fields.get(i))
+            .map(|f| f.value)
+    };
+    let within = |origin: Option<u64>| origin.is_some_and(|o| p.off.contains(&v.wrapping_sub(o)));
     match p.kind {
         Kind::Stack(f) => {
-            region == Some(RegionKind::Stack(f + base as u8))
-                && p.off.contains(&((off as i64 - 512) as u64))
+            within(region_of(RegionKind::Stack(f + base as u8)).map(|i| start(i) + 512))
         }
-        Kind::Ctx => region == Some(RegionKind::Ctx) && p.off.contains(&off),
-        // Packet offsets count from `data` (after any XDP metadata), which the context's
-        // first packet field holds; metadata offsets from the start of the region.
-        Kind::Packet => {
-            let data = mem
-                .regions
-                .iter()
-                .find(|r| r.kind == RegionKind::Ctx)
-                .and_then(|r| r.fields.first())
-                .map(|f| f.value);
-            region == Some(RegionKind::Packet)
-                && data.is_some_and(|d| p.off.contains(&v.wrapping_sub(d)))
-        }
-        Kind::PacketMeta => region == Some(RegionKind::Packet) && p.off.contains(&off),
-        Kind::PacketEnd => region == Some(RegionKind::Packet),
+        Kind::Ctx => within(region_of(RegionKind::Ctx).map(start)),
+        Kind::Packet => within(packet_field(0)),
+        Kind::PacketMeta => within(packet_field(2)),
+        Kind::PacketEnd => packet_field(1) == Some(v),
         Kind::MapValue(_) => {
-            matches!(region, Some(RegionKind::MapValue { .. })) && p.off.contains(&off)
+            // The value the address falls in, when it falls in one; an address moved
+            // outside every value cannot be attributed, and passes.
+            match mem.regions.get((v >> 32).wrapping_sub(1) as usize) {
+                Some(r) if matches!(r.kind, RegionKind::MapValue { .. }) => {
+                    p.off.contains(&(v & 0xffff_ffff))
+                }
+                _ => true,
+            }
         }
         // Kinds the interpreter models loosely (map objects, keys, sockets, helper memory,
         // kernel objects, functions): any non-null value.
@@ -238,17 +241,30 @@ pub fn check_with(t: &Target, rec: &Recording, inputs: usize, seed: u64) -> Embe
 pub const RECORD_INSN_LIMIT: u64 = 30_000_000;
 
 /// Verifies `t` (recording the states) and, when it is accepted, embeds `inputs` runs.
-/// `None` when the verifier rejects it.
+/// `None` when the verifier rejects it. A program accepted that the recording run (exact
+/// pruning, limits raised 30-fold) cannot finish counts as embedded with no runs.
 pub fn check(t: &Target, inputs: usize, seed: u64) -> Option<Embedding> {
+    let base = verifier::Options::for_this_machine();
+    let plain = verifier::verify(&t.prog, &base);
+    if !plain.accepted {
+        return None;
+    }
     // Exact pruning explores more than the verifier's own run: the limits are raised, since
-    // they bound the work of this check, not what the program may do.
+    // they bound the work of this check, not what the program may do, but in proportion to
+    // the plain run, which keeps the stored states in bounds.
     let opts = verifier::Options {
-        insn_limit: RECORD_INSN_LIMIT,
+        insn_limit: (plain.stats.processed_insns * 30).clamp(1_000_000, RECORD_INSN_LIMIT),
         max_pending: 1 << 20,
-        ..verifier::Options::for_this_machine()
+        ..base
     };
     let (v, rec) = verifier::verify_recording(&t.prog, &opts);
-    v.accepted.then(|| check_with(t, &rec, inputs, seed))
+    if !v.accepted {
+        return Some(Embedding {
+            unfinished: true,
+            ..Embedding::default()
+        });
+    }
+    Some(check_with(t, &rec, inputs, seed))
 }
 
 /// Runs `t` (without the verifier) on `inputs` generated inputs and returns the first fault:
@@ -270,6 +286,8 @@ pub fn fault_witness(t: &Target, inputs: usize, seed: u64) -> Option<(usize, Str
 pub struct Record {
     pub program: String,
     pub accepted: bool,
+    /// Accepted, but the recording run exceeded its limits (not embedded).
+    pub unfinished: bool,
     pub runs: usize,
     pub steps: u64,
     pub violations: Vec<String>,
@@ -292,6 +310,7 @@ pub fn run_all(targets: &[Target], inputs: usize, seed: u64) -> Vec<Record> {
                 None => Record {
                     program,
                     accepted: false,
+                    unfinished: false,
                     runs: 0,
                     steps: 0,
                     violations: vec![],
@@ -300,6 +319,7 @@ pub fn run_all(targets: &[Target], inputs: usize, seed: u64) -> Vec<Record> {
                 Some(e) => Record {
                     program,
                     accepted: true,
+                    unfinished: e.unfinished,
                     runs: e.runs,
                     steps: e.steps,
                     violations: e

@@ -142,3 +142,21 @@ fn a_short_campaign_against_the_live_kernel_has_no_unexplained_disagreement() {
         + s.categories.get("both reject").copied().unwrap_or(0);
     assert!(both * 100 >= s.programs * 97, "{s:?}");
 }
+
+#[test]
+fn kernel_selftest_programs_embed_without_violation() {
+    let json = root().join("../shared/corpus/kernel-test-verifier/tests.json");
+    let targets: Vec<verify::Target> = harness::corpus::targets(&json, None)
+        .into_iter()
+        .flatten()
+        .collect();
+    let recs = embed::run_all(&targets, 8, 5);
+    let accepted = recs.iter().filter(|r| r.accepted).count();
+    let bad: Vec<_> = recs
+        .iter()
+        .filter(|r| !r.violations.is_empty() || !r.faults.is_empty() || r.unfinished)
+        .collect();
+    println!("{accepted} of {} selftest programs embedded", recs.len());
+    assert!(accepted >= 700, "only {accepted} accepted");
+    assert!(bad.is_empty(), "{bad:#?}");
+}

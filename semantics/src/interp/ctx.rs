@@ -13,6 +13,8 @@ pub enum CtxLayout {
     SkBuff,
     /// `struct xdp_md`: 24 bytes; `data` at 0, `data_end` at 4, `data_meta` at 8.
     Xdp,
+    /// `struct sk_msg_md`: 80 bytes; 8-byte `data` at 0 and `data_end` at 8.
+    SkMsg,
 }
 
 /// The input of one run.
@@ -80,6 +82,17 @@ impl Vm {
                         ctx.data[12..16].copy_from_slice(&1u32.to_le_bytes());
                         ctx.fields = vec![field(0, start), field(4, end), field(8, start)];
                     }
+                    CtxLayout::SkMsg => {
+                        ctx.data.resize(80, 0);
+                        // `size`: the message's length.
+                        ctx.data[68..72].copy_from_slice(&(data.len() as u32).to_le_bytes());
+                        let wide = |off, value| CtxField {
+                            off,
+                            size: 8,
+                            value,
+                        };
+                        ctx.fields = vec![wide(0, start), wide(8, end)];
+                    }
                 }
                 (region_base(CTX_REGION), 0)
             }
@@ -93,19 +106,13 @@ impl Vm {
         let start = meta + self.env.meta_len as u64;
         let end = meta + self.mem.regions[region].data.len() as u64;
         let ctx = &mut self.mem.regions[CTX_REGION];
-        let (d, e, m) = if ctx.data.len() == 24 {
-            (0, 4, 8)
-        } else {
-            (76, 80, 140)
-        };
-        for f in ctx.fields.iter_mut() {
-            if f.off == d {
-                f.value = start;
-            } else if f.off == m {
-                f.value = meta;
-            } else if f.off == e {
-                f.value = end;
-            }
+        // The packet fields were installed in the order data, data_end, data_meta.
+        for (i, f) in ctx.fields.iter_mut().enumerate() {
+            f.value = match i {
+                0 => start,
+                1 => end,
+                _ => meta,
+            };
         }
         if ctx.data.len() == 192 {
             let len = (end - start) as u32;

@@ -26,7 +26,7 @@ const BPF_EXIST: u64 = 2;
 #[derive(Clone, Debug)]
 pub struct MapState {
     pub def: MapDef,
-    /// The zero-length region whose address stands for the map itself.
+    /// The region whose address stands for the map itself.
     pub object_region: usize,
     /// Array maps: index -> value region, created on first use.
     pub array: HashMap<u32, usize>,
@@ -59,7 +59,9 @@ pub fn storage(t: u32) -> Storage {
 
 impl MapState {
     pub fn new(def: MapDef, mem: &mut Memory, idx: u32) -> MapState {
-        let object_region = mem.add(RegionKind::MapValue { map: idx }, Vec::new(), false);
+        // The map object itself (`struct bpf_map`, whose fields privileged programs may
+        // read): read-only zeros.
+        let object_region = mem.add(RegionKind::MapValue { map: idx }, vec![0; 512], false);
         MapState {
             def,
             object_region,
