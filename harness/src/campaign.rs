@@ -332,7 +332,7 @@ pub fn triage(cfg: &Config, t: &Target, deterministic: bool, rec: &mut Record) {
                 t,
                 &k.load.log,
                 rec.witness.is_some(),
-                rec.violations.is_empty(),
+                rec.embed_runs > 0 && rec.violations.is_empty(),
             );
         }
     }
@@ -486,10 +486,15 @@ fn write_regression(
                 if let Some(e) = v
                     .ours
                     .accepted
-                    .then(|| embed::check(&t, sub.inputs.max(8), 1))
+                    .then(|| embed::check(&t, sub.inputs.max(16), 1))
                     .flatten()
                 {
-                    r.violations = e.violations.iter().map(|x| x.what.clone()).collect();
+                    r.violations = e
+                        .violations
+                        .iter()
+                        .map(|x| x.what.clone())
+                        .chain(e.faults.iter().map(|(_, f)| f.clone()))
+                        .collect();
                 }
             }
             "execution differs" => {
@@ -503,7 +508,12 @@ fn write_regression(
         }
         signature(&r) == want
     };
-    let small = minimise(&g.text, &mut keep, 1500);
+    // A disagreement the check does not reproduce (other inputs) is kept as found.
+    let small = if keep(&g.text) {
+        minimise(&g.text, &mut keep, 1500)
+    } else {
+        g.text.clone()
+    };
     let t = target_of_text(&small, "minimised")?;
     let v = verdicts(&t, cfg.kernel);
     let verdict = |a: bool| if a { "accept" } else { "reject" };

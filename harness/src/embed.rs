@@ -118,8 +118,13 @@ fn ptr_holds(p: &PtrSum, v: u64, mem: &Memory, base: usize) -> bool {
         Kind::MapValue(_) => {
             // The value the address falls in, when it falls in one; an address moved
             // outside every value cannot be attributed, and passes.
+            // An offset past the end of the window's region may as well be a negative
+            // offset from the next one: only in-bounds addresses are attributed.
             match mem.regions.get((v >> 32).wrapping_sub(1) as usize) {
-                Some(r) if matches!(r.kind, RegionKind::MapValue { .. }) => {
+                Some(r)
+                    if matches!(r.kind, RegionKind::MapValue { .. })
+                        && ((v & 0xffff_ffff) as usize) < r.data.len() =>
+                {
                     p.off.contains(&(v & 0xffff_ffff))
                 }
                 _ => true,
@@ -201,19 +206,19 @@ pub fn check_with(t: &Target, rec: &Recording, inputs: usize, seed: u64) -> Embe
         };
         let mut found: Vec<Violation> = Vec::new();
         let mut steps = 0u64;
-        // The concrete depth at which a global function was entered.
-        let mut base: Option<usize> = None;
+        // The concrete depths at which global functions were entered (innermost last).
+        let mut bases: Vec<usize> = Vec::new();
         let run = vm.run_observed(id, &inp, &mut |o| {
             if o.tail_calls > 0 || found.len() >= 8 {
                 return;
             }
-            if base.is_some_and(|b| o.depth < b) {
-                base = None;
+            while bases.last().is_some_and(|b| o.depth < *b) {
+                bases.pop();
             }
-            if base.is_none() && o.depth > 0 && globals.contains(&o.pc) {
-                base = Some(o.depth);
+            if o.depth > bases.last().copied().unwrap_or(0) && globals.contains(&o.pc) {
+                bases.push(o.depth);
             }
-            let b = base.unwrap_or(0);
+            let b = bases.last().copied().unwrap_or(0);
             steps += 1;
             let mut what = Vec::new();
             match rec.at.get(&(o.pc, (o.depth - b) as u8)) {
@@ -259,8 +264,24 @@ pub fn check(t: &Target, inputs: usize, seed: u64) -> Option<Embedding> {
     };
     let (v, rec) = verifier::verify_recording(&t.prog, &opts);
     if !v.accepted {
+        // Only a limit may stop the recording run; any other rejection of a program the
+        // plain run accepts means the plain run's pruning lost a path.
+        if v.reason == Some(verifier::Reason::TooComplex) {
+            return Some(Embedding {
+                unfinished: true,
+                ..Embedding::default()
+            });
+        }
         return Some(Embedding {
-            unfinished: true,
+            violations: vec![Violation {
+                pc: v.pc.unwrap_or(0),
+                depth: 0,
+                input: 0,
+                what: format!(
+                    "the exact-pruning run rejects what the verifier accepts: {}",
+                    v.message
+                ),
+            }],
             ..Embedding::default()
         });
     }

@@ -194,7 +194,7 @@ pub(super) fn xdp_adjust(vm: &mut Vm, a: [u64; 5], end: End) -> HResult {
         End::Head => {
             let used = vm.env.headroom_used - delta;
             let room = XDP_HEADROOM as i64 - XDP_FRAME_SIZE as i64 - vm.env.meta_len as i64;
-            if delta < 0 && used > room || delta > 0 && len - delta < ETH_HLEN as i64 {
+            if delta < 0 && used > room || len - delta < ETH_HLEN as i64 {
                 return Ok(neg(errno::EINVAL));
             }
             vm.env.headroom_used = used;
@@ -208,7 +208,9 @@ pub(super) fn xdp_adjust(vm: &mut Vm, a: [u64; 5], end: End) -> HResult {
         }
         End::Tail => {
             let new_len = len + delta;
-            if new_len < ETH_HLEN as i64 || new_len > 4096 - XDP_HEADROOM as i64 - 320 {
+            // The tailroom grows by what adjust_head took from the headroom.
+            let max = 4096 - XDP_HEADROOM as i64 - 320 + vm.env.headroom_used;
+            if new_len < ETH_HLEN as i64 || new_len > max {
                 return Ok(neg(errno::EINVAL));
             }
             let mut v = old.clone();

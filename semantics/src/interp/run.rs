@@ -344,6 +344,8 @@ macro_rules! define_loop {
                                             break;
                                         }
                                         count += 1;
+                                        // Each instruction of the run is shown on its own.
+                                        obs(&Observed { pc: at + i, regs: &regs, depth: frames.len(), tail_calls, mem: &self.mem });
                                     }
                                     super::runs::eval(m, &mut regs);
                                 }

@@ -380,7 +380,7 @@ impl<'a> Verifier<'a> {
         let any_ptr = matches!(dv, Reg::Ptr(_)) || matches!(sv, Reg::Ptr(_));
         if any_ptr && width == Width::W32 {
             if op == AluOp::Sub && !self.opts.unprivileged {
-                if !matches!((&dv, &sv), (Reg::Ptr(a), Reg::Ptr(b)) if a.kind == b.kind) {
+                if !matches!((&dv, &sv), (Reg::Ptr(a), Reg::Ptr(b)) if same_object(a, b)) {
                     self.machine_dependent += 1;
                 }
                 st.set(d, Reg::unknown());
@@ -433,7 +433,7 @@ impl<'a> Verifier<'a> {
             (Reg::Ptr(a), Reg::Ptr(b)) => {
                 if op == AluOp::Sub && !self.opts.unprivileged {
                     // The distance between two objects differs between machines.
-                    if a.kind != b.kind {
+                    if !same_object(a, b) {
                         self.machine_dependent += 1;
                     }
                     Reg::unknown()
@@ -1321,7 +1321,7 @@ impl<'a> Verifier<'a> {
                 }
                 // Pointers into different objects, or a pointer and a number, compare by
                 // addresses, which differ between machines.
-                if !matches!((&dv, &sv), (Reg::Ptr(a), Reg::Ptr(b)) if a.kind == b.kind) {
+                if !matches!((&dv, &sv), (Reg::Ptr(a), Reg::Ptr(b)) if same_object(a, b)) {
                     self.machine_dependent += 1;
                 }
                 Ok(Next::Fork(next, Box::new(st.clone()), target))
@@ -2509,6 +2509,15 @@ impl Verifier<'_> {
         }
         key
     }
+}
+
+/// Whether the distance or order between two pointers is the same on every machine: both
+/// into one frame's stack, one packet, the context, or copies of one pointer.
+fn same_object(a: &Ptr, b: &Ptr) -> bool {
+    let packet = |k: Kind| matches!(k, Kind::Packet | Kind::PacketMeta | Kind::PacketEnd);
+    (packet(a.kind) && packet(b.kind))
+        || (a.kind == b.kind && matches!(a.kind, Kind::Stack(_) | Kind::Ctx))
+        || (a.kind == b.kind && a.id != 0 && a.id == b.id)
 }
 
 pub(crate) fn spill_len(slot: &Slot) -> usize {
