@@ -81,6 +81,7 @@ fn prepare(t: &Target, pt: ProgType, rng: &mut Rng) -> Option<(Vm, usize, Input)
     let config = Config {
         budget: 1_000_000,
         seed: rng.next_u64(),
+        strict_helpers: false,
         ..Config::default()
     };
     let mut vm = Vm::new(config, &t.maps);

@@ -45,6 +45,10 @@ pub struct Config {
     pub max_frames: usize,
     /// Tail calls one run may make (the kernel allows 33).
     pub max_tail_calls: u32,
+    /// Refuse to load a program that calls a helper the interpreter does not have (the
+    /// default). When off, such a call is an `Outcome::Error` if it runs, so that programs
+    /// whose unknown calls are dead code still run (state embedding).
+    pub strict_helpers: bool,
 }
 
 impl Default for Config {
@@ -54,6 +58,7 @@ impl Default for Config {
             seed: 0,
             max_frames: 8,
             max_tail_calls: 33,
+            strict_helpers: true,
         }
     }
 }
@@ -295,6 +300,6 @@ impl PseudoResolver for Resolver<'_> {
         }
     }
     fn has_helper(&self, n: i32) -> bool {
-        crate::helpers::implemented(n)
+        crate::helpers::implemented(n) || !self.vm.config.strict_helpers
     }
 }
