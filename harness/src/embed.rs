@@ -248,7 +248,7 @@ pub const RECORD_INSN_LIMIT: u64 = 30_000_000;
 
 /// Verifies `t` (recording the states) and, when it is accepted, embeds `inputs` runs.
 /// `None` when the verifier rejects it. A program accepted that the recording run (exact
-/// pruning, limits raised 30-fold) cannot finish counts as embedded with no runs.
+/// pruning, limits raised 200-fold) cannot finish counts as embedded with no runs.
 pub fn check(t: &Target, inputs: usize, seed: u64) -> Option<Embedding> {
     let base = verifier::Options::for_this_machine();
     let plain = verifier::verify(&t.prog, &base);
@@ -259,7 +259,7 @@ pub fn check(t: &Target, inputs: usize, seed: u64) -> Option<Embedding> {
     // they bound the work of this check, not what the program may do, but in proportion to
     // the plain run, which keeps the stored states in bounds.
     let opts = verifier::Options {
-        insn_limit: (plain.stats.processed_insns * 30).clamp(1_000_000, RECORD_INSN_LIMIT),
+        insn_limit: (plain.stats.processed_insns * 200).clamp(1_000_000, RECORD_INSN_LIMIT),
         max_pending: 1 << 20,
         ..base
     };

@@ -196,6 +196,9 @@ enum Cmd {
         /// Where regression files go.
         #[arg(long, default_value = "regressions")]
         out: PathBuf,
+        /// Do not minimise disagreements or write regression files.
+        #[arg(long)]
+        no_minimise: bool,
         /// Only our verifier, interpreter and embedding (no bpf()).
         #[arg(long)]
         no_kernel: bool,
@@ -458,6 +461,7 @@ fn run(cmd: Cmd) -> Res {
             mutate_every,
             inputs,
             out,
+            no_minimise,
             no_kernel,
             json,
         } => {
@@ -473,7 +477,7 @@ fn run(cmd: Cmd) -> Res {
                 size,
                 mutate_every,
                 inputs,
-                out: Some(out),
+                out: (!no_minimise).then_some(out),
                 kernel,
             };
             campaign_cmd(&cfg, json)
