@@ -225,19 +225,25 @@ pub fn campaign_cmd(cfg: &crate::campaign::Config, json: Option<PathBuf>) -> Res
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn embed_cmd(
     paths: &[PathBuf],
     prog_type: Option<String>,
+    section: Option<String>,
     inputs: usize,
     seed: u64,
+    record_limit: u64,
     json: Option<PathBuf>,
 ) -> Res {
     let ty = type_arg(&prog_type)?;
-    let (targets, _) = collect_targets(paths, ty, &None);
+    let (targets, _) = collect_targets(paths, ty, &section);
     let start = std::time::Instant::now();
-    let recs = crate::embed::run_all(&targets, inputs, seed);
+    let recs = crate::embed::run_all_limited(&targets, inputs, seed, record_limit);
     let mut bad = 0;
     for r in &recs {
+        if r.unfinished {
+            println!("{}: not embedded: {}", r.program, r.note);
+        }
         if !r.violations.is_empty() || !r.faults.is_empty() {
             bad += 1;
             println!("{}", r.program);

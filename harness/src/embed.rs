@@ -33,6 +33,8 @@ pub struct Embedding {
     pub faults: Vec<(usize, String)>,
     /// The recording run (exact pruning) exceeded its limits: nothing was checked.
     pub unfinished: bool,
+    /// The recording run's message when it did not finish.
+    pub note: String,
 }
 
 /// The `n`-th generated input of a program of type `t`: for packet types a packet of a
@@ -248,8 +250,13 @@ pub const RECORD_INSN_LIMIT: u64 = 30_000_000;
 
 /// Verifies `t` (recording the states) and, when it is accepted, embeds `inputs` runs.
 /// `None` when the verifier rejects it. A program accepted that the recording run (exact
-/// pruning, limits raised 200-fold) cannot finish counts as embedded with no runs.
+/// pruning, limits raised 1000-fold) cannot finish counts as embedded with no runs.
 pub fn check(t: &Target, inputs: usize, seed: u64) -> Option<Embedding> {
+    check_limited(t, inputs, seed, RECORD_INSN_LIMIT)
+}
+
+/// `check` with the recording run's instruction limit capped at `cap`.
+pub fn check_limited(t: &Target, inputs: usize, seed: u64, cap: u64) -> Option<Embedding> {
     let base = verifier::Options::for_this_machine();
     let plain = verifier::verify(&t.prog, &base);
     if !plain.accepted {
@@ -259,7 +266,7 @@ pub fn check(t: &Target, inputs: usize, seed: u64) -> Option<Embedding> {
     // they bound the work of this check, not what the program may do, but in proportion to
     // the plain run, which keeps the stored states in bounds.
     let opts = verifier::Options {
-        insn_limit: (plain.stats.processed_insns * 200).clamp(1_000_000, RECORD_INSN_LIMIT),
+        insn_limit: (plain.stats.processed_insns * 1000).clamp(1_000_000, cap.max(1_000_000)),
         max_pending: 1 << 20,
         ..base
     };
@@ -270,6 +277,7 @@ pub fn check(t: &Target, inputs: usize, seed: u64) -> Option<Embedding> {
         if v.reason == Some(verifier::Reason::TooComplex) {
             return Some(Embedding {
                 unfinished: true,
+                note: format!("recording run: {} (limit {})", v.message, opts.insn_limit),
                 ..Embedding::default()
             });
         }
@@ -310,6 +318,7 @@ pub struct Record {
     pub accepted: bool,
     /// Accepted, but the recording run exceeded its limits (not embedded).
     pub unfinished: bool,
+    pub note: String,
     pub runs: usize,
     pub steps: u64,
     pub violations: Vec<String>,
@@ -319,6 +328,11 @@ pub struct Record {
 /// Embeds every target (in parallel, with a progress bar): `inputs` runs each, inputs
 /// generated from `seed` and the target's position.
 pub fn run_all(targets: &[Target], inputs: usize, seed: u64) -> Vec<Record> {
+    run_all_limited(targets, inputs, seed, RECORD_INSN_LIMIT)
+}
+
+/// `run_all` with the recording runs' instruction limit capped at `cap`.
+pub fn run_all_limited(targets: &[Target], inputs: usize, seed: u64, cap: u64) -> Vec<Record> {
     use indicatif::ParallelProgressIterator;
     use rayon::prelude::*;
     let bar = crate::verify::progress(targets.len());
@@ -328,11 +342,12 @@ pub fn run_all(targets: &[Target], inputs: usize, seed: u64) -> Vec<Record> {
         .progress_with(bar.clone())
         .map(|(i, t)| {
             let program = format!("{}:{}/{}", t.object, t.section, t.program);
-            match check(t, inputs, seed ^ (i as u64).wrapping_mul(0x9e37_79b9)) {
+            match check_limited(t, inputs, seed ^ (i as u64).wrapping_mul(0x9e37_79b9), cap) {
                 None => Record {
                     program,
                     accepted: false,
                     unfinished: false,
+                    note: String::new(),
                     runs: 0,
                     steps: 0,
                     violations: vec![],
@@ -342,6 +357,7 @@ pub fn run_all(targets: &[Target], inputs: usize, seed: u64) -> Vec<Record> {
                     program,
                     accepted: true,
                     unfinished: e.unfinished,
+                    note: e.note.clone(),
                     runs: e.runs,
                     steps: e.steps,
                     violations: e

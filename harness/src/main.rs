@@ -162,11 +162,17 @@ enum Cmd {
         paths: Vec<PathBuf>,
         #[arg(long = "type")]
         prog_type: Option<String>,
+        /// Only programs of this section (or function name).
+        #[arg(long)]
+        section: Option<String>,
         /// Runs per program.
         #[arg(long, default_value_t = 32)]
         inputs: usize,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// The most instructions a recording run (exact pruning) may process.
+        #[arg(long, default_value_t = harness::embed::RECORD_INSN_LIMIT)]
+        record_limit: u64,
         #[arg(long)]
         json: Option<PathBuf>,
     },
@@ -503,10 +509,12 @@ fn run(cmd: Cmd) -> Res {
         Cmd::Embed {
             paths,
             prog_type,
+            section,
             inputs,
             seed,
+            record_limit,
             json,
-        } => embed_cmd(&paths, prog_type, inputs, seed, json),
+        } => embed_cmd(&paths, prog_type, section, inputs, seed, record_limit, json),
         Cmd::Diff {
             what:
                 DiffCmd::Verdict {
