@@ -507,27 +507,23 @@ pub fn error_path(log: &str) -> Vec<usize> {
         .map_or(0, |i| i + 1);
     lines[start..]
         .iter()
-        .filter_map(|l| {
-            let (n, rest) = l.split_once(": (")?;
-            rest.get(..2)?
-                .chars()
-                .all(|c| c.is_ascii_hexdigit())
-                .then_some(())?;
-            n.trim().parse().ok()
-        })
+        .filter_map(|l| insn_line_pc(l))
         .collect()
+}
+
+/// The instruction of a log line `N: (op) ...`.
+fn insn_line_pc(l: &str) -> Option<usize> {
+    let (n, rest) = l.split_once(": (")?;
+    rest.get(..2)?
+        .chars()
+        .all(|c| c.is_ascii_hexdigit())
+        .then_some(())?;
+    n.trim().parse().ok()
 }
 
 /// The instruction a rejecting log's path ends at: the last `N: (op) ...` line.
 pub fn error_pc(log: &str) -> Option<usize> {
-    log.lines().rev().find_map(|l| {
-        let (n, rest) = l.split_once(": (")?;
-        rest.get(..2)?
-            .chars()
-            .all(|c| c.is_ascii_hexdigit())
-            .then_some(())?;
-        n.trim().parse().ok()
-    })
+    log.lines().rev().find_map(insn_line_pc)
 }
 
 const BPF_MAP_LOOKUP_ELEM: libc::c_long = 1;
