@@ -39,6 +39,24 @@ pub struct Config {
     pub kernel: bool,
 }
 
+impl Config {
+    /// What `triage` needs to set given programs beside the kernel: no generation, no
+    /// minimisation, `inputs` embedding runs each.
+    pub fn triage(kernel: bool, inputs: usize) -> Config {
+        Config {
+            seed: 0,
+            count: 0,
+            jobs: 0,
+            minutes: None,
+            size: 0,
+            mutate_every: 0,
+            inputs,
+            out: None,
+            kernel,
+        }
+    }
+}
+
 /// One generated program's results.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Record {
@@ -388,7 +406,7 @@ fn explain(t: &Target, kernel_log: &str, faulted: bool, embedded: bool) -> Optio
     }
     // Otherwise the kernel must have lost precision on the way: our registers are never
     // less precise than its own where both logs show them, and more precise somewhere.
-    let d = crate::diff::states(&t.prog).ok()?;
+    let d = crate::diff::states(&t.prog, t.btf.as_deref()).ok()?;
     (d.ours_less_precise == 0 && d.incomparable == 0 && d.ours_more_precise > 0).then(|| {
         format!(
             "kernel imprecision: the kernel rejects at insn {pc} after losing precision (ours more precise on {} registers, never less; first: {}); state embedding confirms our values; no run faulted",

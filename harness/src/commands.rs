@@ -283,9 +283,14 @@ pub fn diff_states_cmd(
     let ty = type_arg(&prog_type)?;
     for t in collect_targets(&[path.to_path_buf()], ty, &section).0 {
         if kernel_log {
-            print!("{}", crate::kernel::verify_at(&t.prog, 2)?.load.log);
+            print!(
+                "{}",
+                crate::kernel::verify_btf(&t.prog, 2, t.btf.as_deref())?
+                    .load
+                    .log
+            );
         }
-        let d = crate::diff::states(&t.prog)?;
+        let d = crate::diff::states(&t.prog, t.btf.as_deref())?;
         println!("{}:{}/{}", t.object, t.section, t.program);
         for l in &d.differences {
             println!("  {l}");
@@ -351,17 +356,7 @@ pub fn triage_cmd(paths: &[PathBuf], prog_type: Option<String>, inputs: usize) -
         println!("the live kernel is not available: our side only");
     }
     let ty = type_arg(&prog_type)?;
-    let cfg = crate::campaign::Config {
-        seed: 0,
-        count: 0,
-        jobs: 0,
-        minutes: None,
-        size: 0,
-        mutate_every: 0,
-        inputs,
-        out: None,
-        kernel,
-    };
+    let cfg = crate::campaign::Config::triage(kernel, inputs);
     let mut unexplained = 0;
     for (i, t) in collect_targets(paths, ty, &None).0.iter().enumerate() {
         let mut r = crate::campaign::blank_record(i as u64, "");

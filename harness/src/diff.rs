@@ -4,8 +4,7 @@
 use crate::kernel;
 use crate::logstate::parse_reg;
 use std::collections::HashMap;
-use verifier::domain::Scalar;
-use verifier::state::{Ptr, Reg};
+use verifier::state::Reg;
 
 /// How our registers compare with the kernel's at the same instruction.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -34,15 +33,6 @@ fn first_states(log: &str) -> HashMap<usize, Vec<(u8, String)>> {
     out
 }
 
-/// A pointer's offset from its base: fixed plus variable.
-fn offset(p: &Ptr) -> Scalar<u64> {
-    p.var.alu(
-        semantics::isa::AluOp::Add,
-        semantics::isa::Width::W64,
-        &Scalar::constant(&(p.off as i64 as u64)),
-    )
-}
-
 /// Whether ours lies within the kernel's and the kernel's within ours; `None` for values
 /// not compared (unset registers).
 fn relation(o: &Reg, k: &Reg) -> Option<(bool, bool)> {
@@ -52,7 +42,7 @@ fn relation(o: &Reg, k: &Reg) -> Option<(bool, bool)> {
             if std::mem::discriminant(&a.kind) != std::mem::discriminant(&b.kind) {
                 return Some((false, false));
             }
-            let (x, y) = (offset(a), offset(b));
+            let (x, y) = (a.total_offset(), b.total_offset());
             // A packet pointer with a longer checked range is the more precise, and so is
             // one known not to be null.
             let packet = a.kind.is_packet();
@@ -72,13 +62,15 @@ fn relation(o: &Reg, k: &Reg) -> Option<(bool, bool)> {
 
 /// Compares the registers the kernel prints after each instruction (on the first
 /// path that reaches it) with ours at the same instruction.
-pub fn states(p: &verifier::Program) -> Result<StateDiff, String> {
+/// `btf`: the object's BTF and the program's function records, passed to the kernel as in
+/// `diff verdict`.
+pub fn states(p: &verifier::Program, btf: Option<&kernel::ProgBtf>) -> Result<StateDiff, String> {
     let opts = verifier::Options {
         log_level: 2,
         ..verifier::Options::for_this_machine()
     };
     let ours = verifier::verify(p, &opts);
-    let theirs = kernel::verify_at(p, 2)?;
+    let theirs = kernel::verify_btf(p, 2, btf)?;
     let ours_at = first_states(&ours.log);
     let theirs_at = first_states(&theirs.load.log);
     let mut d = StateDiff::default();

@@ -171,8 +171,10 @@ fn check_step(o: &Observed, sum: &Summary, base: usize, out: &mut Vec<String>) {
         return;
     };
     for (&k, slot) in &sum.stack {
-        let lo = 512 - 8 * (k as usize + 1);
-        let Some(bytes) = stack.data.get(lo..lo + 8) else {
+        let Some(bytes) = (512usize)
+            .checked_sub(8 * (k as usize + 1))
+            .and_then(|lo| stack.data.get(lo..lo + 8))
+        else {
             continue;
         };
         for (i, b) in bytes.iter().enumerate() {

@@ -160,3 +160,23 @@ fn kernel_selftest_programs_embed_without_violation() {
     assert!(accepted >= 700, "only {accepted} accepted");
     assert!(bad.is_empty(), "{bad:#?}");
 }
+
+#[test]
+fn the_generator_makes_assembling_programs_from_any_bytes() {
+    // Short and degenerate inputs run out of choices early; every one must still give a
+    // program that assembles (the fuzz targets feed it raw bytes).
+    let mut rng = harness::rng::Rng::new(9);
+    for n in 0..300usize {
+        let bytes = match n % 3 {
+            0 => vec![0u8; n],
+            1 => vec![0xff; n],
+            _ => rng.bytes(n),
+        };
+        for mutate in [false, true] {
+            let g = harness::gen::from_bytes(&bytes, 16, mutate);
+            if let Err(e) = campaign::target_of(&g, "generated") {
+                panic!("{n} bytes: {e}\n{}", g.text);
+            }
+        }
+    }
+}

@@ -63,7 +63,7 @@ fn our_register_states_beside_the_live_kernel_on_the_kernel_samples() {
         .into_iter()
         .filter_map(Result::ok)
     {
-        let d = harness::diff::states(&t.prog).expect("both logs");
+        let d = harness::diff::states(&t.prog, t.btf.as_deref()).expect("both logs");
         total.compared += d.compared;
         total.pointers += d.pointers;
         total.equal += d.equal;

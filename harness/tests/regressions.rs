@@ -59,17 +59,7 @@ fn regression_programs_keep_their_verdicts_and_embed() {
                 // A program only we accept must stay explained: no fault, and a kernel
                 // imprecision the harness can show.
                 if ours.accepted && !kv.load.accepted() {
-                    let cfg = campaign::Config {
-                        seed: 0,
-                        count: 0,
-                        jobs: 1,
-                        minutes: None,
-                        size: 0,
-                        mutate_every: 0,
-                        inputs: 8,
-                        out: None,
-                        kernel: true,
-                    };
+                    let cfg = campaign::Config::triage(true, 8);
                     let mut r = campaign::blank_record(0, "");
                     campaign::triage(&cfg, &t, true, &mut r);
                     explained += 1;

@@ -65,14 +65,6 @@ pub struct Recording {
     pub at: HashMap<(usize, u8), Summary>,
 }
 
-fn offset(p: &crate::state::Ptr) -> Scalar<u64> {
-    p.var.alu(
-        semantics::isa::AluOp::Add,
-        semantics::isa::Width::W64,
-        &Scalar::constant(&(p.off as i64 as u64)),
-    )
-}
-
 impl RegSum {
     fn of(r: &Reg) -> RegSum {
         let mut s = RegSum {
@@ -94,7 +86,7 @@ impl RegSum {
                 })
             }
             Reg::Ptr(p) => {
-                let off = offset(p);
+                let off = p.total_offset();
                 match self.ptrs.iter_mut().find(|q| q.kind == p.kind) {
                     Some(q) => {
                         q.off = q.off.join(&off);

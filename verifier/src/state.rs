@@ -96,6 +96,15 @@ pub struct Ptr {
 }
 
 impl Ptr {
+    /// The offset from the pointer's base, fixed and variable parts together.
+    pub fn total_offset(&self) -> Scalar<u64> {
+        self.var.alu(
+            semantics::isa::AluOp::Add,
+            semantics::isa::Width::W64,
+            &Scalar::constant(&(self.off as i64 as u64)),
+        )
+    }
+
     pub fn new(kind: Kind) -> Ptr {
         Ptr {
             kind,
