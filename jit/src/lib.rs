@@ -1,1 +1,2 @@
-
+//! The x86-64 JIT compiler.
+pub mod x86;

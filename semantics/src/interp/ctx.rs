@@ -33,7 +33,7 @@ pub enum Input {
 
 impl Vm {
     /// Installs the input in memory and returns (r1, r2).
-    pub(crate) fn install(&mut self, input: &Input) -> (u64, u64) {
+    pub fn install(&mut self, input: &Input) -> (u64, u64) {
         self.packet_region = PACKET_REGION;
         self.env.headroom_used = 0;
         self.env.meta_len = 0;

@@ -19,7 +19,7 @@ pub mod mapstate;
 pub mod memory;
 pub mod ops;
 mod run;
-pub use run::Observed;
+pub use run::{Observed, Resume};
 pub mod runs;
 
 pub use ctx::{CtxLayout, Input};
@@ -125,15 +125,19 @@ pub struct Loaded {
     /// For each slot, the instructions from it to the end of its basic block (the next jump,
     /// call or exit, inclusive); one more entry, 0, for the slot past the end.
     pub blocks: Rc<[u32]>,
+    /// The decoded instructions, `(slot, instruction)`, for other engines (the JIT).
+    pub decoded: Rc<[(usize, crate::isa::Instruction)]>,
+    /// The value of every LD_IMM64 with its pseudo source resolved: `(slot, value)`.
+    pub imm64: Rc<[(usize, u64)]>,
     pub name: String,
 }
 
 /// Fixed region indices.
-pub(crate) const STACK_SIZE: usize = 512;
-pub(crate) const CTX_REGION: usize = 8;
-pub(crate) const PACKET_REGION: usize = 9;
-pub(crate) const MEM_REGION: usize = 10;
-pub(crate) const CODE_REGION: usize = 11;
+pub const STACK_SIZE: usize = 512;
+pub const CTX_REGION: usize = 8;
+pub const PACKET_REGION: usize = 9;
+pub const MEM_REGION: usize = 10;
+pub const CODE_REGION: usize = 11;
 
 /// An interpreter instance: maps, programs and memory.
 #[derive(Clone, Debug)]
@@ -214,6 +218,8 @@ impl Vm {
             micro: c.micro.into(),
             divisors: c.divisors.into(),
             blocks: blocks.into(),
+            decoded: d.insns.clone().into(),
+            imm64: c.imm64.into(),
             name: name.to_string(),
         });
         Ok(self.progs.len() - 1)

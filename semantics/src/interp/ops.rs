@@ -143,6 +143,8 @@ pub struct Compiled {
     pub ops: Vec<Op>,
     pub micro: Vec<super::runs::Micro>,
     pub divisors: Vec<super::divide::Divisor>,
+    /// The value of every LD_IMM64, resolved: (slot, value).
+    pub imm64: Vec<(usize, u64)>,
 }
 
 pub fn compile(
@@ -151,6 +153,7 @@ pub fn compile(
 ) -> Result<Compiled, LoadError> {
     let mut ops = vec![Op::Pad; d.slots.len()];
     let mut divisors = Vec::new();
+    let mut imm64 = Vec::new();
     for &(pc, ins) in &d.insns {
         ops[pc] = match ins {
             // Division by a constant: the reciprocal is computed once, here.
@@ -176,6 +179,9 @@ pub fn compile(
             }
             _ => compile_one(pc, &ins, res)?,
         };
+        if let Op::Lddw(_, v) = ops[pc] {
+            imm64.push((pc, v));
+        }
     }
     // Superinstructions: the second slot keeps its own op, so a jump to it still works.
     for w in d.insns.windows(2) {
@@ -196,6 +202,7 @@ pub fn compile(
         ops,
         micro,
         divisors,
+        imm64,
     })
 }
 

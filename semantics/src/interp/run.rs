@@ -18,6 +18,18 @@ pub struct Observed<'a> {
     pub mem: &'a super::Memory,
 }
 
+/// A machine state from which [`Vm::step_exact`] goes on (another engine's, handed over).
+#[derive(Clone, Debug)]
+pub struct Resume {
+    /// The program whose code runs (another one than the run's after a tail call).
+    pub prog: usize,
+    pub regs: [u64; 16],
+    pub pc: usize,
+    /// Call frames below the current one.
+    pub depth: usize,
+    pub tail_calls: u32,
+}
+
 struct Frame {
     ret: usize,
     callee_saved: [u64; 4],
@@ -27,6 +39,8 @@ struct Frame {
 /// The program being executed (a tail call replaces it).
 #[derive(Clone)]
 struct Code {
+    /// The program's index in `Vm::progs`.
+    prog: usize,
     ops: Rc<[Op]>,
     micro: Rc<[super::runs::Micro]>,
     divisors: Rc<[super::divide::Divisor]>,
@@ -34,8 +48,9 @@ struct Code {
 }
 
 impl Code {
-    fn of(p: &super::Loaded) -> Code {
+    fn of(prog: usize, p: &super::Loaded) -> Code {
         Code {
+            prog,
             ops: p.ops.clone(),
             micro: p.micro.clone(),
             divisors: p.divisors.clone(),
@@ -98,7 +113,7 @@ macro_rules! define_loop {
                 let Some(p) = self.progs.get(prog) else {
                     return Run { outcome: Outcome::Error { pc: 0, reason: format!("no program {prog}") }, insns: 0 };
                 };
-                let code = Code::of(p);
+                let code = Code::of(prog, p);
                 let mut st = State { regs: [0u64; 16], frames: Vec::with_capacity(self.config.max_frames), pc: 0, count: 0, code, tail_calls: 0 };
                 self.mem.regions[0].data.fill(0);
                 st.regs[1] = r1;
@@ -376,6 +391,52 @@ macro_rules! define_loop {
 with_op_table!(define_loop);
 
 impl Vm {
+    /// Executes at most `n` instructions from the state `st` with the exact loop, and
+    /// returns how many ran and, if the run ended, its outcome; otherwise `st` holds the
+    /// state before the next instruction. For other engines, which hand over the
+    /// instructions they leave to the interpreter: memory accesses they could not do
+    /// themselves, helper and tail calls, and the last instructions before the budget runs
+    /// out. The instructions stepped must not return from or make a bpf-to-bpf call (the
+    /// frames below `st.depth` are not known here).
+    pub fn step_exact(&mut self, st: &mut Resume, n: u64) -> (u64, Option<Outcome>) {
+        let Some(p) = self.progs.get(st.prog) else {
+            return (
+                0,
+                Some(Outcome::Error {
+                    pc: st.pc,
+                    reason: format!("no program {}", st.prog),
+                }),
+            );
+        };
+        let frames = (0..st.depth)
+            .map(|_| Frame {
+                ret: usize::MAX,
+                callee_saved: [0; 4],
+                r10: 0,
+            })
+            .collect();
+        let mut state = State {
+            regs: st.regs,
+            frames,
+            pc: st.pc,
+            count: 0,
+            code: Code::of(st.prog, p),
+            tail_calls: st.tail_calls,
+        };
+        let budget = std::mem::replace(&mut self.config.budget, n);
+        let outcome = self.exact(&mut state, &mut |_| {});
+        self.config.budget = budget;
+        st.regs = state.regs;
+        st.pc = state.pc;
+        st.prog = state.code.prog;
+        st.tail_calls = state.tail_calls;
+        let ended = match outcome {
+            Outcome::BudgetExhausted { pc } if state.count == n && pc == state.pc => None,
+            o => Some(o),
+        };
+        (state.count, ended)
+    }
+
     fn push_frame(
         &mut self,
         frames: &mut Vec<Frame>,
@@ -469,7 +530,7 @@ impl Vm {
                     return Flow::Goto(at + 1);
                 };
                 *tail_calls += 1;
-                *code = Code::of(p);
+                *code = Code::of(prog, p);
                 Flow::Goto(0)
             }
             Op::Pad => Flow::Stop(Outcome::Error {
