@@ -109,12 +109,16 @@ pub enum Got {
 /// Which engine runs the programs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum, Serialize)]
 pub enum Engine {
+    /// The reference interpreter.
     Interp,
+    /// The JIT with checked memory accesses.
+    Jit,
+    /// The JIT with trusted (unchecked) memory accesses.
+    JitTrusted,
 }
 
 /// Assembles (or reads) and runs one test.
 pub fn run_case(tc: &TestCase, engine: Engine) -> Got {
-    let _ = engine;
     let slots = match (&tc.raw, &tc.asm) {
         (Some(raw), _) => parse_raw(raw),
         (None, Some(asm)) => semantics::text::assemble_conformance(asm).map_err(|e| e.to_string()),
@@ -143,7 +147,25 @@ pub fn run_case(tc: &TestCase, engine: Engine) -> Got {
             }
         }
     };
-    let run = vm.run(prog, &Input::Mem(tc.mem.clone()));
+    let input = Input::Mem(tc.mem.clone());
+    let run = match engine {
+        Engine::Interp => vm.run(prog, &input),
+        Engine::Jit | Engine::JitTrusted => {
+            let mode = if engine == Engine::Jit {
+                jit::Mode::Checked
+            } else {
+                jit::Mode::Trusted
+            };
+            match jit::Jit::compile(&vm, mode) {
+                Ok(mut j) => j.run(&mut vm, prog, &input),
+                Err(e) => {
+                    return Got::Error {
+                        message: e.to_string(),
+                    }
+                }
+            }
+        }
+    };
     match run.outcome {
         Outcome::Exit(r0) => Got::Result { r0 },
         other => Got::Error {

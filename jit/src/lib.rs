@@ -1,2 +1,198 @@
-//! The x86-64 JIT compiler.
+//! The x86-64 JIT compiler: the second execution engine, checked against the interpreter.
+//!
+//! [`Jit::compile`] translates every program loaded in a [`Vm`] into one block of machine code
+//! (the encoder is [`x86`]); [`Jit::run`] runs one of them on an input with the VM's memory,
+//! maps and helpers, and returns the interpreter's [`Run`]: the same r0, memory contents,
+//! faults and instruction counts. See `lower.rs` for the code it generates.
+//!
+//! Two memory modes: [`Mode::Checked`] checks every access inline against the memory regions
+//! (for unverified programs: a bad access is the interpreter's `Fault`, never a host crash);
+//! [`Mode::Trusted`] translates addresses without bounds checks, as the kernel's JIT trusts
+//! the verifier (for programs the verifier accepted).
+
+mod asm;
+mod exec;
+mod lower;
+mod runtime;
 pub mod x86;
+
+use semantics::interp::{memory::region_base, Input, Outcome, Run, Vm, STACK_SIZE};
+use std::time::{Duration, Instant};
+
+/// How memory accesses are compiled.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    /// Bounds and permission checks inline; for any program.
+    Checked,
+    /// Address translation only; for programs the verifier accepted.
+    Trusted,
+}
+
+/// Why a VM's programs could not be compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum JitError {
+    #[error("this processor lacks BMI2, which the JIT's shifts need")]
+    NoBmi2,
+    #[error("internal error: {0}")]
+    Internal(String),
+    #[error("cannot map executable memory: {0}")]
+    Memory(#[from] std::io::Error),
+}
+
+/// The programs of one VM, compiled.
+pub struct Jit {
+    code: exec::ExecMem,
+    enter: usize,
+    /// Per program: the offset of its entry.
+    starts: Vec<usize>,
+    ctx: Box<runtime::Ctx>,
+    mode: Mode,
+    stats: Stats,
+}
+
+/// What compilation took.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Stats {
+    /// BPF instructions compiled.
+    pub insns: usize,
+    /// Bytes of machine code, shared stubs included.
+    pub code_bytes: usize,
+    pub time: Duration,
+}
+
+impl Jit {
+    /// Compiles every program loaded in `vm`.
+    pub fn compile(vm: &Vm, mode: Mode) -> Result<Jit, JitError> {
+        if !std::arch::is_x86_feature_detected!("bmi2") {
+            return Err(JitError::NoBmi2);
+        }
+        let t0 = Instant::now();
+        let mut a = asm::Asm::default();
+        let shared = lower::shared(&mut a);
+        let r10_fixed = !vm.progs.iter().any(|p| writes_r10(&p.decoded));
+        let mut lowered = Vec::new();
+        let mut insns = 0;
+        for p in &vm.progs {
+            let start = a.label();
+            a.bind(start);
+            let mut l = lower::Lower::new(&mut a, shared, mode, r10_fixed);
+            let nslots = p.ops.len();
+            let low = l.program(&p.decoded, &p.imm64, &p.blocks, nslots);
+            insns += p.decoded.len();
+            lowered.push(low);
+        }
+        let enter_label = shared.enter;
+        let (buf, labels) = a.finish().map_err(JitError::Internal)?;
+        let code = exec::ExecMem::new(&buf)?;
+        let enter = labels_offset(&labels, enter_label);
+        let mut ctx = runtime::Ctx::new();
+        let mut starts = Vec::new();
+        for low in &lowered {
+            let e: Vec<u64> = low
+                .entries
+                .iter()
+                .map(|l| match l {
+                    Some(l) => code.addr(labels_offset(&labels, *l)),
+                    None => 0,
+                })
+                .collect();
+            starts.push(labels_offset(&labels, low.entries[0].expect("slot 0 has an entry")));
+            ctx.entries.push(e);
+        }
+        let stats = Stats {
+            insns,
+            code_bytes: buf.len(),
+            time: t0.elapsed(),
+        };
+        Ok(Jit {
+            code,
+            enter,
+            starts,
+            ctx,
+            mode,
+            stats,
+        })
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// Runs program `prog` of `vm` (the VM compiled) on `input`, as `vm.run` would.
+    pub fn run(&mut self, vm: &mut Vm, prog: usize, input: &Input) -> Run {
+        let (r1, r2) = vm.install(input);
+        if prog >= self.starts.len() || vm.progs.len() != self.starts.len() {
+            let reason = if prog >= vm.progs.len() {
+                format!("no program {prog}")
+            } else {
+                "the VM's programs changed after JIT compilation".to_string()
+            };
+            return Run {
+                outcome: Outcome::Error { pc: 0, reason },
+                insns: 0,
+            };
+        }
+        vm.mem.regions[0].data.fill(0);
+        let budget = vm.config.budget;
+        let ctx = &mut *self.ctx;
+        ctx.regs = [0; 12];
+        ctx.regs[1] = r1;
+        ctx.regs[2] = r2;
+        ctx.regs[10] = region_base(0) + STACK_SIZE as u64;
+        ctx.regs[11] = budget;
+        ctx.budget = budget;
+        ctx.depth = 0;
+        ctx.max_depth = vm.config.max_frames.min(8).saturating_sub(1) as u64;
+        ctx.jump = 0;
+        ctx.prog = prog;
+        ctx.tail_calls = 0;
+        ctx.outcome = None;
+        ctx.blocks = vm.progs.iter().map(|p| p.blocks.clone()).collect();
+        ctx.refresh(vm);
+        ctx.vm = vm as *mut Vm;
+        let enter: extern "C" fn(*mut runtime::Ctx, u64) -> u64 =
+            // SAFETY: `enter` is the trampoline emitted by `lower::shared`, which follows the
+            // C calling convention for (context, target) -> status.
+            unsafe { std::mem::transmute(self.code.addr(self.enter) as usize) };
+        let status = enter(ctx as *mut runtime::Ctx, self.code.addr(self.starts[prog]));
+        ctx.vm = std::ptr::null_mut();
+        if status == runtime::EXITED {
+            Run {
+                outcome: Outcome::Exit(ctx.regs[0]),
+                insns: budget - ctx.regs[11],
+            }
+        } else {
+            let (outcome, insns) = ctx.outcome.take().unwrap_or((
+                Outcome::Error {
+                    pc: 0,
+                    reason: "internal: the JIT stopped without an outcome".into(),
+                },
+                0,
+            ));
+            Run { outcome, insns }
+        }
+    }
+}
+
+fn labels_offset(labels: &[Option<usize>], l: asm::Label) -> usize {
+    labels[l.index()].unwrap_or(0)
+}
+
+/// Whether a program may write r10 (not a verified one: then stack accesses at constant
+/// offsets from r10 cannot skip the checks).
+fn writes_r10(insns: &[(usize, semantics::isa::Instruction)]) -> bool {
+    use semantics::isa::{Atomic, Instruction as I};
+    insns.iter().any(|(_, i)| match *i {
+        I::Alu { dst, .. } | I::Neg { dst, .. } | I::End { dst, .. } => dst.num() == 10,
+        I::LdImm64 { dst, .. } | I::Load { dst, .. } => dst.num() == 10,
+        I::Atomic { src, op, .. } => {
+            src.num() == 10
+                && matches!(op, Atomic::Rmw { fetch: true, .. } | Atomic::Xchg | Atomic::Cmpxchg)
+        }
+        _ => false,
+    })
+}

@@ -1,0 +1,1258 @@
+//! Lowering of BPF instructions to x86-64.
+//!
+//! Register mapping (the kernel JIT's): r0 rax, r1 rdi, r2 rsi, r3 rdx, r4 rcx, r5 r8, r6 rbx,
+//! r7 r13, r8 r14, r9 r15, r10 rbp. r12 holds the context block ([`crate::runtime::Ctx`]), r9
+//! the remaining instruction budget, r10 and r11 are scratch.
+//!
+//! Pointers keep the interpreter's synthetic addresses (region `i` at `(i + 1) << 32`), so that
+//! every value a program sees is the interpreter's. A memory access translates the address
+//! through the context's tables; what the fast path cannot do (a check fails, a context field
+//! that reads as another value, a freed region) goes to the interpreter, which produces the
+//! exact outcome.
+//!
+//! The budget is kept as the interpreter's fast loop keeps it: a basic block is charged when
+//! it is entered by a jump, a call, a return or the start; when the budget cannot pay for a
+//! block, the interpreter runs what is left of it.
+
+use crate::asm::{Asm, Label};
+use crate::runtime::{self, Offsets, CAP};
+use crate::x86::{mov_const, AluOp as X, Cond, Inst, LockOp, Mem, Reg, Rm, Scale, ShiftOp, Size};
+use crate::Mode;
+use semantics::isa::{AluOp, Atomic, AtomicOp, Call, EndKind, Instruction, JmpCond, Source, Width};
+use Reg::*;
+
+/// BPF register -> host register.
+pub const MAP: [Reg; 11] = [Rax, Rdi, Rsi, Rdx, Rcx, R8, Rbx, R13, R14, R15, Rbp];
+const S1: Reg = R10;
+const S2: Reg = R11;
+const BUDGET: Reg = R9;
+const CTX: Reg = R12;
+
+fn x(r: semantics::isa::Reg) -> Reg {
+    MAP[r.idx()]
+}
+
+fn ctx(off: i32) -> Mem {
+    Mem::base(CTX, off)
+}
+
+fn ctx_idx(off: i32, index: Reg) -> Mem {
+    Mem::indexed(CTX, index, Scale::S8, off).expect("index is not rsp")
+}
+
+fn wsize(w: Width) -> Size {
+    if w == Width::W64 {
+        Size::Q
+    } else {
+        Size::D
+    }
+}
+
+/// The labels of the code shared by all programs.
+#[derive(Clone, Copy)]
+pub struct Shared {
+    pub epilogue: Label,
+    pub main_exit: Label,
+    pub ret: Label,
+    pub step: Label,
+    pub callx: Label,
+    pub exhausted: Label,
+    pub depth: Label,
+    pub fell_off: Label,
+    pub zero_frame: Label,
+    pub enter: Label,
+}
+
+/// Emits the entry trampoline, the exits and the stubs that call into Rust.
+pub fn shared(a: &mut Asm) -> Shared {
+    let s = Shared {
+        epilogue: a.label(),
+        main_exit: a.label(),
+        ret: a.label(),
+        step: a.label(),
+        callx: a.label(),
+        exhausted: a.label(),
+        depth: a.label(),
+        fell_off: a.label(),
+        zero_frame: a.label(),
+        enter: a.label(),
+    };
+    let abort = a.label();
+    // enter(ctx, target): saves the host's callee-saved registers and jumps to the target
+    // with the BPF registers loaded from the context.
+    a.bind(s.enter);
+    for r in [Rbx, Rbp, R12, R13, R14, R15] {
+        a.emit(Inst::Push { reg: r });
+    }
+    a.emit(Inst::Mov {
+        size: Size::Q,
+        dst: Rm::Reg(CTX),
+        src: Rdi,
+    });
+    a.emit(Inst::Mov {
+        size: Size::Q,
+        dst: Rm::Mem(ctx(Offsets::HOST_RSP)),
+        src: Rsp,
+    });
+    a.emit(Inst::Mov {
+        size: Size::Q,
+        dst: Rm::Reg(S2),
+        src: Rsi,
+    });
+    reload(a);
+    a.emit(Inst::JmpInd {
+        target: Rm::Reg(S2),
+    });
+    // Exit from the outermost frame: r0 and the budget to the context, status EXITED.
+    a.bind(s.main_exit);
+    a.emit(Inst::Mov {
+        size: Size::Q,
+        dst: Rm::Mem(ctx(Offsets::reg(0))),
+        src: Rax,
+    });
+    a.emit(Inst::Mov {
+        size: Size::Q,
+        dst: Rm::Mem(ctx(Offsets::BUDGET)),
+        src: BUDGET,
+    });
+    a.emit(mov_const(Rax, runtime::EXITED));
+    a.bind(s.epilogue);
+    a.emit(Inst::Load {
+        size: Size::Q,
+        dst: Rsp,
+        src: ctx(Offsets::HOST_RSP),
+    });
+    for r in [R15, R14, R13, R12, Rbp, Rbx] {
+        a.emit(Inst::Pop { reg: r });
+    }
+    a.bind(s.ret);
+    a.emit(Inst::Ret);
+    a.bind(abort);
+    a.emit(mov_const(Rax, runtime::ABORTED));
+    a.jmp(s.epilogue);
+
+    // The stubs: called with the instruction index in r10; spill, call Rust with (ctx,
+    // index), leave on ABORTED, reload.
+    let stubs: [(Label, extern "C" fn(*mut runtime::Ctx, u64) -> u64); 5] = [
+        (s.step, runtime::rt_step),
+        (s.callx, runtime::rt_callx),
+        (s.exhausted, runtime::rt_exhausted),
+        (s.depth, runtime::rt_depth),
+        (s.fell_off, runtime::rt_fell_off),
+    ];
+    for (l, f) in stubs {
+        a.bind(l);
+        spill(a);
+        a.emit(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Reg(Rdi),
+            src: CTX,
+        });
+        a.emit(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Reg(Rsi),
+            src: S1,
+        });
+        a.emit(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Reg(Rbx),
+            src: Rsp,
+        });
+        a.emit(Inst::AluImm {
+            op: X::And,
+            size: Size::Q,
+            dst: Rm::Reg(Rsp),
+            imm: -16,
+        });
+        a.emit(mov_const(Rax, f as usize as u64));
+        a.emit(Inst::CallInd {
+            target: Rm::Reg(Rax),
+        });
+        a.emit(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Reg(Rsp),
+            src: Rbx,
+        });
+        a.emit(Inst::Test {
+            size: Size::D,
+            a: Rm::Reg(Rax),
+            b: Rax,
+        });
+        a.jcc(Cond::Ne, abort);
+        reload(a);
+        a.emit(Inst::Ret);
+    }
+    // Zeroes the 512 bytes below r11 (a new frame's stack).
+    a.bind(s.zero_frame);
+    for k in 0..64 {
+        a.emit(Inst::MovImm {
+            size: Size::Q,
+            dst: Rm::Mem(Mem::base(S2, -512 + 8 * k)),
+            imm: 0,
+        });
+    }
+    a.emit(Inst::Ret);
+    s
+}
+
+fn spill(a: &mut Asm) {
+    for (i, r) in MAP.iter().enumerate() {
+        a.emit(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::reg(i))),
+            src: *r,
+        });
+    }
+    a.emit(Inst::Mov {
+        size: Size::Q,
+        dst: Rm::Mem(ctx(Offsets::BUDGET)),
+        src: BUDGET,
+    });
+}
+
+fn reload(a: &mut Asm) {
+    for (i, r) in MAP.iter().enumerate() {
+        a.emit(Inst::Load {
+            size: Size::Q,
+            dst: *r,
+            src: ctx(Offsets::reg(i)),
+        });
+    }
+    a.emit(Inst::Load {
+        size: Size::Q,
+        dst: BUDGET,
+        src: ctx(Offsets::BUDGET),
+    });
+}
+
+/// What compiling one program produced.
+pub struct Lowered {
+    /// Per slot: the label of the budget-charging entry, where there is one.
+    pub entries: Vec<Option<Label>>,
+}
+
+/// Code emitted out of line, after the program's body.
+enum Cold {
+    /// `E_t` for a target in the middle of a block: charge, then jump to the body.
+    Entry { entry: Label, body: Label, cost: u32, pc: usize },
+    /// The budget cannot pay for the block at `pc`.
+    Exhausted { label: Label, cost: u32, pc: usize },
+    /// Hand instruction `pc` to the interpreter, then go on at `resume`.
+    Step { label: Label, pc: usize, resume: Label },
+    /// A call at `pc` exceeds the frame limit.
+    Depth { label: Label, pc: usize },
+    /// A tail call happened: jump to the new program.
+    TailJump { label: Label },
+}
+
+pub struct Lower<'a> {
+    pub a: &'a mut Asm,
+    pub s: Shared,
+    pub mode: Mode,
+    /// No program writes r10, so an access at a constant offset from r10 is within the
+    /// current frame's stack.
+    pub r10_fixed: bool,
+    cold: Vec<Cold>,
+}
+
+impl<'a> Lower<'a> {
+    pub fn new(a: &'a mut Asm, s: Shared, mode: Mode, r10_fixed: bool) -> Lower<'a> {
+        Lower {
+            a,
+            s,
+            mode,
+            r10_fixed,
+            cold: Vec::new(),
+        }
+    }
+
+    fn e(&mut self, i: Inst) {
+        self.a.emit(i);
+    }
+
+    fn mov(&mut self, size: Size, dst: Reg, src: Reg) {
+        self.e(Inst::Mov {
+            size,
+            dst: Rm::Reg(dst),
+            src,
+        });
+    }
+
+    /// Compiles one program: `insns` decoded, `imm64` the resolved LD_IMM64 values, `blocks`
+    /// the interpreter's block costs.
+    pub fn program(
+        &mut self,
+        insns: &[(usize, Instruction)],
+        imm64: &[(usize, u64)],
+        blocks: &[u32],
+        nslots: usize,
+    ) -> Lowered {
+        // Where a block is entered, and whether that entry can be placed inline (the slot
+        // before ends a block, so nothing falls into it without being charged).
+        let mut entry = vec![false; nslots + 1];
+        let mut inline = vec![false; nslots + 1];
+        entry[0] = true;
+        inline[0] = true;
+        let has_callx = insns
+            .iter()
+            .any(|(_, i)| matches!(i, Instruction::CallX { .. }));
+        for &(pc, ins) in insns {
+            let next = pc + ins.slots();
+            match ins {
+                Instruction::Ja { .. } | Instruction::JaLong { .. } | Instruction::Exit => {
+                    inline[next] = true;
+                }
+                Instruction::Jmp { .. } | Instruction::Call(_) | Instruction::CallX { .. } => {
+                    inline[next] = true;
+                    entry[next] = true;
+                }
+                _ => {}
+            }
+            if let Some(rel) = ins.jump_offset().or(ins.function_offset()) {
+                entry[(pc as i64 + 1 + rel) as usize] = true;
+            }
+            if has_callx {
+                entry[pc] = true;
+            }
+        }
+        let body: Vec<Label> = (0..=nslots).map(|_| self.a.label()).collect();
+        let mut entries: Vec<Option<Label>> = vec![None; nslots + 1];
+        for t in 0..=nslots {
+            if entry[t] {
+                entries[t] = Some(self.a.label());
+            }
+        }
+        let imm = |pc: usize| {
+            imm64
+                .iter()
+                .find(|(p, _)| *p == pc)
+                .map(|(_, v)| *v)
+                .unwrap_or(0)
+        };
+        let emit_entry = |me: &mut Self, t: usize| {
+            if let Some(l) = entries[t] {
+                if inline[t] {
+                    me.a.bind(l);
+                    me.charge(blocks.get(t).copied().unwrap_or(0), t);
+                } else {
+                    me.cold.push(Cold::Entry {
+                        entry: l,
+                        body: body[t],
+                        cost: blocks.get(t).copied().unwrap_or(0),
+                        pc: t,
+                    });
+                }
+            }
+        };
+        for &(pc, ins) in insns {
+            emit_entry(self, pc);
+            self.a.bind(body[pc]);
+            self.insn(pc, ins, imm(pc), &entries, &body);
+        }
+        // Past the end.
+        emit_entry(self, nslots);
+        self.a.bind(body[nslots]);
+        self.e(mov_const(S1, nslots as u64));
+        self.a.call(self.s.fell_off);
+        self.e(Inst::Ud2);
+        for c in std::mem::take(&mut self.cold) {
+            self.cold_code(c);
+        }
+        Lowered { entries }
+    }
+
+    /// Charges `cost` instructions for the block at `pc`.
+    fn charge(&mut self, cost: u32, pc: usize) {
+        if cost == 0 {
+            return;
+        }
+        let l = self.a.label();
+        self.e(Inst::AluImm {
+            op: X::Sub,
+            size: Size::Q,
+            dst: Rm::Reg(BUDGET),
+            imm: cost as i32,
+        });
+        self.a.jcc(Cond::B, l);
+        self.cold.push(Cold::Exhausted {
+            label: l,
+            cost,
+            pc,
+        });
+    }
+
+    fn cold_code(&mut self, c: Cold) {
+        match c {
+            Cold::Entry {
+                entry,
+                body,
+                cost,
+                pc,
+            } => {
+                self.a.bind(entry);
+                self.charge(cost, pc);
+                self.a.jmp(body);
+                // `charge` may have queued an Exhausted stub.
+                for c in std::mem::take(&mut self.cold) {
+                    self.cold_code(c);
+                }
+            }
+            Cold::Exhausted { label, cost, pc } => {
+                self.a.bind(label);
+                self.e(Inst::AluImm {
+                    op: X::Add,
+                    size: Size::Q,
+                    dst: Rm::Reg(BUDGET),
+                    imm: cost as i32,
+                });
+                self.e(mov_const(S1, pc as u64));
+                self.a.call(self.s.exhausted);
+                self.e(Inst::Ud2);
+            }
+            Cold::Step { label, pc, resume } => {
+                self.a.bind(label);
+                self.e(mov_const(S1, pc as u64));
+                self.a.call(self.s.step);
+                self.a.jmp(resume);
+            }
+            Cold::Depth { label, pc } => {
+                self.a.bind(label);
+                self.e(mov_const(S1, pc as u64));
+                self.a.call(self.s.depth);
+                self.e(Inst::Ud2);
+            }
+            Cold::TailJump { label } => {
+                self.a.bind(label);
+                self.e(Inst::JmpInd {
+                    target: Rm::Mem(ctx(Offsets::JUMP)),
+                });
+            }
+        }
+    }
+
+    /// Hands instruction `pc` to the interpreter inline (always, not as a slow path).
+    fn step_inline(&mut self, pc: usize) {
+        self.e(mov_const(S1, pc as u64));
+        self.a.call(self.s.step);
+    }
+
+    fn insn(
+        &mut self,
+        pc: usize,
+        ins: Instruction,
+        imm64: u64,
+        entries: &[Option<Label>],
+        body: &[Label],
+    ) {
+        let _ = body;
+        let goto = |t: usize| entries[t].expect("every jump target has an entry");
+        match ins {
+            Instruction::Alu {
+                width,
+                op,
+                dst,
+                src,
+            } => self.alu(width, op, x(dst), src),
+            Instruction::Neg { width, dst } => self.e(Inst::Neg {
+                size: wsize(width),
+                dst: Rm::Reg(x(dst)),
+            }),
+            Instruction::End { kind, bits, dst } => self.end(kind, bits, x(dst)),
+            Instruction::Ja { .. } | Instruction::JaLong { .. } => {
+                let t = (pc as i64 + 1 + ins.jump_offset().unwrap_or(0)) as usize;
+                self.a.jmp(goto(t));
+            }
+            Instruction::Jmp {
+                width,
+                cond,
+                dst,
+                src,
+                off,
+            } => {
+                let t = (pc as i64 + 1 + off as i64) as usize;
+                let cc = self.compare(width, cond, x(dst), src);
+                self.a.jcc(cc, goto(t));
+                // Not taken: the entry of pc + 1 follows inline.
+            }
+            Instruction::LdImm64 { dst, .. } => self.e(mov_const(x(dst), imm64)),
+            Instruction::Load {
+                size,
+                sign_extend,
+                dst,
+                src,
+                off,
+            } => {
+                let d = x(dst);
+                let n = size.bytes();
+                self.access(pc, x(src), src.num() == 10, off, n, false, false, |me, m| {
+                    let i = match (n, sign_extend) {
+                        (1, false) => Inst::Movzx {
+                            from: Size::B,
+                            dst: d,
+                            src: Rm::Mem(m),
+                        },
+                        (2, false) => Inst::Movzx {
+                            from: Size::W,
+                            dst: d,
+                            src: Rm::Mem(m),
+                        },
+                        (4, false) => Inst::Load {
+                            size: Size::D,
+                            dst: d,
+                            src: m,
+                        },
+                        (8, _) => Inst::Load {
+                            size: Size::Q,
+                            dst: d,
+                            src: m,
+                        },
+                        (k, _) => Inst::Movsx {
+                            from: match k {
+                                1 => Size::B,
+                                2 => Size::W,
+                                _ => Size::D,
+                            },
+                            size: Size::Q,
+                            dst: d,
+                            src: Rm::Mem(m),
+                        },
+                    };
+                    me.e(i);
+                });
+            }
+            Instruction::Store {
+                size,
+                dst,
+                off,
+                src,
+            } => {
+                let n = size.bytes();
+                let sz = [Size::B, Size::W, Size::D, Size::Q][n.trailing_zeros() as usize];
+                self.access(pc, x(dst), dst.num() == 10, off, n, true, false, |me, m| {
+                    let i = match src {
+                        Source::Reg(r) => Inst::Mov {
+                            size: sz,
+                            dst: Rm::Mem(m),
+                            src: x(r),
+                        },
+                        Source::Imm(k) => Inst::MovImm {
+                            size: sz,
+                            dst: Rm::Mem(m),
+                            imm: match sz {
+                                Size::B => k as i8 as i32,
+                                Size::W => k as i16 as i32,
+                                _ => k,
+                            },
+                        },
+                    };
+                    me.e(i);
+                });
+            }
+            Instruction::Atomic {
+                width,
+                op,
+                dst,
+                src,
+                off,
+            } => {
+                let n = if width == Width::W64 { 8 } else { 4 };
+                let s = x(src);
+                let sz = wsize(width);
+                self.access(pc, x(dst), dst.num() == 10, off, n, true, true, |me, m| {
+                    me.atomic(sz, op, m, s)
+                });
+            }
+            Instruction::LdAbs { .. } | Instruction::LdInd { .. } => self.step_inline(pc),
+            Instruction::Call(Call::Helper(12)) => {
+                self.step_inline(pc);
+                let l = self.a.label();
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: Rm::Mem(ctx(Offsets::JUMP)),
+                    imm: 0,
+                });
+                self.a.jcc(Cond::Ne, l);
+                self.cold.push(Cold::TailJump { label: l });
+            }
+            Instruction::Call(Call::Helper(_)) | Instruction::Call(Call::Kfunc { .. }) => {
+                self.step_inline(pc)
+            }
+            Instruction::Call(Call::Local(imm)) => {
+                let t = (pc as i64 + 1 + imm as i64) as usize;
+                let over = self.a.label();
+                self.e(Inst::Load {
+                    size: Size::Q,
+                    dst: S1,
+                    src: ctx(Offsets::DEPTH),
+                });
+                self.e(Inst::AluLoad {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: S1,
+                    src: ctx(Offsets::MAX_DEPTH),
+                });
+                self.a.jcc(Cond::Ae, over);
+                self.cold.push(Cold::Depth { label: over, pc });
+                self.push_frame();
+                self.a.call(goto(t));
+                self.pop_frame();
+            }
+            Instruction::CallX { .. } => {
+                self.e(mov_const(S1, pc as u64));
+                self.a.call(self.s.callx);
+                let skip = self.a.label();
+                self.e(Inst::Load {
+                    size: Size::Q,
+                    dst: S1,
+                    src: ctx(Offsets::JUMP),
+                });
+                self.e(Inst::Test {
+                    size: Size::Q,
+                    a: Rm::Reg(S1),
+                    b: S1,
+                });
+                self.a.jcc(Cond::E, skip);
+                self.push_frame();
+                self.e(Inst::CallInd {
+                    target: Rm::Reg(S1),
+                });
+                self.pop_frame();
+                self.a.bind(skip);
+            }
+            Instruction::Exit => {
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: Rm::Mem(ctx(Offsets::DEPTH)),
+                    imm: 0,
+                });
+                self.a.jcc(Cond::Ne, self.s.ret);
+                self.a.jmp(self.s.main_exit);
+            }
+        }
+    }
+
+    /// Saves r6-r10, enters a new frame (depth, r10, the frame's stack zeroed). Uses r11
+    /// only (r10 may hold the call target).
+    fn push_frame(&mut self) {
+        for r in [Rbx, R13, R14, R15, Rbp] {
+            self.e(Inst::Push { reg: r });
+        }
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: S2,
+            src: ctx(Offsets::DEPTH),
+        });
+        self.e(Inst::AluImm {
+            op: X::Add,
+            size: Size::Q,
+            dst: Rm::Reg(S2),
+            imm: 1,
+        });
+        self.e(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::DEPTH)),
+            src: S2,
+        });
+        // r10 = region_base(depth) + 512 = ((depth + 1) << 32) + 512.
+        self.e(Inst::Lea {
+            dst: Rbp,
+            src: Mem::base(S2, 1),
+        });
+        self.e(Inst::ShiftImm {
+            op: ShiftOp::Shl,
+            size: Size::Q,
+            dst: Rm::Reg(Rbp),
+            imm: 32,
+        });
+        self.e(Inst::AluImm {
+            op: X::Add,
+            size: Size::Q,
+            dst: Rm::Reg(Rbp),
+            imm: 512,
+        });
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: S2,
+            src: ctx_idx(Offsets::STACK_HOST, S2),
+        });
+        self.e(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::FRAME)),
+            src: S2,
+        });
+        self.a.call(self.s.zero_frame);
+    }
+
+    fn pop_frame(&mut self) {
+        for r in [Rbp, R15, R14, R13, Rbx] {
+            self.e(Inst::Pop { reg: r });
+        }
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: S2,
+            src: ctx(Offsets::DEPTH),
+        });
+        self.e(Inst::AluImm {
+            op: X::Sub,
+            size: Size::Q,
+            dst: Rm::Reg(S2),
+            imm: 1,
+        });
+        self.e(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::DEPTH)),
+            src: S2,
+        });
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: S2,
+            src: ctx_idx(Offsets::STACK_HOST, S2),
+        });
+        self.e(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::FRAME)),
+            src: S2,
+        });
+    }
+
+    /// Emits the address translation of `base + off` for an `n`-byte access, `body` with the
+    /// host memory operand, and the slow path. With `single`, the operand uses r11 alone
+    /// (the body may use r10 and rax).
+    #[allow(clippy::too_many_arguments)]
+    fn access(
+        &mut self,
+        pc: usize,
+        base: Reg,
+        base_is_r10: bool,
+        off: i16,
+        n: usize,
+        write: bool,
+        single: bool,
+        body: impl FnOnce(&mut Self, Mem),
+    ) {
+        let off32 = off as i32;
+        // The current frame's stack, at a constant offset: always in bounds and writable.
+        if base_is_r10 && self.r10_fixed && off32 >= -512 && off32 + n as i32 <= 0 {
+            self.e(Inst::Load {
+                size: Size::Q,
+                dst: S2,
+                src: ctx(Offsets::FRAME),
+            });
+            body(self, Mem::base(S2, off32));
+            return;
+        }
+        let slow = self.a.label();
+        let resume = self.a.label();
+        match self.mode {
+            Mode::Checked => {
+                self.e(Inst::Lea {
+                    dst: S2,
+                    src: Mem::base(base, off32),
+                });
+                self.mov(Size::Q, S1, S2);
+                self.e(Inst::ShiftImm {
+                    op: ShiftOp::Shr,
+                    size: Size::Q,
+                    dst: Rm::Reg(S1),
+                    imm: 32,
+                });
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: Rm::Reg(S1),
+                    imm: CAP as i32,
+                });
+                self.a.jcc(Cond::Ae, slow);
+                self.mov(Size::D, S2, S2);
+                self.e(Inst::AluImm {
+                    op: X::Add,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    imm: n as i32,
+                });
+                let lens = if write {
+                    Offsets::LEN_WRITE
+                } else {
+                    Offsets::LEN_READ
+                };
+                self.e(Inst::AluLoad {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: S2,
+                    src: ctx_idx(lens, S1),
+                });
+                self.a.jcc(Cond::A, slow);
+                self.e(Inst::AluLoad {
+                    op: X::Add,
+                    size: Size::Q,
+                    dst: S2,
+                    src: ctx_idx(Offsets::BASE, S1),
+                });
+                body(self, Mem::base(S2, -(n as i32)));
+            }
+            Mode::Trusted => {
+                self.mov(Size::Q, S2, base);
+                self.e(Inst::ShiftImm {
+                    op: ShiftOp::Shr,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    imm: 32,
+                });
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    imm: CAP as i32,
+                });
+                self.a.jcc(Cond::Ae, slow);
+                let deltas = if write {
+                    Offsets::DELTA_STORE
+                } else {
+                    Offsets::DELTA_LOAD
+                };
+                self.e(Inst::Load {
+                    size: Size::Q,
+                    dst: S2,
+                    src: ctx_idx(deltas, S2),
+                });
+                self.e(Inst::Test {
+                    size: Size::Q,
+                    a: Rm::Reg(S2),
+                    b: S2,
+                });
+                self.a.jcc(Cond::E, slow);
+                if single {
+                    self.e(Inst::Lea {
+                        dst: S2,
+                        src: Mem::indexed(S2, base, Scale::S1, off32).expect("not rsp"),
+                    });
+                    body(self, Mem::base(S2, 0));
+                } else {
+                    body(
+                        self,
+                        Mem::indexed(S2, base, Scale::S1, off32).expect("not rsp"),
+                    );
+                }
+            }
+        }
+        self.a.bind(resume);
+        self.cold.push(Cold::Step {
+            label: slow,
+            pc,
+            resume,
+        });
+    }
+
+    fn atomic(&mut self, sz: Size, op: Atomic, m: Mem, s: Reg) {
+        match op {
+            Atomic::Rmw { op, fetch: false } => {
+                let op = match op {
+                    AtomicOp::Add => LockOp::Add,
+                    AtomicOp::Or => LockOp::Or,
+                    AtomicOp::And => LockOp::And,
+                    AtomicOp::Xor => LockOp::Xor,
+                };
+                self.e(Inst::Lock {
+                    op,
+                    size: sz,
+                    dst: m,
+                    src: s,
+                });
+            }
+            Atomic::Rmw {
+                op: AtomicOp::Add,
+                fetch: true,
+            } => self.e(Inst::LockXadd {
+                size: sz,
+                dst: m,
+                src: s,
+            }),
+            Atomic::Rmw { op, fetch: true } => {
+                // A compare-and-exchange loop: rax holds the old value, r9 the new one.
+                let alu = match op {
+                    AtomicOp::Or => X::Or,
+                    AtomicOp::And => X::And,
+                    _ => X::Xor,
+                };
+                self.e(Inst::Push { reg: BUDGET });
+                self.mov(Size::Q, S1, Rax);
+                // The operand: r0's value is in r10 from here on.
+                let operand = if s == Rax { S1 } else { s };
+                self.e(Inst::Load {
+                    size: sz,
+                    dst: Rax,
+                    src: m,
+                });
+                let retry = self.a.label();
+                self.a.bind(retry);
+                self.mov(Size::Q, BUDGET, Rax);
+                self.e(Inst::Alu {
+                    op: alu,
+                    size: sz,
+                    dst: Rm::Reg(BUDGET),
+                    src: operand,
+                });
+                self.e(Inst::LockCmpxchg {
+                    size: sz,
+                    dst: m,
+                    src: BUDGET,
+                });
+                self.a.jcc(Cond::Ne, retry);
+                // src = old (zero-extended at 32 bits); r0 back unless it is src.
+                if s == Rax {
+                    if sz == Size::D {
+                        self.mov(Size::D, Rax, Rax);
+                    }
+                } else {
+                    self.mov(sz, s, Rax);
+                    self.mov(Size::Q, Rax, S1);
+                }
+                self.e(Inst::Pop { reg: BUDGET });
+            }
+            Atomic::Xchg => self.e(Inst::Xchg {
+                size: sz,
+                dst: m,
+                src: s,
+            }),
+            Atomic::Cmpxchg => {
+                self.e(Inst::LockCmpxchg {
+                    size: sz,
+                    dst: m,
+                    src: s,
+                });
+                if sz == Size::D {
+                    // r0 = old, zero-extended (on success the instruction leaves rax as is).
+                    self.mov(Size::D, Rax, Rax);
+                }
+            }
+        }
+    }
+
+    /// Emits the comparison of a conditional jump and returns the condition that takes it.
+    fn compare(&mut self, width: Width, cond: JmpCond, d: Reg, src: Source) -> Cond {
+        let sz = wsize(width);
+        if cond == JmpCond::Set {
+            match src {
+                Source::Reg(r) => self.e(Inst::Test {
+                    size: sz,
+                    a: Rm::Reg(d),
+                    b: x(r),
+                }),
+                Source::Imm(k) => self.e(Inst::TestImm {
+                    size: sz,
+                    a: Rm::Reg(d),
+                    imm: k,
+                }),
+            }
+            return Cond::Ne;
+        }
+        match src {
+            Source::Reg(r) => self.e(Inst::Alu {
+                op: X::Cmp,
+                size: sz,
+                dst: Rm::Reg(d),
+                src: x(r),
+            }),
+            Source::Imm(k) => self.e(Inst::AluImm {
+                op: X::Cmp,
+                size: sz,
+                dst: Rm::Reg(d),
+                imm: k,
+            }),
+        }
+        match cond {
+            JmpCond::Eq => Cond::E,
+            JmpCond::Ne => Cond::Ne,
+            JmpCond::Gt => Cond::A,
+            JmpCond::Ge => Cond::Ae,
+            JmpCond::Lt => Cond::B,
+            JmpCond::Le => Cond::Be,
+            JmpCond::Sgt => Cond::G,
+            JmpCond::Sge => Cond::Ge,
+            JmpCond::Slt => Cond::L,
+            JmpCond::Sle => Cond::Le,
+            JmpCond::Set => Cond::Ne,
+        }
+    }
+
+    fn end(&mut self, kind: EndKind, bits: u8, d: Reg) {
+        match (kind, bits) {
+            (EndKind::Le, 16) => self.e(Inst::Movzx {
+                from: Size::W,
+                dst: d,
+                src: Rm::Reg(d),
+            }),
+            (EndKind::Le, 32) => self.mov(Size::D, d, d),
+            (EndKind::Le, _) => {}
+            (_, 16) => {
+                self.e(Inst::ShiftImm {
+                    op: ShiftOp::Rol,
+                    size: Size::W,
+                    dst: Rm::Reg(d),
+                    imm: 8,
+                });
+                self.e(Inst::Movzx {
+                    from: Size::W,
+                    dst: d,
+                    src: Rm::Reg(d),
+                });
+            }
+            (_, 32) => self.e(Inst::Bswap {
+                size: Size::D,
+                reg: d,
+            }),
+            _ => self.e(Inst::Bswap {
+                size: Size::Q,
+                reg: d,
+            }),
+        }
+    }
+
+    fn alu(&mut self, width: Width, op: AluOp, d: Reg, src: Source) {
+        let sz = wsize(width);
+        // The immediate as the interpreter reads it: sign-extended at 64 bits, as is at 32.
+        let kval = |k: i32| {
+            if width == Width::W64 {
+                k as i64 as u64
+            } else {
+                k as u32 as u64
+            }
+        };
+        let simple = |op: AluOp| match op {
+            AluOp::Add => Some(X::Add),
+            AluOp::Sub => Some(X::Sub),
+            AluOp::And => Some(X::And),
+            AluOp::Or => Some(X::Or),
+            AluOp::Xor => Some(X::Xor),
+            _ => None,
+        };
+        let shift = |op: AluOp| match op {
+            AluOp::Lsh => Some(ShiftOp::Shl),
+            AluOp::Rsh => Some(ShiftOp::Shr),
+            AluOp::Arsh => Some(ShiftOp::Sar),
+            _ => None,
+        };
+        match (op, src) {
+            (AluOp::Mov, Source::Reg(r)) => self.mov(sz, d, x(r)),
+            (AluOp::Mov, Source::Imm(k)) => self.e(mov_const(d, kval(k))),
+            (AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32, Source::Reg(r)) => {
+                let from = match op {
+                    AluOp::MovSx8 => Size::B,
+                    AluOp::MovSx16 => Size::W,
+                    _ => Size::D,
+                };
+                if from == Size::D && sz == Size::D {
+                    self.mov(Size::D, d, x(r));
+                } else {
+                    self.e(Inst::Movsx {
+                        from,
+                        size: sz,
+                        dst: d,
+                        src: Rm::Reg(x(r)),
+                    });
+                }
+            }
+            (AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32, Source::Imm(_)) => {
+                // Not a valid instruction (the decoder refuses it).
+                self.e(Inst::Ud2);
+            }
+            (AluOp::Mul, Source::Reg(r)) => self.e(Inst::Imul {
+                size: sz,
+                dst: d,
+                src: Rm::Reg(x(r)),
+            }),
+            (AluOp::Mul, Source::Imm(k)) => self.e(Inst::ImulImm {
+                size: sz,
+                dst: d,
+                src: Rm::Reg(d),
+                imm: k,
+            }),
+            (AluOp::Div | AluOp::Mod | AluOp::Sdiv | AluOp::Smod, _) => {
+                let signed = matches!(op, AluOp::Sdiv | AluOp::Smod);
+                let rem = matches!(op, AluOp::Mod | AluOp::Smod);
+                let dv = match src {
+                    Source::Reg(r) => Divisor::Reg(x(r)),
+                    Source::Imm(k) => Divisor::Const(kval(k)),
+                };
+                self.divmod(sz, signed, rem, d, dv);
+            }
+            (op, Source::Reg(r)) if simple(op).is_some() => self.e(Inst::Alu {
+                op: simple(op).unwrap_or(X::Add),
+                size: sz,
+                dst: Rm::Reg(d),
+                src: x(r),
+            }),
+            (op, Source::Imm(k)) if simple(op).is_some() => self.e(Inst::AluImm {
+                op: simple(op).unwrap_or(X::Add),
+                size: sz,
+                dst: Rm::Reg(d),
+                imm: k,
+            }),
+            (op, Source::Reg(r)) => {
+                let sop = shift(op).unwrap_or(ShiftOp::Shl);
+                self.e(Inst::ShiftX {
+                    op: sop,
+                    size: sz,
+                    dst: d,
+                    src: Rm::Reg(d),
+                    count: x(r),
+                });
+            }
+            (op, Source::Imm(k)) => {
+                let sop = shift(op).unwrap_or(ShiftOp::Shl);
+                let bits = if sz == Size::Q { 63 } else { 31 };
+                self.e(Inst::ShiftImm {
+                    op: sop,
+                    size: sz,
+                    dst: Rm::Reg(d),
+                    imm: (k as u32 & bits) as u8,
+                });
+            }
+        }
+    }
+
+    /// Division and remainder with the ISA's rules: by zero, the quotient is 0 and the
+    /// remainder the dividend; signed `MIN / -1` is `MIN` and `MIN % -1` is 0 (no #DE).
+    fn divmod(&mut self, sz: Size, signed: bool, rem: bool, d: Reg, dv: Divisor) {
+        let minus_one = |v: u64| {
+            if sz == Size::Q {
+                v == u64::MAX
+            } else {
+                v as u32 == u32::MAX
+            }
+        };
+        match dv {
+            Divisor::Const(v) if (sz == Size::Q && v == 0) || (sz == Size::D && v as u32 == 0) => {
+                self.by_zero(sz, rem, d);
+            }
+            Divisor::Const(v) if signed && minus_one(v) => self.by_minus_one(sz, rem, d),
+            Divisor::Const(v) => {
+                self.e(Inst::Push { reg: BUDGET });
+                self.e(mov_const(BUDGET, v));
+                self.div_core(sz, signed, rem, d, BUDGET, false);
+                self.e(Inst::Pop { reg: BUDGET });
+            }
+            Divisor::Reg(r) => self.div_core(sz, signed, rem, d, r, true),
+        }
+    }
+
+    fn by_zero(&mut self, sz: Size, rem: bool, d: Reg) {
+        if !rem {
+            self.e(Inst::Alu {
+                op: X::Xor,
+                size: Size::D,
+                dst: Rm::Reg(d),
+                src: d,
+            });
+        } else if sz == Size::D {
+            self.mov(Size::D, d, d);
+        }
+    }
+
+    fn by_minus_one(&mut self, sz: Size, rem: bool, d: Reg) {
+        if rem {
+            self.e(Inst::Alu {
+                op: X::Xor,
+                size: Size::D,
+                dst: Rm::Reg(d),
+                src: d,
+            });
+        } else {
+            self.e(Inst::Neg {
+                size: sz,
+                dst: Rm::Reg(d),
+            });
+        }
+    }
+
+    fn div_core(&mut self, sz: Size, signed: bool, rem: bool, d: Reg, r: Reg, checks: bool) {
+        self.mov(Size::Q, S1, Rax);
+        self.mov(Size::Q, S2, Rdx);
+        let dv = match r {
+            Rax => S1,
+            Rdx => S2,
+            other => other,
+        };
+        let zero = self.a.label();
+        let m1 = self.a.label();
+        let done = self.a.label();
+        if checks {
+            self.e(Inst::Test {
+                size: sz,
+                a: Rm::Reg(dv),
+                b: dv,
+            });
+            self.a.jcc(Cond::E, zero);
+            if signed {
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: sz,
+                    dst: Rm::Reg(dv),
+                    imm: -1,
+                });
+                self.a.jcc(Cond::E, m1);
+            }
+        }
+        if d != Rax {
+            self.mov(Size::Q, Rax, d);
+        }
+        if signed {
+            self.e(Inst::SignExtendAx { size: sz });
+        } else {
+            self.e(Inst::Alu {
+                op: X::Xor,
+                size: Size::D,
+                dst: Rm::Reg(Rdx),
+                src: Rdx,
+            });
+        }
+        self.e(Inst::Div {
+            size: sz,
+            signed,
+            src: Rm::Reg(dv),
+        });
+        match d {
+            Rax => {
+                if rem {
+                    self.mov(sz, Rax, Rdx);
+                }
+                self.mov(Size::Q, Rdx, S2);
+            }
+            Rdx => {
+                if !rem {
+                    self.mov(sz, Rdx, Rax);
+                }
+                self.mov(Size::Q, Rax, S1);
+            }
+            _ => {
+                self.mov(sz, d, if rem { Rdx } else { Rax });
+                self.mov(Size::Q, Rax, S1);
+                self.mov(Size::Q, Rdx, S2);
+            }
+        }
+        if checks {
+            self.a.jmp(done);
+            // rax and rdx are untouched on these paths.
+            self.a.bind(zero);
+            self.by_zero(sz, rem, d);
+            if signed {
+                self.a.jmp(done);
+                self.a.bind(m1);
+                self.by_minus_one(sz, rem, d);
+            }
+        }
+        self.a.bind(done);
+        if !(checks && signed) {
+            // m1 is unused.
+            self.a.bind(m1);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Divisor {
+    Reg(Reg),
+    Const(u64),
+}
