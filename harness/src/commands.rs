@@ -390,3 +390,71 @@ pub fn triage_cmd(paths: &[PathBuf], prog_type: Option<String>, inputs: usize) -
         ExitCode::from(1)
     })
 }
+
+/// `tristate jit-diff`: the JIT against the interpreter over PATHS and generated programs.
+#[allow(clippy::too_many_arguments)]
+pub fn jitdiff_cmd(
+    paths: &[PathBuf],
+    ty: Option<ProgType>,
+    generated: u64,
+    seed: u64,
+    size: usize,
+    mutate_every: u64,
+    inputs: usize,
+    jobs: usize,
+    json: Option<PathBuf>,
+) -> Res {
+    use crate::jitdiff;
+    if jobs > 0 {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global()
+            .map_err(|e| e.to_string())?;
+    }
+    let mut parts = Vec::new();
+    if !paths.is_empty() {
+        let (targets, errors) = collect_targets(paths, ty, &None);
+        let s = jitdiff::run_targets(&targets, inputs, seed);
+        println!(
+            "corpus: {} programs ({} unreadable files), {} runs ({} trusted), {} stopped early, {} instructions, {} mismatches, {:.1} s",
+            s.tally.programs, errors, s.tally.runs, s.tally.trusted_runs, s.tally.stopped, s.tally.insns, s.mismatches.len(), s.seconds
+        );
+        parts.push(("corpus", s));
+    }
+    if generated > 0 {
+        let bar = indicatif::ProgressBar::new(generated);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} eta {eta}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        let s = jitdiff::run_generated(seed, generated, size, mutate_every, inputs, &|d| {
+            bar.set_position(d)
+        });
+        bar.finish_and_clear();
+        println!(
+            "generated: {} programs (seed {seed}), {} runs ({} trusted), {} stopped early, {} instructions, {} mismatches, {:.1} s ({:.0} programs/s)",
+            s.tally.programs, s.tally.runs, s.tally.trusted_runs, s.tally.stopped, s.tally.insns, s.mismatches.len(), s.seconds,
+            generated as f64 / s.seconds.max(1e-9)
+        );
+        parts.push(("generated", s));
+    }
+    let mut bad = 0;
+    for (_, s) in &parts {
+        for m in s.mismatches.iter().take(20) {
+            println!("MISMATCH {m}");
+        }
+        bad += s.mismatches.len();
+    }
+    if let Some(path) = json {
+        let v: serde_json::Map<String, serde_json::Value> = parts
+            .iter()
+            .map(|(k, s)| (k.to_string(), serde_json::to_value(s).unwrap_or_default()))
+            .collect();
+        std::fs::write(&path, serde_json::to_string_pretty(&v)?)?;
+    }
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

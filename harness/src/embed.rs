@@ -59,7 +59,7 @@ pub fn input(t: ProgType, rng: &mut Rng) -> Input {
 }
 
 /// Fills the first entries of every array map with random bytes.
-fn randomise_maps(vm: &mut Vm, rng: &mut Rng) {
+pub fn randomise_maps(vm: &mut Vm, rng: &mut Rng) {
     let Vm { maps, mem, .. } = vm;
     for (i, m) in maps.iter_mut().enumerate() {
         if semantics::interp::mapstate::storage(m.def.map_type)

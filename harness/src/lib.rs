@@ -11,6 +11,7 @@ pub mod embed;
 pub mod fuzzing;
 pub mod gen;
 pub mod input;
+pub mod jitdiff;
 pub mod kernel;
 pub mod logstate;
 pub mod precheck;

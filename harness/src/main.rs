@@ -31,6 +31,12 @@ enum Syntax {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum JitModeArg {
+    Checked,
+    Trusted,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum CtxKind {
     /// From the program type: `xdp_md` for XDP, `__sk_buff` for socket filters, tc and
     /// cgroup skb programs; otherwise a plain buffer (r1 = data, r2 = length).
@@ -80,6 +86,12 @@ enum Cmd {
         budget: u64,
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// Run with the JIT instead of the interpreter.
+        #[arg(long)]
+        jit: bool,
+        /// The JIT's memory mode (`trusted` only for programs the verifier accepted).
+        #[arg(long, value_enum, default_value = "checked")]
+        jit_mode: JitModeArg,
     },
     /// Run a bpf_conformance test directory.
     Conformance {
@@ -208,6 +220,33 @@ enum Cmd {
         /// Only our verifier, interpreter and embedding (no bpf()).
         #[arg(long)]
         no_kernel: bool,
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
+    /// The JIT against the interpreter: every program of PATHS and GENERATED generated ones
+    /// run in both engines on the same inputs (checked mode; trusted mode too for programs
+    /// our verifier accepts); exit 1 on any difference in outcome, instruction count, memory
+    /// or maps.
+    JitDiff {
+        paths: Vec<PathBuf>,
+        #[arg(long = "type")]
+        prog_type: Option<String>,
+        /// Generated programs to compare besides PATHS.
+        #[arg(long, default_value_t = 0)]
+        generated: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Statements per generated program.
+        #[arg(long, default_value_t = 24)]
+        size: usize,
+        /// One generated program in N breaks a rule (0: none).
+        #[arg(long, default_value_t = 4)]
+        mutate_every: u64,
+        /// Runs per program.
+        #[arg(long, default_value_t = 4)]
+        inputs: usize,
+        #[arg(long, default_value_t = 0)]
+        jobs: usize,
         #[arg(long)]
         json: Option<PathBuf>,
     },
@@ -375,6 +414,8 @@ fn run(cmd: Cmd) -> Res {
             prog_type,
             budget,
             seed,
+            jit,
+            jit_mode,
         } => {
             let mut progs = select(input::read(&file)?, &program)?;
             if progs.len() != 1 {
@@ -403,7 +444,11 @@ fn run(cmd: Cmd) -> Res {
                 seed,
                 ..Config::default()
             };
-            let (run, _vm) = execute(&p, config, &inp)?;
+            let engine = jit.then_some(match jit_mode {
+                JitModeArg::Checked => jit::Mode::Checked,
+                JitModeArg::Trusted => jit::Mode::Trusted,
+            });
+            let (run, _vm) = execute(&p, config, &inp, engine)?;
             println!("program: {}", p.name);
             report(&run);
             Ok(match run.outcome {
@@ -488,6 +533,27 @@ fn run(cmd: Cmd) -> Res {
             };
             campaign_cmd(&cfg, json)
         }
+        Cmd::JitDiff {
+            paths,
+            prog_type,
+            generated,
+            seed,
+            size,
+            mutate_every,
+            inputs,
+            jobs,
+            json,
+        } => harness::commands::jitdiff_cmd(
+            &paths,
+            type_arg(&prog_type)?,
+            generated,
+            seed,
+            size,
+            mutate_every,
+            inputs,
+            jobs,
+            json,
+        ),
         Cmd::Triage {
             paths,
             prog_type,
@@ -598,12 +664,49 @@ fn make_input(p: &Prog, ctx: CtxKind, bytes: Vec<u8>) -> Input {
     )
 }
 
-fn execute(p: &Prog, config: Config, inp: &Input) -> Result<(semantics::interp::Run, Vm), String> {
+fn execute(
+    p: &Prog,
+    config: Config,
+    inp: &Input,
+    engine: Option<jit::Mode>,
+) -> Result<(semantics::interp::Run, Vm), String> {
     let mut vm = Vm::new(config, &p.maps);
     let id = vm
         .load(&p.name, &p.insns)
         .map_err(|e| format!("{}: {e}", p.name))?;
-    let run = vm.run(id, inp);
+    let run = match engine {
+        None => vm.run(id, inp),
+        Some(mode) => {
+            if mode == jit::Mode::Trusted {
+                let prog = verifier::Program {
+                    slots: p.insns.clone(),
+                    prog_type: p.prog_type.map(|t| t as u32).unwrap_or(0),
+                    expected_attach_type: 0,
+                    maps: p.maps.iter().map(verifier::MapInfo::from_def).collect(),
+                    strict_alignment: false,
+                    global_funcs: Vec::new(),
+                };
+                let v = verifier::verify(&prog, &verifier::Options::for_this_machine());
+                if !v.accepted {
+                    return Err(format!(
+                        "{}: the verifier rejects the program, so it cannot run in trusted mode: {}",
+                        p.name,
+                        v.message
+                    ));
+                }
+            }
+            let mut j = jit::Jit::compile(&vm, mode).map_err(|e| format!("{}: {e}", p.name))?;
+            let s = j.stats();
+            eprintln!(
+                "jit: {} instructions compiled to {} bytes in {:.1} us ({:.0} ns per instruction)",
+                s.insns,
+                s.code_bytes,
+                s.time.as_secs_f64() * 1e6,
+                s.time.as_secs_f64() * 1e9 / s.insns.max(1) as f64
+            );
+            j.run(&mut vm, id, inp)
+        }
+    };
     Ok((run, vm))
 }
 
