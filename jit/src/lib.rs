@@ -98,6 +98,7 @@ impl Jit {
                 .collect();
             starts.push(labels_offset(&labels, low.entries[0].expect("slot 0 has an entry")));
             ctx.entries.push(e);
+            ctx.blocks.push(low.seg.clone().into());
         }
         let stats = Stats {
             insns,
@@ -112,6 +113,11 @@ impl Jit {
             mode,
             stats,
         })
+    }
+
+    /// The address of the compiled code (to inspect its mapping).
+    pub fn code_address(&self) -> u64 {
+        self.code.addr(0)
     }
 
     pub fn mode(&self) -> Mode {
@@ -151,7 +157,6 @@ impl Jit {
         ctx.prog = prog;
         ctx.tail_calls = 0;
         ctx.outcome = None;
-        ctx.blocks = vm.progs.iter().map(|p| p.blocks.clone()).collect();
         ctx.refresh(vm);
         ctx.vm = vm as *mut Vm;
         let enter: extern "C" fn(*mut runtime::Ctx, u64) -> u64 =

@@ -229,12 +229,13 @@ fn reload(a: &mut Asm) {
 pub struct Lowered {
     /// Per slot: the label of the budget-charging entry, where there is one.
     pub entries: Vec<Option<Label>>,
+    /// Per slot: the instructions from it to the end of its segment (what a stop there
+    /// gives back of the charge).
+    pub seg: Vec<u32>,
 }
 
 /// Code emitted out of line, after the program's body.
 enum Cold {
-    /// `E_t` for a target in the middle of a block: charge, then jump to the body.
-    Entry { entry: Label, body: Label, cost: u32, pc: usize },
     /// The budget cannot pay for the block at `pc`.
     Exhausted { label: Label, cost: u32, pc: usize },
     /// Hand instruction `pc` to the interpreter, then go on at `resume`.
@@ -287,26 +288,20 @@ impl<'a> Lower<'a> {
         blocks: &[u32],
         nslots: usize,
     ) -> Lowered {
-        // Where a block is entered, and whether that entry can be placed inline (the slot
-        // before ends a block, so nothing falls into it without being charged).
+        // Where a block is entered (charged): the start, jump and call targets, the
+        // instruction after a conditional jump or a call, and with `callx` every instruction.
         let mut entry = vec![false; nslots + 1];
-        let mut inline = vec![false; nslots + 1];
         entry[0] = true;
-        inline[0] = true;
         let has_callx = insns
             .iter()
             .any(|(_, i)| matches!(i, Instruction::CallX { .. }));
         for &(pc, ins) in insns {
             let next = pc + ins.slots();
-            match ins {
-                Instruction::Ja { .. } | Instruction::JaLong { .. } | Instruction::Exit => {
-                    inline[next] = true;
-                }
-                Instruction::Jmp { .. } | Instruction::Call(_) | Instruction::CallX { .. } => {
-                    inline[next] = true;
-                    entry[next] = true;
-                }
-                _ => {}
+            if matches!(
+                ins,
+                Instruction::Jmp { .. } | Instruction::Call(_) | Instruction::CallX { .. }
+            ) {
+                entry[next] = true;
             }
             if let Some(rel) = ins.jump_offset().or(ins.function_offset()) {
                 entry[(pc as i64 + 1 + rel) as usize] = true;
@@ -315,7 +310,25 @@ impl<'a> Lower<'a> {
                 entry[pc] = true;
             }
         }
-        let body: Vec<Label> = (0..=nslots).map(|_| self.a.label()).collect();
+        // The cost of each segment: the instructions from a slot to the next one that ends
+        // a block (a jump, call or exit) or comes before an entry. The interpreter charges
+        // whole blocks; a block split at an entry inside it costs the same in total, and the
+        // budget runs out at the same instruction, so the outcome and count are the same.
+        let mut seg = vec![0u32; nslots + 1];
+        for &(pc, ins) in insns.iter().rev() {
+            let next = (pc + ins.slots()).min(nslots);
+            let ends = matches!(
+                ins,
+                Instruction::Ja { .. }
+                    | Instruction::JaLong { .. }
+                    | Instruction::Jmp { .. }
+                    | Instruction::Call(_)
+                    | Instruction::CallX { .. }
+                    | Instruction::Exit
+            );
+            seg[pc] = 1 + if ends || entry[next] { 0 } else { seg[next] };
+        }
+        let _ = blocks;
         let mut entries: Vec<Option<Label>> = vec![None; nslots + 1];
         for t in 0..=nslots {
             if entry[t] {
@@ -331,34 +344,23 @@ impl<'a> Lower<'a> {
         };
         let emit_entry = |me: &mut Self, t: usize| {
             if let Some(l) = entries[t] {
-                if inline[t] {
-                    me.a.bind(l);
-                    me.charge(blocks.get(t).copied().unwrap_or(0), t);
-                } else {
-                    me.cold.push(Cold::Entry {
-                        entry: l,
-                        body: body[t],
-                        cost: blocks.get(t).copied().unwrap_or(0),
-                        pc: t,
-                    });
-                }
+                me.a.bind(l);
+                me.charge(seg[t], t);
             }
         };
         for &(pc, ins) in insns {
             emit_entry(self, pc);
-            self.a.bind(body[pc]);
-            self.insn(pc, ins, imm(pc), &entries, &body);
+            self.insn(pc, ins, imm(pc), &entries);
         }
         // Past the end.
         emit_entry(self, nslots);
-        self.a.bind(body[nslots]);
         self.e(mov_const(S1, nslots as u64));
         self.a.call(self.s.fell_off);
         self.e(Inst::Ud2);
         for c in std::mem::take(&mut self.cold) {
             self.cold_code(c);
         }
-        Lowered { entries }
+        Lowered { entries, seg }
     }
 
     /// Charges `cost` instructions for the block at `pc`.
@@ -383,20 +385,6 @@ impl<'a> Lower<'a> {
 
     fn cold_code(&mut self, c: Cold) {
         match c {
-            Cold::Entry {
-                entry,
-                body,
-                cost,
-                pc,
-            } => {
-                self.a.bind(entry);
-                self.charge(cost, pc);
-                self.a.jmp(body);
-                // `charge` may have queued an Exhausted stub.
-                for c in std::mem::take(&mut self.cold) {
-                    self.cold_code(c);
-                }
-            }
             Cold::Exhausted { label, cost, pc } => {
                 self.a.bind(label);
                 self.e(Inst::AluImm {
@@ -442,9 +430,7 @@ impl<'a> Lower<'a> {
         ins: Instruction,
         imm64: u64,
         entries: &[Option<Label>],
-        body: &[Label],
     ) {
-        let _ = body;
         let goto = |t: usize| entries[t].expect("every jump target has an entry");
         match ins {
             Instruction::Alu {

@@ -50,7 +50,7 @@ pub struct Ctx {
     pub budget: u64,
     /// How many table entries hold something.
     pub filled: usize,
-    /// Per program: the instruction counts of basic blocks (the interpreter's).
+    /// Per program, per slot: the instructions from the slot to the end of its segment.
     pub blocks: Vec<std::rc::Rc<[u32]>>,
     /// Per program, per slot: the host address of the slot's budget-charging entry, or 0.
     pub entries: Vec<Vec<u64>>,

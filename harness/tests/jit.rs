@@ -1,0 +1,297 @@
+//! The JIT against the interpreter: the conformance suite in both memory modes, every
+//! program of the corpora, generated programs, and exhaustive register and edge-value tables
+//! for the instructions whose lowering depends most on the registers (division, shifts,
+//! atomics). Every comparison covers the outcome, the instruction count, all memory, the maps
+//! and helper output (`harness::jitdiff`).
+
+use harness::conformance::{self, Engine};
+use harness::jitdiff;
+use semantics::interp::{Config, Input, Vm};
+use std::path::{Path, PathBuf};
+
+fn shared(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpus")
+        .join(sub)
+}
+
+#[test]
+fn all_313_conformance_tests_pass_with_the_jit_in_both_modes() {
+    for engine in [Engine::Jit, Engine::JitTrusted] {
+        let s = conformance::run_dir(
+            &shared("bpf-conformance/tests"),
+            engine,
+            conformance::Mode::Positive,
+        )
+        .unwrap();
+        let failures: Vec<String> = s
+            .cases
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| format!("{}: expected {}, got {:?}", c.file, c.expected, c.got))
+            .collect();
+        assert_eq!(s.passed, 313, "{engine:?}: {}", failures.join("\n"));
+    }
+}
+
+/// Each conformance program run by both engines leaves the same state, not only the same r0.
+#[test]
+fn conformance_programs_leave_the_interpreters_state() {
+    let mut compared = 0;
+    for f in conformance::data_files(&shared("bpf-conformance/tests")).unwrap() {
+        let tc = conformance::parse(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let Some(asm) = &tc.asm else { continue };
+        let Ok(slots) = semantics::text::assemble_conformance(asm) else {
+            continue;
+        };
+        let mut vm = Vm::new(Config::default(), &[]);
+        let Ok(id) = vm.load("t", &slots) else {
+            continue;
+        };
+        let inputs = [Input::Mem(tc.mem.clone()), Input::Mem(tc.mem.clone())];
+        for mode in [jit::Mode::Checked, jit::Mode::Trusted] {
+            if let Err(m) = jitdiff::compare_vm(&f.display().to_string(), &vm, id, &inputs, mode) {
+                panic!("{m}");
+            }
+        }
+        compared += 1;
+    }
+    assert!(compared >= 300, "{compared}");
+}
+
+#[test]
+fn every_corpus_program_runs_the_same_in_both_engines() {
+    let paths = [
+        shared("ebpf-samples"),
+        shared("kernel-test-verifier/tests.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../regressions"),
+    ];
+    let (targets, _) = harness::commands::collect_targets(&paths, None, &None);
+    assert!(targets.len() > 1800, "{}", targets.len());
+    let s = jitdiff::run_targets(&targets, 4, 1);
+    assert!(s.mismatches.is_empty(), "{}", s.mismatches.join("\n"));
+    assert!(s.tally.programs > 1700, "{:?}", s.tally);
+    assert!(s.tally.trusted_runs > 4000, "{:?}", s.tally);
+}
+
+#[test]
+fn generated_programs_run_the_same_in_both_engines() {
+    let s = jitdiff::run_generated(11, 3000, 24, 4, 4, &|_| {});
+    assert!(s.mismatches.is_empty(), "{}", s.mismatches.join("\n"));
+    assert!(s.tally.programs >= 2900, "{:?}", s.tally);
+    // Mutated programs and small budgets stop runs early in every way.
+    assert!(s.tally.stopped > 1000, "{:?}", s.tally);
+}
+
+/// The comparison sees a difference: the same program in two VMs that differ in one map
+/// value.
+#[test]
+fn a_difference_is_reported() {
+    let text = "; type: xdp\n; map: m array 4 8 1\n\
+        r1 = 0\n*(u32 *)(r10 - 4) = r1\nr2 = r10\nr2 += -4\nr1 = map_idx(0) ll\ncall 1\n\
+        if r0 == 0 goto out\nr0 = *(u64 *)(r0 + 0)\nexit\nout:\nr0 = 7\nexit\n";
+    let t = harness::campaign::target_of_text(text, "planted").unwrap();
+    let mut vm = Vm::new(Config::default(), &t.maps);
+    let id = vm.load("planted", &t.prog.slots).unwrap();
+    let input = [Input::Packet {
+        layout: semantics::interp::CtxLayout::Xdp,
+        data: vec![0; 64],
+    }];
+    jitdiff::compare_vm("planted", &vm, id, &input, jit::Mode::Checked).unwrap();
+    // A JIT compiled for this VM, run on a VM whose map value differs, gives another r0.
+    let mut other = vm.clone();
+    let addr = other.value_address(0, 0).unwrap();
+    other.mem.store(addr, 8, 42, 0).unwrap();
+    let mut j = jit::Jit::compile(&vm, jit::Mode::Checked).unwrap();
+    let a = vm.run(id, &input[0]);
+    let b = j.run(&mut other, id, &input[0]);
+    assert_ne!(a, b);
+    assert_eq!(b.outcome, semantics::interp::Outcome::Exit(42));
+}
+
+/// Values at the edges of every width.
+const EDGES: [u64; 10] = [
+    0,
+    1,
+    2,
+    u64::MAX,
+    0x8000_0000_0000_0000,
+    0x7fff_ffff_ffff_ffff,
+    0xffff_ffff,
+    0x8000_0000,
+    0xffff_ffff_8000_0000,
+    0x1_0000_0007,
+];
+
+/// Runs `body` (pseudo-C with `%A`, `%B` for 64-bit and `%a`, `%b` for 32-bit register
+/// names) for every pair of registers among r0-r6 and r9 (equal ones included) and every
+/// pair of `values`, in both engines and both memory modes. Each result goes to its own
+/// stack slot, so that the comparison of memory sees every one.
+fn register_table(body: &str, values: &[u64]) -> usize {
+    let regs = [0u8, 1, 2, 3, 4, 5, 6, 9];
+    let mut n = 0;
+    for &a in &regs {
+        for &b in &regs {
+            let code = body
+                .replace("%A", &format!("r{a}"))
+                .replace("%B", &format!("r{b}"))
+                .replace("%a", &format!("w{a}"))
+                .replace("%b", &format!("w{b}"));
+            let mut src = String::new();
+            for (i, &va) in values.iter().enumerate() {
+                for (j, &vb) in values.iter().enumerate() {
+                    let k = (i * values.len() + j) % 31;
+                    src.push_str(&format!(
+                        "r{a} = {va:#x} ll\nr{b} = {vb:#x} ll\n{code}\n*(u64 *)(r10 - {}) = r{a}\n*(u64 *)(r10 - {}) = r{b}\n",
+                        8 + 16 * k,
+                        16 + 16 * k
+                    ));
+                }
+            }
+            src.push_str(&format!("r0 = r{a}\nexit\n"));
+            let slots = semantics::text::assemble(&src).unwrap_or_else(|e| panic!("{e}\n{code}"));
+            let mut vm = Vm::new(Config::default(), &[]);
+            let id = vm.load("t", &slots).unwrap();
+            for mode in [jit::Mode::Checked, jit::Mode::Trusted] {
+                if let Err(m) = jitdiff::compare_vm(&code, &vm, id, &[Input::None], mode) {
+                    panic!("{m}");
+                }
+            }
+            n += 1;
+        }
+    }
+    n
+}
+
+#[test]
+fn division_and_remainder_match_for_every_register_pair_and_edge_value() {
+    let mut n = 0;
+    for op in ["/=", "%=", "s/=", "s%="] {
+        n += register_table(&format!("%A {op} %B"), &EDGES);
+        n += register_table(&format!("%a {op} %b"), &EDGES);
+        // By constants: zero, minus one, and others.
+        for k in ["0", "-1", "3", "-7"] {
+            n += register_table(&format!("%A {op} {k}"), &EDGES[..4]);
+            n += register_table(&format!("%a {op} {k}"), &EDGES[..4]);
+        }
+    }
+    assert_eq!(n, 4 * 10 * 64);
+}
+
+#[test]
+fn shifts_and_byte_swaps_match_for_every_register_pair_and_edge_value() {
+    let counts = [0, 1, 31, 32, 33, 63, 64, 65, u64::MAX, 0x8000_0000_0000_0000];
+    let mut n = 0;
+    for op in ["<<=", ">>=", "s>>="] {
+        n += register_table(&format!("%A {op} %B"), &counts);
+        n += register_table(&format!("%a {op} %b"), &counts);
+    }
+    for op in [
+        "%A = be16 %A",
+        "%A = be32 %A",
+        "%A = be64 %A",
+        "%A = le16 %A",
+        "%A = le32 %A",
+        "%A = bswap16 %A",
+        "%A = (s8)%B",
+        "%A = (s16)%B",
+        "%A = (s32)%B",
+        "%a = (s8)%b",
+        "%a = (s16)%b",
+        "%A = -%A",
+        "%a = -%a",
+        "%a = %b",
+        "%A *= %B",
+        "%a *= %b",
+    ] {
+        n += register_table(op, &EDGES);
+    }
+    assert_eq!(n, 22 * 64);
+}
+
+/// Atomics on the stack, through every register as address and operand, with every kind
+/// and width; the results land in memory and registers that the comparison checks.
+#[test]
+fn atomics_match_for_every_register_pair() {
+    let ops = [
+        "lock *(u64 *)(A - 8) += B",
+        "lock *(u32 *)(A - 8) |= B",
+        "lock *(u64 *)(A - 8) &= B",
+        "lock *(u32 *)(A - 8) ^= B",
+        "B = atomic64_fetch_add((u64 *)(A - 8), B)",
+        "B = atomic_fetch_add((u32 *)(A - 8), B)",
+        "B = atomic64_fetch_or((u64 *)(A - 8), B)",
+        "B = atomic_fetch_and((u32 *)(A - 8), B)",
+        "B = atomic64_fetch_xor((u64 *)(A - 8), B)",
+        "B = atomic_fetch_or((u32 *)(A - 8), B)",
+        "B = atomic64_xchg((u64 *)(A - 8), B)",
+        "B = atomic_xchg((u32 *)(A - 8), B)",
+        "r0 = atomic64_cmpxchg((u64 *)(A - 8), r0, B)",
+        "r0 = atomic_cmpxchg((u32 *)(A - 8), r0, B)",
+    ];
+    let regs = [0u8, 1, 2, 3, 4, 5, 6, 9];
+    let mut n = 0;
+    for op in ops {
+        for &a in &regs {
+            for &b in &regs {
+                if a == b {
+                    continue;
+                }
+                let code = op.replace('A', &format!("r{a}")).replace('B', &format!("r{b}"));
+                let mut src = String::new();
+                for (i, v) in EDGES.iter().enumerate() {
+                    src.push_str(&format!(
+                        "r0 = {:#x} ll\nr{a} = r10\n*(u64 *)(r10 - 8) = r{b}\nr{b} = {v:#x} ll\n{code}\nr{a} = *(u64 *)(r10 - 8)\n*(u64 *)(r10 - {}) = r{a}\n*(u64 *)(r10 - {}) = r{b}\n*(u64 *)(r10 - {}) = r0\n",
+                        EDGES[(i + 3) % EDGES.len()],
+                        16 + 24 * i,
+                        24 + 24 * i,
+                        32 + 24 * i
+                    ));
+                }
+                src.push_str("exit\n");
+                let slots = match semantics::text::assemble(&src) {
+                    Ok(s) => s,
+                    Err(e) => panic!("{e}\n{src}"),
+                };
+                let mut vm = Vm::new(Config::default(), &[]);
+                let id = vm.load("t", &slots).unwrap();
+                for mode in [jit::Mode::Checked, jit::Mode::Trusted] {
+                    if let Err(m) = jitdiff::compare_vm(&code, &vm, id, &[Input::None], mode) {
+                        panic!("{m}");
+                    }
+                }
+                n += 1;
+            }
+        }
+    }
+    assert_eq!(n, 14 * 56);
+}
+
+/// The code is mapped read+execute, never writable.
+#[test]
+fn code_is_never_writable_and_executable() {
+    let slots = semantics::text::assemble("r0 = 1\nexit\n").unwrap();
+    let mut vm = Vm::new(Config::default(), &[]);
+    let id = vm.load("t", &slots).unwrap();
+    let mut j = jit::Jit::compile(&vm, jit::Mode::Checked).unwrap();
+    let addr = j.code_address();
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    let line = maps
+        .lines()
+        .find(|l| {
+            let range = l.split_whitespace().next().unwrap();
+            let (lo, hi) = range.split_once('-').unwrap();
+            let (lo, hi) = (
+                u64::from_str_radix(lo, 16).unwrap(),
+                u64::from_str_radix(hi, 16).unwrap(),
+            );
+            (lo..hi).contains(&addr)
+        })
+        .expect("the code is mapped");
+    let perms = line.split_whitespace().nth(1).unwrap();
+    assert_eq!(&perms[..3], "r-x", "{line}");
+    assert_eq!(
+        j.run(&mut vm, id, &Input::None).outcome,
+        semantics::interp::Outcome::Exit(1)
+    );
+}
