@@ -139,8 +139,14 @@ fn kernel_group(c: &mut Criterion, name: &str, text: &str) {
         global_funcs: Vec::new(),
     };
     let v = verifier::verify(&prog, &verifier::Options::for_this_machine());
-    assert!(v.accepted, "{name}: our verifier rejects the kernel form: {}", v.message);
-    let mut trusted = jit_for(&vm, jit::Mode::Trusted);
+    assert!(
+        v.accepted,
+        "{name}: our verifier rejects the kernel form: {}",
+        v.message
+    );
+    let facts = harness::jitdiff::facts(&v);
+    let mut trusted = jit::Jit::compile_with(&vm, jit::Mode::Trusted, &facts)
+        .expect("the JIT compiles the kernel form");
     let mut vm_t = vm.clone();
     assert_eq!(trusted.run(&mut vm_t, id, &input), first);
 

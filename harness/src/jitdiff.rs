@@ -95,6 +95,20 @@ fn state_difference(a: &Vm, b: &Vm) -> Option<String> {
     None
 }
 
+/// The JIT facts of a program our verifier accepted (loaded as program 0 of its VM): the
+/// memory instructions that only access the packet.
+pub fn facts(v: &verifier::Verdict) -> jit::Facts {
+    let packet = v
+        .access
+        .iter()
+        .filter(|(_, k)| **k == verifier::verdict::access::PACKET)
+        .map(|(pc, _)| *pc)
+        .collect();
+    jit::Facts {
+        packet: vec![packet],
+    }
+}
+
 /// Runs `vm`'s program `prog` on every input in the interpreter and in the JIT (compiled in
 /// `mode`), each engine on its own copy of `vm`, and compares after every run.
 pub fn compare_vm(
@@ -104,6 +118,18 @@ pub fn compare_vm(
     inputs: &[Input],
     mode: jit::Mode,
 ) -> Result<Tally, Mismatch> {
+    compare_vm_with(name, vm, prog, inputs, mode, &jit::Facts::default())
+}
+
+/// `compare_vm` with the verifier's facts for trusted mode.
+pub fn compare_vm_with(
+    name: &str,
+    vm: &Vm,
+    prog: usize,
+    inputs: &[Input],
+    mode: jit::Mode,
+    facts: &jit::Facts,
+) -> Result<Tally, Mismatch> {
     let mismatch = |run: usize, what: String| Mismatch {
         program: name.to_string(),
         mode,
@@ -112,7 +138,8 @@ pub fn compare_vm(
     };
     let mut interp = vm.clone();
     let mut jitted = vm.clone();
-    let mut j = jit::Jit::compile(&jitted, mode).map_err(|e| mismatch(0, e.to_string()))?;
+    let mut j =
+        jit::Jit::compile_with(&jitted, mode, facts).map_err(|e| mismatch(0, e.to_string()))?;
     let mut t = Tally {
         programs: 1,
         ..Tally::default()
@@ -123,7 +150,10 @@ pub fn compare_vm(
         if a != b {
             return Err(mismatch(
                 n,
-                format!("interpreter {:?} after {} instructions, JIT {:?} after {}", a.outcome, a.insns, b.outcome, b.insns),
+                format!(
+                    "interpreter {:?} after {} instructions, JIT {:?} after {}",
+                    a.outcome, a.insns, b.outcome, b.insns
+                ),
             ));
         }
         if let Some(d) = state_difference(&interp, &jitted) {
@@ -178,8 +208,9 @@ pub fn compare_target(t: &Target, inputs: usize, seed: u64) -> Result<Tally, Mis
     let name = format!("{}:{}", t.object, t.program);
     let mut tally = compare_vm(&name, &vm, id, &ins, jit::Mode::Checked)?;
     let opts = verifier::Options::for_this_machine();
-    if verifier::verify(&t.prog, &opts).accepted {
-        let tr = compare_vm(&name, &vm, id, &ins, jit::Mode::Trusted)?;
+    let v = verifier::verify(&t.prog, &opts);
+    if v.accepted {
+        let tr = compare_vm_with(&name, &vm, id, &ins, jit::Mode::Trusted, &facts(&v))?;
         tally.runs += tr.runs;
         tally.trusted_runs += tr.trusted_runs;
         tally.stopped += tr.stopped;

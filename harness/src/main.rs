@@ -677,6 +677,7 @@ fn execute(
     let run = match engine {
         None => vm.run(id, inp),
         Some(mode) => {
+            let mut facts = jit::Facts::default();
             if mode == jit::Mode::Trusted {
                 let prog = verifier::Program {
                     slots: p.insns.clone(),
@@ -694,8 +695,10 @@ fn execute(
                         v.message
                     ));
                 }
+                facts = harness::jitdiff::facts(&v);
             }
-            let mut j = jit::Jit::compile(&vm, mode).map_err(|e| format!("{}: {e}", p.name))?;
+            let mut j = jit::Jit::compile_with(&vm, mode, &facts)
+                .map_err(|e| format!("{}: {e}", p.name))?;
             let s = j.stats();
             eprintln!(
                 "jit: {} instructions compiled to {} bytes in {:.1} us ({:.0} ns per instruction)",

@@ -180,7 +180,18 @@ fn division_and_remainder_match_for_every_register_pair_and_edge_value() {
 
 #[test]
 fn shifts_and_byte_swaps_match_for_every_register_pair_and_edge_value() {
-    let counts = [0, 1, 31, 32, 33, 63, 64, 65, u64::MAX, 0x8000_0000_0000_0000];
+    let counts = [
+        0,
+        1,
+        31,
+        32,
+        33,
+        63,
+        64,
+        65,
+        u64::MAX,
+        0x8000_0000_0000_0000,
+    ];
     let mut n = 0;
     for op in ["<<=", ">>=", "s>>="] {
         n += register_table(&format!("%A {op} %B"), &counts);
@@ -237,7 +248,9 @@ fn atomics_match_for_every_register_pair() {
                 if a == b {
                     continue;
                 }
-                let code = op.replace('A', &format!("r{a}")).replace('B', &format!("r{b}"));
+                let code = op
+                    .replace('A', &format!("r{a}"))
+                    .replace('B', &format!("r{b}"));
                 let mut src = String::new();
                 for (i, v) in EDGES.iter().enumerate() {
                     src.push_str(&format!(

@@ -28,6 +28,14 @@ pub enum Mode {
     Trusted,
 }
 
+/// What the verifier proved about the programs, which trusted mode uses to drop work.
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// Per program (by index): the slots of the memory instructions that only ever access
+    /// the packet. Their address translation is one load of the packet's offset.
+    pub packet: Vec<std::collections::BTreeSet<usize>>,
+}
+
 /// Why a VM's programs could not be compiled.
 #[derive(Debug, thiserror::Error)]
 pub enum JitError {
@@ -63,6 +71,12 @@ pub struct Stats {
 impl Jit {
     /// Compiles every program loaded in `vm`.
     pub fn compile(vm: &Vm, mode: Mode) -> Result<Jit, JitError> {
+        Jit::compile_with(vm, mode, &Facts::default())
+    }
+
+    /// Compiles every program loaded in `vm`, in trusted mode with the verifier's `facts`
+    /// (ignored in checked mode).
+    pub fn compile_with(vm: &Vm, mode: Mode, facts: &Facts) -> Result<Jit, JitError> {
         if !std::arch::is_x86_feature_detected!("bmi2") {
             return Err(JitError::NoBmi2);
         }
@@ -72,10 +86,15 @@ impl Jit {
         let r10_fixed = !vm.progs.iter().any(|p| writes_r10(&p.decoded));
         let mut lowered = Vec::new();
         let mut insns = 0;
-        for p in &vm.progs {
+        let none = std::collections::BTreeSet::new();
+        for (i, p) in vm.progs.iter().enumerate() {
             let start = a.label();
             a.bind(start);
-            let mut l = lower::Lower::new(&mut a, shared, mode, r10_fixed);
+            let packet = match mode {
+                Mode::Trusted => facts.packet.get(i).unwrap_or(&none),
+                Mode::Checked => &none,
+            };
+            let mut l = lower::Lower::new(&mut a, shared, mode, r10_fixed, packet);
             let nslots = p.ops.len();
             let low = l.program(&p.decoded, &p.imm64, &p.blocks, nslots);
             insns += p.decoded.len();
@@ -96,9 +115,13 @@ impl Jit {
                     None => 0,
                 })
                 .collect();
-            starts.push(labels_offset(&labels, low.entries[0].expect("slot 0 has an entry")));
+            starts.push(labels_offset(
+                &labels,
+                low.entries[0].expect("slot 0 has an entry"),
+            ));
             ctx.entries.push(e);
-            ctx.blocks.push(low.seg.clone().into());
+            ctx.blocks.push(low.rest.clone().into());
+            ctx.segs.push(low.seg.clone().into());
         }
         let stats = Stats {
             insns,
@@ -196,7 +219,10 @@ fn writes_r10(insns: &[(usize, semantics::isa::Instruction)]) -> bool {
         I::LdImm64 { dst, .. } | I::Load { dst, .. } => dst.num() == 10,
         I::Atomic { src, op, .. } => {
             src.num() == 10
-                && matches!(op, Atomic::Rmw { fetch: true, .. } | Atomic::Xchg | Atomic::Cmpxchg)
+                && matches!(
+                    op,
+                    Atomic::Rmw { fetch: true, .. } | Atomic::Xchg | Atomic::Cmpxchg
+                )
         }
         _ => false,
     })

@@ -229,9 +229,12 @@ fn reload(a: &mut Asm) {
 pub struct Lowered {
     /// Per slot: the label of the budget-charging entry, where there is one.
     pub entries: Vec<Option<Label>>,
-    /// Per slot: the instructions from it to the end of its segment (what a stop there
-    /// gives back of the charge).
+    /// Per slot: the instructions from it to the end of its segment (at most what the
+    /// interpreter runs when a charge there fails).
     pub seg: Vec<u32>,
+    /// Per slot: the instructions a charge there pays for, from it on (what a stop there
+    /// gives back of the charge, less one).
+    pub rest: Vec<u32>,
 }
 
 /// Code emitted out of line, after the program's body.
@@ -239,11 +242,25 @@ enum Cold {
     /// The budget cannot pay for the block at `pc`.
     Exhausted { label: Label, cost: u32, pc: usize },
     /// Hand instruction `pc` to the interpreter, then go on at `resume`.
-    Step { label: Label, pc: usize, resume: Label },
+    Step {
+        label: Label,
+        pc: usize,
+        resume: Label,
+    },
     /// A call at `pc` exceeds the frame limit.
     Depth { label: Label, pc: usize },
     /// A tail call happened: jump to the new program.
     TailJump { label: Label },
+    /// The entry of a merged block, for the runtime to continue at after it ran the block
+    /// before: charge, then go to the body.
+    Resume {
+        entry: Label,
+        body: Label,
+        cost: u32,
+        pc: usize,
+    },
+    /// The taken edge of a conditional jump whose fall-through was charged in advance.
+    Refund { label: Label, cost: u32, to: Label },
 }
 
 pub struct Lower<'a> {
@@ -253,16 +270,25 @@ pub struct Lower<'a> {
     /// No program writes r10, so an access at a constant offset from r10 is within the
     /// current frame's stack.
     pub r10_fixed: bool,
+    /// Memory instructions the verifier proved to access only the packet (trusted mode).
+    packet: &'a std::collections::BTreeSet<usize>,
     cold: Vec<Cold>,
 }
 
 impl<'a> Lower<'a> {
-    pub fn new(a: &'a mut Asm, s: Shared, mode: Mode, r10_fixed: bool) -> Lower<'a> {
+    pub fn new(
+        a: &'a mut Asm,
+        s: Shared,
+        mode: Mode,
+        r10_fixed: bool,
+        packet: &'a std::collections::BTreeSet<usize>,
+    ) -> Lower<'a> {
         Lower {
             a,
             s,
             mode,
             r10_fixed,
+            packet,
             cold: Vec::new(),
         }
     }
@@ -288,33 +314,55 @@ impl<'a> Lower<'a> {
         blocks: &[u32],
         nslots: usize,
     ) -> Lowered {
-        // Where a block is entered (charged): the start, jump and call targets, the
-        // instruction after a conditional jump or a call, and with `callx` every instruction.
+        // Where a block is entered: the start, jump and call targets, the instruction after
+        // a conditional jump or a call, and with `callx` every instruction. `target`: entered
+        // otherwise than by falling through a conditional jump.
         let mut entry = vec![false; nslots + 1];
+        let mut target = vec![false; nslots + 1];
         entry[0] = true;
+        target[0] = true;
         let has_callx = insns
             .iter()
             .any(|(_, i)| matches!(i, Instruction::CallX { .. }));
+        let mut cond_at = vec![false; nslots + 1];
         for &(pc, ins) in insns {
             let next = pc + ins.slots();
-            if matches!(
-                ins,
-                Instruction::Jmp { .. } | Instruction::Call(_) | Instruction::CallX { .. }
-            ) {
-                entry[next] = true;
+            match ins {
+                Instruction::Jmp { .. } => {
+                    entry[next] = true;
+                    cond_at[pc] = true;
+                }
+                Instruction::Call(_) | Instruction::CallX { .. } => {
+                    entry[next] = true;
+                    target[next] = true;
+                }
+                _ => {}
             }
             if let Some(rel) = ins.jump_offset().or(ins.function_offset()) {
-                entry[(pc as i64 + 1 + rel) as usize] = true;
+                let t = (pc as i64 + 1 + rel) as usize;
+                entry[t] = true;
+                target[t] = true;
             }
             if has_callx {
                 entry[pc] = true;
+                target[pc] = true;
             }
         }
-        // The cost of each segment: the instructions from a slot to the next one that ends
-        // a block (a jump, call or exit) or comes before an entry. The interpreter charges
-        // whole blocks; a block split at an entry inside it costs the same in total, and the
-        // budget runs out at the same instruction, so the outcome and count are the same.
+        // An entry reached only by falling through a conditional jump is charged together
+        // with the block before the jump (one charge per iteration of a loop whose body
+        // checks a bound); the jump's taken edge gives that charge back.
+        let merged: Vec<bool> = (0..=nslots)
+            .map(|t| t < nslots && entry[t] && !target[t])
+            .collect();
+        let inline_entry: Vec<bool> = (0..=nslots).map(|t| entry[t] && !merged[t]).collect();
+        // `seg[pc]`: the instructions from `pc` to the end of its segment (the next jump,
+        // call or exit, or the instruction before an entry). `rest[pc]`: the same through
+        // merged entries, what a charge at `pc` pays for. The interpreter charges whole
+        // blocks; charging them in other pieces costs the same in total, and when a charge
+        // fails the interpreter runs the instructions one at a time from there, so the
+        // budget runs out at the same instruction and every count is the same.
         let mut seg = vec![0u32; nslots + 1];
+        let mut rest = vec![0u32; nslots + 1];
         for &(pc, ins) in insns.iter().rev() {
             let next = (pc + ins.slots()).min(nslots);
             let ends = matches!(
@@ -326,13 +374,27 @@ impl<'a> Lower<'a> {
                     | Instruction::CallX { .. }
                     | Instruction::Exit
             );
-            seg[pc] = 1 + if ends || entry[next] { 0 } else { seg[next] };
+            seg[pc] = 1 + if ends || inline_entry[next] {
+                0
+            } else {
+                seg[next]
+            };
+            rest[pc] =
+                1 + if (ends && !(cond_at[pc] && merged[next])) || (!ends && inline_entry[next]) {
+                    0
+                } else {
+                    rest[next]
+                };
         }
         let _ = blocks;
         let mut entries: Vec<Option<Label>> = vec![None; nslots + 1];
+        let mut bodies: Vec<Option<Label>> = vec![None; nslots + 1];
         for t in 0..=nslots {
             if entry[t] {
                 entries[t] = Some(self.a.label());
+            }
+            if merged[t] {
+                bodies[t] = Some(self.a.label());
             }
         }
         let imm = |pc: usize| {
@@ -342,25 +404,42 @@ impl<'a> Lower<'a> {
                 .map(|(_, v)| *v)
                 .unwrap_or(0)
         };
-        let emit_entry = |me: &mut Self, t: usize| {
-            if let Some(l) = entries[t] {
-                me.a.bind(l);
-                me.charge(seg[t], t);
-            }
-        };
         for &(pc, ins) in insns {
-            emit_entry(self, pc);
-            self.insn(pc, ins, imm(pc), &entries);
+            if let Some(l) = entries[pc] {
+                if merged[pc] {
+                    let body = bodies[pc].expect("merged entries have a body label");
+                    self.a.bind(body);
+                    self.cold.push(Cold::Resume {
+                        entry: l,
+                        body,
+                        cost: rest[pc],
+                        pc,
+                    });
+                } else {
+                    self.a.bind(l);
+                    self.charge(rest[pc], pc);
+                }
+            }
+            let refund = if cond_at[pc] && merged[pc + 1] {
+                rest[pc + 1]
+            } else {
+                0
+            };
+            self.insn(pc, ins, imm(pc), &entries, refund);
         }
         // Past the end.
-        emit_entry(self, nslots);
+        if let Some(l) = entries[nslots] {
+            self.a.bind(l);
+        }
         self.e(mov_const(S1, nslots as u64));
         self.a.call(self.s.fell_off);
         self.e(Inst::Ud2);
-        for c in std::mem::take(&mut self.cold) {
-            self.cold_code(c);
+        while !self.cold.is_empty() {
+            for c in std::mem::take(&mut self.cold) {
+                self.cold_code(c);
+            }
         }
-        Lowered { entries, seg }
+        Lowered { entries, seg, rest }
     }
 
     /// Charges `cost` instructions for the block at `pc`.
@@ -376,11 +455,7 @@ impl<'a> Lower<'a> {
             imm: cost as i32,
         });
         self.a.jcc(Cond::B, l);
-        self.cold.push(Cold::Exhausted {
-            label: l,
-            cost,
-            pc,
-        });
+        self.cold.push(Cold::Exhausted { label: l, cost, pc });
     }
 
     fn cold_code(&mut self, c: Cold) {
@@ -395,7 +470,30 @@ impl<'a> Lower<'a> {
                 });
                 self.e(mov_const(S1, pc as u64));
                 self.a.call(self.s.exhausted);
-                self.e(Inst::Ud2);
+                // The runtime ran the first segment and names where to go on.
+                self.e(Inst::JmpInd {
+                    target: Rm::Mem(ctx(Offsets::JUMP)),
+                });
+            }
+            Cold::Resume {
+                entry,
+                body,
+                cost,
+                pc,
+            } => {
+                self.a.bind(entry);
+                self.charge(cost, pc);
+                self.a.jmp(body);
+            }
+            Cold::Refund { label, cost, to } => {
+                self.a.bind(label);
+                self.e(Inst::AluImm {
+                    op: X::Add,
+                    size: Size::Q,
+                    dst: Rm::Reg(BUDGET),
+                    imm: cost as i32,
+                });
+                self.a.jmp(to);
             }
             Cold::Step { label, pc, resume } => {
                 self.a.bind(label);
@@ -430,6 +528,7 @@ impl<'a> Lower<'a> {
         ins: Instruction,
         imm64: u64,
         entries: &[Option<Label>],
+        refund: u32,
     ) {
         let goto = |t: usize| entries[t].expect("every jump target has an entry");
         match ins {
@@ -457,7 +556,17 @@ impl<'a> Lower<'a> {
             } => {
                 let t = (pc as i64 + 1 + off as i64) as usize;
                 let cc = self.compare(width, cond, x(dst), src);
-                self.a.jcc(cc, goto(t));
+                if refund > 0 {
+                    let l = self.a.label();
+                    self.a.jcc(cc, l);
+                    self.cold.push(Cold::Refund {
+                        label: l,
+                        cost: refund,
+                        to: goto(t),
+                    });
+                } else {
+                    self.a.jcc(cc, goto(t));
+                }
                 // Not taken: the entry of pc + 1 follows inline.
             }
             Instruction::LdImm64 { dst, .. } => self.e(mov_const(x(dst), imm64)),
@@ -470,41 +579,50 @@ impl<'a> Lower<'a> {
             } => {
                 let d = x(dst);
                 let n = size.bytes();
-                self.access(pc, x(src), src.num() == 10, off, n, false, false, |me, m| {
-                    let i = match (n, sign_extend) {
-                        (1, false) => Inst::Movzx {
-                            from: Size::B,
-                            dst: d,
-                            src: Rm::Mem(m),
-                        },
-                        (2, false) => Inst::Movzx {
-                            from: Size::W,
-                            dst: d,
-                            src: Rm::Mem(m),
-                        },
-                        (4, false) => Inst::Load {
-                            size: Size::D,
-                            dst: d,
-                            src: m,
-                        },
-                        (8, _) => Inst::Load {
-                            size: Size::Q,
-                            dst: d,
-                            src: m,
-                        },
-                        (k, _) => Inst::Movsx {
-                            from: match k {
-                                1 => Size::B,
-                                2 => Size::W,
-                                _ => Size::D,
+                self.access(
+                    pc,
+                    x(src),
+                    src.num() == 10,
+                    off,
+                    n,
+                    false,
+                    false,
+                    |me, m| {
+                        let i = match (n, sign_extend) {
+                            (1, false) => Inst::Movzx {
+                                from: Size::B,
+                                dst: d,
+                                src: Rm::Mem(m),
                             },
-                            size: Size::Q,
-                            dst: d,
-                            src: Rm::Mem(m),
-                        },
-                    };
-                    me.e(i);
-                });
+                            (2, false) => Inst::Movzx {
+                                from: Size::W,
+                                dst: d,
+                                src: Rm::Mem(m),
+                            },
+                            (4, false) => Inst::Load {
+                                size: Size::D,
+                                dst: d,
+                                src: m,
+                            },
+                            (8, _) => Inst::Load {
+                                size: Size::Q,
+                                dst: d,
+                                src: m,
+                            },
+                            (k, _) => Inst::Movsx {
+                                from: match k {
+                                    1 => Size::B,
+                                    2 => Size::W,
+                                    _ => Size::D,
+                                },
+                                size: Size::Q,
+                                dst: d,
+                                src: Rm::Mem(m),
+                            },
+                        };
+                        me.e(i);
+                    },
+                );
             }
             Instruction::Store {
                 size,
@@ -731,6 +849,39 @@ impl<'a> Lower<'a> {
         }
         let slow = self.a.label();
         let resume = self.a.label();
+        if self.mode == Mode::Trusted && self.packet.contains(&pc) {
+            // The packet's offset, or 0 when it must go through the interpreter.
+            let delta = if write {
+                Offsets::PACKET_STORE
+            } else {
+                Offsets::PACKET_LOAD
+            };
+            self.e(Inst::Load {
+                size: Size::Q,
+                dst: S2,
+                src: ctx(delta),
+            });
+            self.e(Inst::Test {
+                size: Size::Q,
+                a: Rm::Reg(S2),
+                b: S2,
+            });
+            self.a.jcc(Cond::E, slow);
+            let m = Mem::indexed(S2, base, Scale::S1, off32).expect("not rsp");
+            if single {
+                self.e(Inst::Lea { dst: S2, src: m });
+                body(self, Mem::base(S2, 0));
+            } else {
+                body(self, m);
+            }
+            self.a.bind(resume);
+            self.cold.push(Cold::Step {
+                label: slow,
+                pc,
+                resume,
+            });
+            return;
+        }
         match self.mode {
             Mode::Checked => {
                 self.e(Inst::Lea {

@@ -32,6 +32,9 @@ pub struct Ctx {
     pub frame: u64,
     /// The host address of the end of each frame's stack.
     pub stack_host: [u64; 8],
+    /// The load and store offsets (host - synthetic address) of the packet's region, or 0.
+    pub packet_load: u64,
+    pub packet_store: u64,
     /// Per region index + 1: readable and writable lengths (0 for a region that must go
     /// through the interpreter: freed, with special context fields, or absent), the host
     /// address of the first byte, and the differences host - synthetic address for loads
@@ -50,8 +53,10 @@ pub struct Ctx {
     pub budget: u64,
     /// How many table entries hold something.
     pub filled: usize,
-    /// Per program, per slot: the instructions from the slot to the end of its segment.
+    /// Per program, per slot: the instructions a charge at the slot pays for, from it on.
     pub blocks: Vec<std::rc::Rc<[u32]>>,
+    /// Per program, per slot: the instructions from the slot to the end of its segment.
+    pub segs: Vec<std::rc::Rc<[u32]>>,
     /// Per program, per slot: the host address of the slot's budget-charging entry, or 0.
     pub entries: Vec<Vec<u64>>,
 }
@@ -70,6 +75,8 @@ impl Offsets {
     pub const JUMP: i32 = std::mem::offset_of!(Ctx, jump) as i32;
     pub const FRAME: i32 = std::mem::offset_of!(Ctx, frame) as i32;
     pub const STACK_HOST: i32 = std::mem::offset_of!(Ctx, stack_host) as i32;
+    pub const PACKET_LOAD: i32 = std::mem::offset_of!(Ctx, packet_load) as i32;
+    pub const PACKET_STORE: i32 = std::mem::offset_of!(Ctx, packet_store) as i32;
     pub const LEN_READ: i32 = std::mem::offset_of!(Ctx, len_read) as i32;
     pub const LEN_WRITE: i32 = std::mem::offset_of!(Ctx, len_write) as i32;
     pub const BASE: i32 = std::mem::offset_of!(Ctx, base) as i32;
@@ -90,6 +97,7 @@ impl Ctx {
             std::ptr::addr_of_mut!((*p).vm).write(std::ptr::null_mut());
             std::ptr::addr_of_mut!((*p).outcome).write(None);
             std::ptr::addr_of_mut!((*p).blocks).write(Vec::new());
+            std::ptr::addr_of_mut!((*p).segs).write(Vec::new());
             std::ptr::addr_of_mut!((*p).entries).write(Vec::new());
             Box::from_raw(p)
         }
@@ -124,6 +132,12 @@ impl Ctx {
             self.stack_host[d] = r.data.as_mut_ptr() as u64 + r.data.len() as u64;
         }
         self.frame = self.stack_host[(self.depth as usize).min(7)];
+        let p = vm.packet_region + 1;
+        (self.packet_load, self.packet_store) = if p < CAP {
+            (self.delta_load[p], self.delta_store[p])
+        } else {
+            (0, 0)
+        };
     }
 
     fn resume(&self, pc: usize) -> Resume {
@@ -262,11 +276,38 @@ pub extern "C" fn rt_callx(ctx: *mut Ctx, pc: u64) -> u64 {
     })
 }
 
-/// The budget cannot pay for the block at `pc`: the interpreter runs what is left of it.
+/// The budget cannot pay for the charge at `pc`. The interpreter runs the instructions of
+/// the segment at `pc` one at a time: the budget runs out among them, or the segment ends
+/// with a conditional jump (the charge covered the blocks after it too), and compiled code
+/// goes on where the jump went, charging there.
 pub extern "C" fn rt_exhausted(ctx: *mut Ctx, pc: u64) -> u64 {
     guarded(ctx, pc, |ctx, vm| {
+        let pc = pc as usize;
         let remaining = ctx.regs[11];
-        let mut st = ctx.resume(pc as usize);
+        let seg = ctx.segs[ctx.prog].get(pc).copied().unwrap_or(0) as u64;
+        let mut st = ctx.resume(pc);
+        if remaining >= seg && seg > 0 {
+            let (n, ended) = vm.step_exact(&mut st, seg);
+            ctx.regs[..11].copy_from_slice(&st.regs[..11]);
+            if let Some(o) = ended {
+                let count = ctx.budget - remaining + n;
+                return ctx.abort(o, count);
+            }
+            let next = ctx.entries[ctx.prog].get(st.pc).copied().unwrap_or(0);
+            if next == 0 {
+                let count = ctx.budget - remaining + n;
+                return ctx.abort(
+                    Outcome::Error {
+                        pc: st.pc,
+                        reason: "internal: no JIT entry after a stepped segment".into(),
+                    },
+                    count,
+                );
+            }
+            ctx.regs[11] = remaining - n;
+            ctx.jump = next;
+            return 0;
+        }
         let (n, ended) = vm.step_exact(&mut st, remaining);
         let count = ctx.budget - remaining + n;
         let o = ended.unwrap_or(Outcome::BudgetExhausted { pc: st.pc });

@@ -41,4 +41,16 @@ pub struct Verdict {
     pub stats: Stats,
     /// The log at the requested level.
     pub log: String,
+    /// Per load, store and atomic instruction the verifier reached: the kinds of pointer it
+    /// accessed memory through, on every path (bits of [`access`]). Facts for the JIT.
+    pub access: std::collections::BTreeMap<usize, u8>,
+}
+
+/// The bits of [`Verdict::access`].
+pub mod access {
+    pub const PACKET: u8 = 1;
+    pub const STACK: u8 = 2;
+    pub const CTX: u8 = 4;
+    pub const MAP_VALUE: u8 = 8;
+    pub const OTHER: u8 = 16;
 }

@@ -608,6 +608,13 @@ impl<'a> Verifier<'a> {
             self.machine_dependent += 1;
         }
         self.same_pointer_kind(pc, p.kind)?;
+        *self.access.entry(pc).or_default() |= match p.kind {
+            Kind::Packet => crate::verdict::access::PACKET,
+            Kind::Stack(_) => crate::verdict::access::STACK,
+            Kind::Ctx => crate::verdict::access::CTX,
+            Kind::MapValue(_) => crate::verdict::access::MAP_VALUE,
+            _ => crate::verdict::access::OTHER,
+        };
         match p.kind {
             Kind::Stack(depth) => {
                 self.stack_access(pc, st, r, depth as usize, &p, off, size, value)

@@ -123,6 +123,8 @@ pub(crate) struct Verifier<'a> {
     pub stack_depth: Vec<u32>,
     /// The pointer class each load or store instruction first accessed memory through.
     pub access_kind: HashMap<usize, u8>,
+    /// See `Verdict::access`.
+    pub access: std::collections::BTreeMap<usize, u8>,
     /// Registers the current instruction used precisely (set by `step`).
     pub uses: RegSet,
     /// The current instruction's constant-offset stack access, if any (set by `step`).
@@ -575,6 +577,7 @@ fn run(prog: &Program, opts: &Options, record: bool) -> (Verdict, Option<crate::
                     },
                     message: e.message,
                     stats: Stats::default(),
+                    access: Default::default(),
                 },
                 None,
             )
@@ -599,6 +602,7 @@ fn run(prog: &Program, opts: &Options, record: bool) -> (Verdict, Option<crate::
                 },
                 message,
                 stats: Stats::default(),
+                access: Default::default(),
             },
             None,
         );
@@ -623,6 +627,7 @@ fn run(prog: &Program, opts: &Options, record: bool) -> (Verdict, Option<crate::
         log: String::new(),
         stack_depth: vec![0; n_sub],
         access_kind: HashMap::new(),
+        access: Default::default(),
         uses: 0,
         stack_op: None,
         cur_reg: None,
@@ -650,6 +655,7 @@ fn run(prog: &Program, opts: &Options, record: bool) -> (Verdict, Option<crate::
     };
     let mut log = std::mem::take(&mut v.log);
     let recording = v.recording.take();
+    let access = std::mem::take(&mut v.access);
     let verdict = match result {
         Ok(()) => {
             if opts.log_level > 0 {
@@ -662,6 +668,7 @@ fn run(prog: &Program, opts: &Options, record: bool) -> (Verdict, Option<crate::
                 message: String::new(),
                 stats,
                 log,
+                access,
             }
         }
         Err(r) => {
@@ -676,6 +683,7 @@ fn run(prog: &Program, opts: &Options, record: bool) -> (Verdict, Option<crate::
                 message: r.message,
                 stats,
                 log,
+                access,
             }
         }
     };
