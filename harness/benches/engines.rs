@@ -10,7 +10,11 @@
 //!   kernel's time is the duration BPF_PROG_TEST_RUN reports (the mean of `repeat` runs, on
 //!   CPU 0); without bpf() that function is skipped with a note.
 //!
-//! Compile time per instruction of our JIT is printed before the groups.
+//! Our JIT is timed as the kernel's is: `tristate_jit_*` installs the input once and repeats
+//! the program (`Jit::run_repeat`, the stack zeroed and registers reset per run), like
+//! BPF_PROG_TEST_RUN's `repeat`; `tristate_jit_trusted_fresh_input` installs the input before
+//! every run, as `Vm::run` does. Compile time per instruction of our JIT is printed before
+//! the groups.
 //!
 //! Run: `cargo bench -p harness --bench engines`.
 
@@ -96,11 +100,15 @@ fn plain_group(c: &mut Criterion, name: &str, text: &str) {
 
     let mut g = c.benchmark_group(name);
     g.bench_function(BenchmarkId::new("tristate_jit_trusted", first.insns), |b| {
-        b.iter(|| std::hint::black_box(trusted.run(&mut vm_t, id, &input).outcome))
+        b.iter_custom(|iters| repeated(&mut trusted, &mut vm_t, id, &input, iters))
     });
     g.bench_function(BenchmarkId::new("tristate_jit_checked", first.insns), |b| {
-        b.iter(|| std::hint::black_box(checked.run(&mut vm_c, id, &input).outcome))
+        b.iter_custom(|iters| repeated(&mut checked, &mut vm_c, id, &input, iters))
     });
+    g.bench_function(
+        BenchmarkId::new("tristate_jit_trusted_fresh_input", first.insns),
+        |b| b.iter(|| std::hint::black_box(trusted.run(&mut vm_t, id, &input).outcome)),
+    );
     g.bench_function(BenchmarkId::new("tristate_interp", first.insns), |b| {
         b.iter(|| std::hint::black_box(vm.run(id, &input).outcome))
     });
@@ -152,8 +160,12 @@ fn kernel_group(c: &mut Criterion, name: &str, text: &str) {
 
     let mut g = c.benchmark_group(format!("{name}/kernel-form"));
     g.bench_function(BenchmarkId::new("tristate_jit_trusted", first.insns), |b| {
-        b.iter(|| std::hint::black_box(trusted.run(&mut vm_t, id, &input).outcome))
+        b.iter_custom(|iters| repeated(&mut trusted, &mut vm_t, id, &input, iters))
     });
+    g.bench_function(
+        BenchmarkId::new("tristate_jit_trusted_fresh_input", first.insns),
+        |b| b.iter(|| std::hint::black_box(trusted.run(&mut vm_t, id, &input).outcome)),
+    );
     g.bench_function(BenchmarkId::new("tristate_interp", first.insns), |b| {
         b.iter(|| std::hint::black_box(vm.run(id, &input).outcome))
     });
@@ -182,6 +194,16 @@ fn kernel_group(c: &mut Criterion, name: &str, text: &str) {
         Err(why) => println!("{name}: kernel JIT skipped: {why}"),
     }
     g.finish();
+}
+
+/// `iters` runs of our JIT the way BPF_PROG_TEST_RUN repeats a program: the input installed
+/// once, then the program run `iters` times (`Jit::run_repeat`).
+fn repeated(j: &mut jit::Jit, vm: &mut Vm, id: usize, input: &Input, iters: u64) -> Duration {
+    let t = std::time::Instant::now();
+    let r = j.run_repeat(vm, id, input, iters);
+    let d = t.elapsed();
+    assert!(matches!(r.outcome, Outcome::Exit(_)), "{:?}", r.outcome);
+    d
 }
 
 fn kernel_prog(

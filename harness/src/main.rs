@@ -707,6 +707,14 @@ fn execute(
                 s.time.as_secs_f64() * 1e6,
                 s.time.as_secs_f64() * 1e9 / s.insns.max(1) as f64
             );
+            if let Ok(path) = std::env::var("TRISTATE_JIT_DUMP") {
+                let (code, starts) = j.machine_code();
+                std::fs::write(&path, code).map_err(|e| format!("{path}: {e}"))?;
+                eprintln!(
+                    "jit: machine code written to {path}; program entry at offset {:#x}",
+                    starts[id]
+                );
+            }
             j.run(&mut vm, id, inp)
         }
     };

@@ -170,12 +170,24 @@ fn division_and_remainder_match_for_every_register_pair_and_edge_value() {
         n += register_table(&format!("%A {op} %B"), &EDGES);
         n += register_table(&format!("%a {op} %b"), &EDGES);
         // By constants: zero, minus one, and others.
-        for k in ["0", "-1", "3", "-7"] {
+        for k in [
+            "0",
+            "-1",
+            "1",
+            "3",
+            "-7",
+            "7",
+            "13",
+            "1024",
+            "1000000007",
+            "0x40000000",
+            "-2147483648",
+        ] {
             n += register_table(&format!("%A {op} {k}"), &EDGES[..4]);
             n += register_table(&format!("%a {op} {k}"), &EDGES[..4]);
         }
     }
-    assert_eq!(n, 4 * 10 * 64);
+    assert_eq!(n, 4 * 24 * 64);
 }
 
 #[test]
@@ -214,10 +226,19 @@ fn shifts_and_byte_swaps_match_for_every_register_pair_and_edge_value() {
         "%a = %b",
         "%A *= %B",
         "%a *= %b",
+        "%A *= 3",
+        "%A *= 5",
+        "%A *= 9",
+        "%A *= 8",
+        "%A *= 1",
+        "%a *= 1",
+        "%a *= 4",
+        "%A *= -1",
+        "%a *= 9",
     ] {
         n += register_table(op, &EDGES);
     }
-    assert_eq!(n, 22 * 64);
+    assert_eq!(n, 31 * 64);
 }
 
 /// Atomics on the stack, through every register as address and operand, with every kind

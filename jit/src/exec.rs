@@ -43,6 +43,11 @@ impl ExecMem {
         }
         Ok(mem)
     }
+    /// The mapped bytes (read+execute memory is readable).
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: the mapping is `len` readable bytes, immutable after `new`.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
     pub fn addr(&self, offset: usize) -> u64 {
         self.ptr as u64 + offset as u64
     }

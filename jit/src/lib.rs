@@ -56,6 +56,9 @@ pub struct Jit {
     ctx: Box<runtime::Ctx>,
     mode: Mode,
     stats: Stats,
+    /// Some program uses r10 (otherwise no run can observe the stack, and it need not be
+    /// zeroed).
+    uses_stack: bool,
 }
 
 /// What compilation took.
@@ -121,6 +124,11 @@ impl Jit {
             ));
             ctx.entries.push(e);
             ctx.blocks.push(low.rest.clone().into());
+            let mut ins = vec![None; low.rest.len()];
+            for (pc, i) in vm.progs[ctx.insns.len()].decoded.iter() {
+                ins[*pc] = Some(*i);
+            }
+            ctx.insns.push(ins);
             ctx.segs.push(low.seg.clone().into());
         }
         let stats = Stats {
@@ -128,6 +136,7 @@ impl Jit {
             code_bytes: buf.len(),
             time: t0.elapsed(),
         };
+        let uses_stack = vm.progs.iter().any(|p| mentions_r10(&p.decoded));
         Ok(Jit {
             code,
             enter,
@@ -135,12 +144,19 @@ impl Jit {
             ctx,
             mode,
             stats,
+            uses_stack,
         })
     }
 
     /// The address of the compiled code (to inspect its mapping).
     pub fn code_address(&self) -> u64 {
         self.code.addr(0)
+    }
+
+    /// The machine code of all programs and stubs (to disassemble), and the offset of each
+    /// program's entry in it.
+    pub fn machine_code(&self) -> (&[u8], &[usize]) {
+        (&self.code.bytes()[..self.stats.code_bytes], &self.starts)
     }
 
     pub fn mode(&self) -> Mode {
@@ -153,6 +169,14 @@ impl Jit {
 
     /// Runs program `prog` of `vm` (the VM compiled) on `input`, as `vm.run` would.
     pub fn run(&mut self, vm: &mut Vm, prog: usize, input: &Input) -> Run {
+        self.run_repeat(vm, prog, input, 1)
+    }
+
+    /// Installs `input` once and runs program `prog` `repeat` times on the memory as the
+    /// previous run left it (the stack zeroed and the registers reset each time), as
+    /// BPF_PROG_TEST_RUN repeats a program; returns the last run. With `repeat` 1 this is
+    /// `vm.run`.
+    pub fn run_repeat(&mut self, vm: &mut Vm, prog: usize, input: &Input, repeat: u64) -> Run {
         let (r1, r2) = vm.install(input);
         if prog >= self.starts.len() || vm.progs.len() != self.starts.len() {
             let reason = if prog >= vm.progs.len() {
@@ -165,30 +189,39 @@ impl Jit {
                 insns: 0,
             };
         }
-        vm.mem.regions[0].data.fill(0);
         let budget = vm.config.budget;
         let ctx = &mut *self.ctx;
-        ctx.regs = [0; 12];
-        ctx.regs[1] = r1;
-        ctx.regs[2] = r2;
-        ctx.regs[10] = region_base(0) + STACK_SIZE as u64;
-        ctx.regs[11] = budget;
+        ctx.max_depth = vm.config.max_frames.min(8).saturating_sub(1) as u64;
         ctx.budget = budget;
         ctx.depth = 0;
-        ctx.max_depth = vm.config.max_frames.min(8).saturating_sub(1) as u64;
-        ctx.jump = 0;
-        ctx.prog = prog;
-        ctx.tail_calls = 0;
-        ctx.outcome = None;
         ctx.refresh(vm);
-        ctx.vm = vm as *mut Vm;
         let enter: extern "C" fn(*mut runtime::Ctx, u64) -> u64 =
             // SAFETY: `enter` is the trampoline emitted by `lower::shared`, which follows the
             // C calling convention for (context, target) -> status.
             unsafe { std::mem::transmute(self.code.addr(self.enter) as usize) };
-        let status = enter(ctx as *mut runtime::Ctx, self.code.addr(self.starts[prog]));
-        ctx.vm = std::ptr::null_mut();
-        if status == runtime::EXITED {
+        let target = self.code.addr(self.starts[prog]);
+        let mut last = None;
+        for _ in 0..repeat.max(1) {
+            if self.uses_stack {
+                vm.mem.regions[0].data.fill(0);
+            }
+            ctx.regs = [0; 12];
+            ctx.regs[1] = r1;
+            ctx.regs[2] = r2;
+            ctx.regs[10] = region_base(0) + STACK_SIZE as u64;
+            ctx.regs[11] = budget;
+            ctx.depth = 0;
+            ctx.frame = ctx.stack_host[0];
+            ctx.jump = 0;
+            ctx.prog = prog;
+            ctx.tail_calls = 0;
+            ctx.outcome = None;
+            ctx.vm = vm as *mut Vm;
+            let status = enter(ctx as *mut runtime::Ctx, target);
+            ctx.vm = std::ptr::null_mut();
+            last = Some(status);
+        }
+        if last == Some(runtime::EXITED) {
             Run {
                 outcome: Outcome::Exit(ctx.regs[0]),
                 insns: budget - ctx.regs[11],
@@ -204,6 +237,25 @@ impl Jit {
             Run { outcome, insns }
         }
     }
+}
+
+/// Whether a program mentions r10 at all.
+fn mentions_r10(insns: &[(usize, semantics::isa::Instruction)]) -> bool {
+    use semantics::isa::{Instruction as I, Source};
+    let src10 = |s: &Source| matches!(s, Source::Reg(r) if r.num() == 10);
+    insns.iter().any(|(_, i)| match i {
+        I::Alu { dst, src, .. } => dst.num() == 10 || src10(src),
+        I::Neg { dst, .. } | I::End { dst, .. } | I::LdImm64 { dst, .. } => dst.num() == 10,
+        I::Jmp { dst, src, .. } => dst.num() == 10 || src10(src),
+        I::Load { dst, src, .. } => dst.num() == 10 || src.num() == 10,
+        I::Store { dst, src, .. } => dst.num() == 10 || src10(src),
+        I::Atomic { dst, src, .. } => dst.num() == 10 || src.num() == 10,
+        I::LdInd { src, .. } => src.num() == 10,
+        I::CallX { reg } => reg.num() == 10,
+        // A callee's frame is zeroed when it is entered; helpers see the stack only through
+        // pointers made from r10.
+        _ => false,
+    })
 }
 
 fn labels_offset(labels: &[Option<usize>], l: asm::Label) -> usize {

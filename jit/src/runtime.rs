@@ -32,9 +32,8 @@ pub struct Ctx {
     pub frame: u64,
     /// The host address of the end of each frame's stack.
     pub stack_host: [u64; 8],
-    /// The load and store offsets (host - synthetic address) of the packet's region, or 0.
+    /// The offset (host - synthetic address) of the packet's region, or 0.
     pub packet_load: u64,
-    pub packet_store: u64,
     /// Per region index + 1: readable and writable lengths (0 for a region that must go
     /// through the interpreter: freed, with special context fields, or absent), the host
     /// address of the first byte, and the differences host - synthetic address for loads
@@ -59,6 +58,8 @@ pub struct Ctx {
     pub segs: Vec<std::rc::Rc<[u32]>>,
     /// Per program, per slot: the host address of the slot's budget-charging entry, or 0.
     pub entries: Vec<Vec<u64>>,
+    /// Per program, per slot: the instruction that starts there.
+    pub insns: Vec<Vec<Option<semantics::isa::Instruction>>>,
 }
 
 /// Field offsets for compiled code.
@@ -76,7 +77,6 @@ impl Offsets {
     pub const FRAME: i32 = std::mem::offset_of!(Ctx, frame) as i32;
     pub const STACK_HOST: i32 = std::mem::offset_of!(Ctx, stack_host) as i32;
     pub const PACKET_LOAD: i32 = std::mem::offset_of!(Ctx, packet_load) as i32;
-    pub const PACKET_STORE: i32 = std::mem::offset_of!(Ctx, packet_store) as i32;
     pub const LEN_READ: i32 = std::mem::offset_of!(Ctx, len_read) as i32;
     pub const LEN_WRITE: i32 = std::mem::offset_of!(Ctx, len_write) as i32;
     pub const BASE: i32 = std::mem::offset_of!(Ctx, base) as i32;
@@ -99,6 +99,7 @@ impl Ctx {
             std::ptr::addr_of_mut!((*p).blocks).write(Vec::new());
             std::ptr::addr_of_mut!((*p).segs).write(Vec::new());
             std::ptr::addr_of_mut!((*p).entries).write(Vec::new());
+            std::ptr::addr_of_mut!((*p).insns).write(Vec::new());
             Box::from_raw(p)
         }
     }
@@ -132,11 +133,14 @@ impl Ctx {
             self.stack_host[d] = r.data.as_mut_ptr() as u64 + r.data.len() as u64;
         }
         self.frame = self.stack_host[(self.depth as usize).min(7)];
-        let p = vm.packet_region + 1;
-        (self.packet_load, self.packet_store) = if p < CAP {
-            (self.delta_load[p], self.delta_store[p])
-        } else {
-            (0, 0)
+        // The packet's offset, also when it is empty (a verified program then accesses
+        // nothing through it).
+        let p = vm.packet_region;
+        self.packet_load = match vm.mem.regions.get_mut(p) {
+            Some(r) if r.live && r.fields.is_empty() => {
+                (r.data.as_mut_ptr() as u64).wrapping_sub(((p + 1) as u64) << 32)
+            }
+            _ => 0,
         };
     }
 
@@ -197,6 +201,22 @@ fn guarded(ctx: *mut Ctx, pc: u64, f: impl FnOnce(&mut Ctx, &mut Vm) -> u64) -> 
 pub extern "C" fn rt_step(ctx: *mut Ctx, pc: u64) -> u64 {
     guarded(ctx, pc, |ctx, vm| {
         let pc = pc as usize;
+        // A load or store: straight to the memory model.
+        if let Some(Some(ins)) = ctx.insns[ctx.prog].get(pc) {
+            let mut regs = [0u64; 16];
+            regs[..11].copy_from_slice(&ctx.regs[..11]);
+            if let Some(r) = semantics::interp::memory::load_store(&mut vm.mem, ins, &mut regs, pc)
+            {
+                ctx.regs[..11].copy_from_slice(&regs[..11]);
+                return match r {
+                    Ok(()) => 0,
+                    Err(f) => {
+                        let count = ctx.count_at(pc);
+                        ctx.abort(Outcome::Fault(f), count)
+                    }
+                };
+            }
+        }
         let mut st = ctx.resume(pc);
         let is_call = matches!(
             vm.progs[ctx.prog].ops.get(pc),

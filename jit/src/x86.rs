@@ -357,6 +357,11 @@ pub enum Inst {
         signed: bool,
         src: Rm,
     },
+    /// `mul src`: rdx:rax = rax * src, unsigned (D or Q).
+    Mul {
+        size: Size,
+        src: Rm,
+    },
     /// `neg dst`.
     Neg {
         size: Size,
@@ -727,6 +732,12 @@ pub fn encode(inst: &Inst, buf: &mut Vec<u8>) -> Result<(), EncodeError> {
                 src,
                 true,
             );
+        }
+        Inst::Mul { size, src } => {
+            if !rm_size_ok(size) {
+                return err;
+            }
+            e.modrm(size, false, false, &[0xf7], 4, src, true);
         }
         Inst::Neg { size, dst } => {
             let opc = if byte(size) { 0xf6 } else { 0xf7 };

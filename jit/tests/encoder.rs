@@ -164,6 +164,7 @@ fn expected(inst: &Inst, ip: u64, len: u64) -> (Mnemonic, bool, Vec<Op>) {
             false,
             vec![rm(src, size)],
         ),
+        Inst::Mul { size, src } => (N::Mul, false, vec![rm(src, size)]),
         Inst::Neg { size, dst } => (N::Neg, false, vec![rm(dst, size)]),
         Inst::ShiftImm {
             op,
@@ -484,6 +485,7 @@ fn any_inst() -> impl Strategy<Value = Inst> {
             signed,
             src
         }),
+        (wide(), any_rm()).prop_map(|(size, src)| Inst::Mul { size, src }),
         (any_size(), any_rm()).prop_map(|(size, dst)| Inst::Neg { size, dst }),
         (shift.clone(), any_size(), any_rm(), 0u8..64)
             .prop_map(|(op, size, dst, imm)| Inst::ShiftImm { op, size, dst, imm }),

@@ -28,7 +28,33 @@ enum Kind {
     General,
 }
 
+/// How [`Divisor`] divides, for engines that emit the same computation (the JIT).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Plan {
+    /// By zero: the quotient is 0.
+    Zero,
+    /// By `1 << shift`.
+    Pow2 { shift: u8 },
+    /// By a divisor above 2^63: the quotient is `n >= d`.
+    Large,
+    /// `t = (m * n) >> 64; q = (t + ((n - t) >> 1)) >> shift`.
+    General { m: u64, shift: u8 },
+}
+
 impl Divisor {
+    /// The method, with its constants.
+    pub fn plan(&self) -> Plan {
+        match self.kind {
+            Kind::Zero => Plan::Zero,
+            Kind::Pow2 => Plan::Pow2 { shift: self.shift },
+            Kind::Large => Plan::Large,
+            Kind::General => Plan::General {
+                m: self.m,
+                shift: self.shift,
+            },
+        }
+    }
+
     pub fn new(d: u64) -> Divisor {
         if d == 0 {
             return Divisor {

@@ -256,3 +256,47 @@ impl Memory {
         })
     }
 }
+
+/// What a load or store instruction does to a register file and memory (the interpreter's
+/// run loop has the same meaning, specialised per size): `None` for other instructions.
+/// For engines that hand single accesses over (the JIT's slow path).
+pub fn load_store(
+    mem: &mut Memory,
+    ins: &crate::isa::Instruction,
+    regs: &mut [u64; 16],
+    pc: usize,
+) -> Option<Result<(), Fault>> {
+    use crate::isa::{Instruction, Source};
+    Some(match *ins {
+        Instruction::Load {
+            size,
+            sign_extend,
+            dst,
+            src,
+            off,
+        } => {
+            let addr = regs[src.idx()].wrapping_add(off as i64 as u64);
+            mem.load(addr, size.bytes(), pc).map(|v| {
+                regs[dst.idx()] = if sign_extend {
+                    crate::alu::sext::<u64>(&v, 8 * size.bytes() as u32)
+                } else {
+                    v
+                };
+            })
+        }
+        Instruction::Store {
+            size,
+            dst,
+            off,
+            src,
+        } => {
+            let addr = regs[dst.idx()].wrapping_add(off as i64 as u64);
+            let v = match src {
+                Source::Reg(r) => regs[r.idx()],
+                Source::Imm(k) => k as i64 as u64,
+            };
+            mem.store(addr, size.bytes(), v, pc)
+        }
+        _ => return None,
+    })
+}
