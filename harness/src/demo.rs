@@ -64,8 +64,8 @@ pub fn run(dir: &Path) -> Result<ExitCode, Box<dyn std::error::Error>> {
     files.sort();
     let mut failed = 0;
     println!(
-        "{:<24} {:>20} {:>10}  {:<18} {:<8} {:>9}  verifier message",
-        "program", "r0", "insns", "outcome", "verifier", "processed"
+        "{:<24} {:>20} {:>10}  {:<18} {:<9} {:<8} {:>9}  verifier message",
+        "program", "r0", "insns", "outcome", "jit", "verifier", "processed"
     );
     for f in files {
         for p in input::read(&f)? {
@@ -124,7 +124,22 @@ fn run_one(p: &Prog) -> (String, bool) {
         None,
         p.default_input.clone().unwrap_or_default(),
     );
+    // The JIT (checked memory) runs the same program on the same input in a copy of the VM
+    // and must agree with the interpreter on the outcome and the count.
+    let mut jit_vm = vm.clone();
     let run = vm.run(id, &inp);
+    let jit = match jit::Jit::compile(&jit_vm, jit::Mode::Checked) {
+        Ok(mut j) => {
+            let r = j.run(&mut jit_vm, id, &inp);
+            if r == run {
+                "same"
+            } else {
+                "DIFFERENT"
+            }
+        }
+        Err(_) => "unavailable",
+    };
+    let jit_ok = jit != "DIFFERENT";
     match run.outcome {
         Outcome::Exit(r0) => {
             let (ok, note) = match p.expected_r0 {
@@ -133,13 +148,16 @@ fn run_one(p: &Prog) -> (String, bool) {
                 None => (true, "exit".to_string()),
             };
             (
-                format!("{name:<24} {r0:>#20x} {:>10}  {note:<18}", run.insns),
-                ok,
+                format!(
+                    "{name:<24} {r0:>#20x} {:>10}  {note:<18} {jit:<9}",
+                    run.insns
+                ),
+                ok && jit_ok,
             )
         }
         other => (
             format!(
-                "{name:<24} {:>20} {:>10}  {:<18}",
+                "{name:<24} {:>20} {:>10}  {:<18} {jit:<9}",
                 "-",
                 run.insns,
                 format!("{other:?}")

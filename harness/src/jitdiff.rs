@@ -272,7 +272,7 @@ pub fn run_generated(
                 Err(_) => Ok(Tally::default()),
             };
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if d % 1000 == 0 {
+            if d.is_multiple_of(1000) {
                 progress(d);
             }
             r

@@ -329,3 +329,66 @@ fn code_is_never_writable_and_executable() {
         semantics::interp::Outcome::Exit(1)
     );
 }
+
+/// For budgets from 0 past what each example needs, the JIT stops at the interpreter's
+/// instruction with the interpreter's count (the examples and their kernel forms, both
+/// memory modes; trusted mode with the verifier's facts where our verifier accepts).
+#[test]
+fn budget_runs_out_at_the_same_instruction() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut files: Vec<PathBuf> = [
+        "call_local.s",
+        "straight_line.s",
+        "xdp_count_ipv4.s",
+        "byte_sum.s",
+        "divmod_loop.s",
+    ]
+    .iter()
+    .map(|n| root.join(n))
+    .collect();
+    for n in ["byte_sum.s", "divmod_loop.s", "straight_line.s"] {
+        files.push(root.join("kernel").join(n));
+    }
+    let mut compared = 0;
+    for path in files {
+        let p = harness::input::read(&path).unwrap().remove(0);
+        let input = harness::demo::input_for(
+            p.prog_type,
+            None,
+            p.default_input.clone().unwrap_or_default(),
+        );
+        let mut vm = Vm::new(Config::default(), &p.maps);
+        let id = vm.load("t", &p.insns).unwrap();
+        let full = vm.clone().run(id, &input);
+        let prog = verifier::Program {
+            slots: p.insns.clone(),
+            prog_type: p.prog_type.map(|t| t as u32).unwrap_or(0),
+            expected_attach_type: 0,
+            maps: p.maps.iter().map(verifier::MapInfo::from_def).collect(),
+            strict_alignment: false,
+            global_funcs: Vec::new(),
+        };
+        let v = verifier::verify(&prog, &verifier::Options::for_this_machine());
+        let step = (full.insns / 200).max(1);
+        for b in (0..=full.insns + 1)
+            .step_by(step as usize)
+            .chain([full.insns - 1, full.insns])
+        {
+            let mut base = vm.clone();
+            base.config.budget = b;
+            let want = base.clone().run(id, &input);
+            let mut modes = vec![(jit::Mode::Checked, jit::Facts::default())];
+            if v.accepted {
+                modes.push((jit::Mode::Trusted, jitdiff::facts(&v)));
+            }
+            for (mode, facts) in modes {
+                let mut jvm = base.clone();
+                let mut j = jit::Jit::compile_with(&jvm, mode, &facts).unwrap();
+                let got = j.run(&mut jvm, id, &input);
+                assert_eq!(got, want, "{} with budget {b} ({mode:?})", path.display());
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 1500, "{compared}");
+}

@@ -262,7 +262,7 @@ pub extern "C" fn rt_callx(ctx: *mut Ctx, pc: u64) -> u64 {
         let v = ctx.regs[r as usize & 15];
         let base = region_base(semantics::interp::CODE_REGION);
         let len = vm.progs[ctx.prog].ops.len() as u64;
-        if v >= base && v < base + len * 8 && (v - base) % 8 == 0 {
+        if v >= base && v < base + len * 8 && (v - base).is_multiple_of(8) {
             let t = ((v - base) / 8) as usize;
             if ctx.depth >= ctx.max_depth {
                 let count = ctx.count_at(pc);
