@@ -51,9 +51,15 @@ pub enum JitError {
 pub struct Jit {
     code: exec::ExecMem,
     enter: usize,
-    /// Per program: the offset of its entry.
-    starts: Vec<usize>,
+    /// Per variant, per program: the offset of its entry. Variant 0 is the only one, or with
+    /// `input_role` the input-buffer variant; variant 1 the one without.
+    starts: Vec<Vec<usize>>,
     ctx: Box<runtime::Ctx>,
+    /// The entries of the variant not in `ctx.entries`.
+    alt_entries: Vec<Vec<u64>>,
+    /// The variant whose entries are in `ctx.entries`.
+    variant: usize,
+    input_role: bool,
     mode: Mode,
     stats: Stats,
     /// Some program uses r10 (otherwise no run can observe the stack, and it need not be
@@ -87,50 +93,76 @@ impl Jit {
         let mut a = asm::Asm::default();
         let shared = lower::shared(&mut a);
         let r10_fixed = !vm.progs.iter().any(|p| writes_r10(&p.decoded));
-        let mut lowered = Vec::new();
-        let mut insns = 0;
         let none = std::collections::BTreeSet::new();
-        for (i, p) in vm.progs.iter().enumerate() {
-            let start = a.label();
-            a.bind(start);
-            let packet = match mode {
-                Mode::Trusted => facts.packet.get(i).unwrap_or(&none),
-                Mode::Checked => &none,
-            };
-            let mut l = lower::Lower::new(&mut a, shared, mode, r10_fixed, packet);
-            let nslots = p.ops.len();
-            let low = l.program(&p.decoded, &p.imm64, &p.blocks, nslots);
-            insns += p.decoded.len();
-            lowered.push(low);
+        let packet_role = mode == Mode::Trusted && facts.packet.iter().any(|p| !p.is_empty());
+        // The input-buffer variant: in trusted mode without packet facts, accesses through
+        // pointers into the buffer r1 points to at the start (moved by constants) need no
+        // translation when that buffer is a plain region; the other variant runs otherwise.
+        let derived: Vec<Vec<u16>> = vm
+            .progs
+            .iter()
+            .map(|p| lower::input_derived(&p.decoded, p.ops.len()))
+            .collect();
+        let input_role = mode == Mode::Trusted
+            && !packet_role
+            && vm
+                .progs
+                .iter()
+                .zip(&derived)
+                .any(|(p, d)| has_input_access(&p.decoded, d));
+        let variants = if input_role { 2 } else { 1 };
+        let mut lowered = vec![Vec::new(), Vec::new()];
+        let mut insns = 0;
+        for (v, low_v) in lowered.iter_mut().enumerate().take(variants) {
+            for (i, p) in vm.progs.iter().enumerate() {
+                let packet = match mode {
+                    Mode::Trusted => facts.packet.get(i).unwrap_or(&none),
+                    Mode::Checked => &none,
+                };
+                let input = (input_role && v == 0).then_some(&derived[i][..]);
+                let mut l = lower::Lower::new(&mut a, shared, mode, r10_fixed, packet, input);
+                let low = l.program(&p.decoded, &p.imm64, &p.blocks, p.ops.len());
+                if v == 0 {
+                    insns += p.decoded.len();
+                }
+                low_v.push(low);
+            }
         }
         let enter_label = shared.enter;
         let (buf, labels) = a.finish().map_err(JitError::Internal)?;
         let code = exec::ExecMem::new(&buf)?;
         let enter = labels_offset(&labels, enter_label);
         let mut ctx = runtime::Ctx::new();
-        let mut starts = Vec::new();
-        for low in &lowered {
-            let e: Vec<u64> = low
-                .entries
-                .iter()
-                .map(|l| match l {
-                    Some(l) => code.addr(labels_offset(&labels, *l)),
-                    None => 0,
-                })
-                .collect();
-            starts.push(labels_offset(
-                &labels,
-                low.entries[0].expect("slot 0 has an entry"),
-            ));
-            ctx.entries.push(e);
+        let mut starts = vec![Vec::new(), Vec::new()];
+        let mut entries = vec![Vec::new(), Vec::new()];
+        for v in 0..variants {
+            for low in &lowered[v] {
+                let e: Vec<u64> = low
+                    .entries
+                    .iter()
+                    .map(|l| match l {
+                        Some(l) => code.addr(labels_offset(&labels, *l)),
+                        None => 0,
+                    })
+                    .collect();
+                starts[v].push(labels_offset(
+                    &labels,
+                    low.entries[0].expect("slot 0 has an entry"),
+                ));
+                entries[v].push(e);
+            }
+        }
+        for (i, low) in lowered[0].iter().enumerate() {
             ctx.blocks.push(low.rest.clone().into());
+            ctx.segs.push(low.seg.clone().into());
             let mut ins = vec![None; low.rest.len()];
-            for (pc, i) in vm.progs[ctx.insns.len()].decoded.iter() {
-                ins[*pc] = Some(*i);
+            for (pc, x) in vm.progs[i].decoded.iter() {
+                ins[*pc] = Some(*x);
             }
             ctx.insns.push(ins);
-            ctx.segs.push(low.seg.clone().into());
         }
+        ctx.entries = std::mem::take(&mut entries[0]);
+        let alt_entries = std::mem::take(&mut entries[1]);
         let stats = Stats {
             insns,
             code_bytes: buf.len(),
@@ -142,6 +174,9 @@ impl Jit {
             enter,
             starts,
             ctx,
+            alt_entries,
+            variant: 0,
+            input_role,
             mode,
             stats,
             uses_stack,
@@ -156,7 +191,7 @@ impl Jit {
     /// The machine code of all programs and stubs (to disassemble), and the offset of each
     /// program's entry in it.
     pub fn machine_code(&self) -> (&[u8], &[usize]) {
-        (&self.code.bytes()[..self.stats.code_bytes], &self.starts)
+        (&self.code.bytes()[..self.stats.code_bytes], &self.starts[0])
     }
 
     pub fn mode(&self) -> Mode {
@@ -178,7 +213,7 @@ impl Jit {
     /// `vm.run`.
     pub fn run_repeat(&mut self, vm: &mut Vm, prog: usize, input: &Input, repeat: u64) -> Run {
         let (r1, r2) = vm.install(input);
-        if prog >= self.starts.len() || vm.progs.len() != self.starts.len() {
+        if prog >= self.starts[0].len() || vm.progs.len() != self.starts[0].len() {
             let reason = if prog >= vm.progs.len() {
                 format!("no program {prog}")
             } else {
@@ -194,12 +229,26 @@ impl Jit {
         ctx.max_depth = vm.config.max_frames.min(8).saturating_sub(1) as u64;
         ctx.budget = budget;
         ctx.depth = 0;
+        // The input-buffer variant runs when r1 points to the start of a plain region.
+        let region = (r1 >> 32).wrapping_sub(1) as usize;
+        let plain = r1 & 0xffff_ffff == 0
+            && vm
+                .mem
+                .regions
+                .get(region)
+                .is_some_and(|r| r.live && r.fields.is_empty());
+        let variant = if self.input_role && !plain { 1 } else { 0 };
+        if variant != self.variant {
+            std::mem::swap(&mut ctx.entries, &mut self.alt_entries);
+            self.variant = variant;
+        }
+        ctx.input_region = (self.input_role && variant == 0).then_some(region);
         ctx.refresh(vm);
         let enter: extern "C" fn(*mut runtime::Ctx, u64) -> u64 =
             // SAFETY: `enter` is the trampoline emitted by `lower::shared`, which follows the
             // C calling convention for (context, target) -> status.
             unsafe { std::mem::transmute(self.code.addr(self.enter) as usize) };
-        let target = self.code.addr(self.starts[prog]);
+        let target = self.code.addr(self.starts[variant][prog]);
         let mut last = None;
         for _ in 0..repeat.max(1) {
             if self.uses_stack {
@@ -237,6 +286,20 @@ impl Jit {
             Run { outcome, insns }
         }
     }
+}
+
+/// Whether a program has a load, store or atomic through a register that `derived` says
+/// points into the input buffer.
+fn has_input_access(insns: &[(usize, semantics::isa::Instruction)], derived: &[u16]) -> bool {
+    use semantics::isa::Instruction as I;
+    insns.iter().any(|(pc, i)| {
+        let base = match i {
+            I::Load { src, .. } => src.num(),
+            I::Store { dst, .. } | I::Atomic { dst, .. } => dst.num(),
+            _ => return false,
+        };
+        derived.get(*pc).is_some_and(|m| m & (1 << base) != 0)
+    })
 }
 
 /// Whether a program mentions r10 at all.

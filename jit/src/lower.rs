@@ -48,6 +48,111 @@ fn wsize(w: Width) -> Size {
     }
 }
 
+/// Per slot, the registers (bit `i` for r`i`) that hold, on every path from the start, the
+/// value r1 had at the program's start plus or minus constants (a pointer into the input
+/// buffer, for the input-buffer variant). Function starts, the targets of local calls and
+/// function addresses, begin with none; calls end every register but r6-r9.
+pub fn input_derived(insns: &[(usize, Instruction)], nslots: usize) -> Vec<u16> {
+    use semantics::isa::Pseudo;
+    const ALL: u16 = 0xffff;
+    let mut state = vec![ALL; nslots + 1];
+    let mut func_start = vec![false; nslots + 1];
+    let mut callx = false;
+    for &(pc, ins) in insns {
+        match ins {
+            Instruction::Call(Call::Local(_))
+            | Instruction::LdImm64 {
+                pseudo: Pseudo::Func,
+                ..
+            } => {
+                if let Some(rel) = ins.function_offset() {
+                    func_start[(pc as i64 + 1 + rel) as usize] = true;
+                }
+            }
+            Instruction::CallX { .. } => callx = true,
+            _ => {}
+        }
+    }
+    if callx {
+        return vec![0; nslots + 1];
+    }
+    let at: std::collections::HashMap<usize, Instruction> = insns.iter().copied().collect();
+    state[0] = if func_start[0] { 0 } else { 1 << 1 };
+    for (t, f) in func_start.iter().enumerate() {
+        if *f {
+            state[t] = 0;
+        }
+    }
+    let mut work: Vec<usize> = std::iter::once(0)
+        .chain((0..nslots).filter(|t| func_start[*t]))
+        .collect();
+    while let Some(pc) = work.pop() {
+        let Some(&ins) = at.get(&pc) else { continue };
+        let mut out = state[pc];
+        let bit = |r: semantics::isa::Reg| 1u16 << r.num();
+        match ins {
+            Instruction::Alu {
+                width: Width::W64,
+                op: AluOp::Mov,
+                dst,
+                src: Source::Reg(r),
+            } => {
+                out = (out & !bit(dst)) | if out & bit(r) != 0 { bit(dst) } else { 0 };
+            }
+            Instruction::Alu {
+                width: Width::W64,
+                op: AluOp::Add | AluOp::Sub,
+                src: Source::Imm(_),
+                ..
+            } => {}
+            Instruction::Alu { dst, .. }
+            | Instruction::Neg { dst, .. }
+            | Instruction::End { dst, .. }
+            | Instruction::LdImm64 { dst, .. }
+            | Instruction::Load { dst, .. } => out &= !bit(dst),
+            Instruction::Atomic { src, op, .. } => {
+                out &= !bit(src);
+                if op == Atomic::Cmpxchg {
+                    out &= !1;
+                }
+            }
+            Instruction::LdAbs { .. } | Instruction::LdInd { .. } => out &= !1,
+            Instruction::Call(_) | Instruction::CallX { .. } => out &= !0x3f,
+            _ => {}
+        }
+        let next = pc + ins.slots();
+        let mut succ = Vec::with_capacity(2);
+        match ins {
+            Instruction::Exit => {}
+            Instruction::Ja { .. } | Instruction::JaLong { .. } => {
+                succ.push((pc as i64 + 1 + ins.jump_offset().unwrap_or(0)) as usize)
+            }
+            Instruction::Jmp { off, .. } => {
+                succ.push((pc as i64 + 1 + off as i64) as usize);
+                succ.push(next);
+            }
+            _ => succ.push(next),
+        }
+        for t in succ {
+            if t > nslots {
+                continue;
+            }
+            let joined = state[t] & out;
+            if joined != state[t] {
+                state[t] = joined;
+                work.push(t);
+            }
+        }
+    }
+    // Slots the analysis never reached (dead code) claim nothing.
+    for m in state.iter_mut() {
+        if *m == ALL {
+            *m = 0;
+        }
+    }
+    state
+}
+
 /// The labels of the code shared by all programs.
 #[derive(Clone, Copy)]
 pub struct Shared {
@@ -278,9 +383,14 @@ pub struct Lower<'a> {
     pub r10_fixed: bool,
     /// Memory instructions the verifier proved to access only the packet (trusted mode).
     packet: &'a std::collections::BTreeSet<usize>,
-    /// Trusted mode with packet facts: r10 holds the packet's offset throughout, and code
-    /// that needs r10 as scratch saves it.
+    /// Trusted mode with packet facts: r10 holds the packet's offset throughout.
     pkt_reg: bool,
+    /// Trusted mode, the input-buffer variant: per slot, the registers that hold a pointer
+    /// into the region r1 pointed to at entry, moved by constants only; r10 holds that
+    /// region's offset throughout.
+    input: Option<&'a [u16]>,
+    /// r10 holds an offset, and code that needs r10 as scratch saves it.
+    r10_reserved: bool,
     cold: Vec<Cold>,
 }
 
@@ -291,14 +401,23 @@ impl<'a> Lower<'a> {
         mode: Mode,
         r10_fixed: bool,
         packet: &'a std::collections::BTreeSet<usize>,
+        input: Option<&'a [u16]>,
     ) -> Lower<'a> {
+        let pkt_reg = mode == Mode::Trusted && !packet.is_empty();
+        let input = if mode == Mode::Trusted && !pkt_reg {
+            input
+        } else {
+            None
+        };
         Lower {
             a,
             s,
             mode,
             r10_fixed,
             packet,
-            pkt_reg: mode == Mode::Trusted && !packet.is_empty(),
+            pkt_reg,
+            input,
+            r10_reserved: pkt_reg || input.is_some(),
             cold: Vec::new(),
         }
     }
@@ -334,13 +453,16 @@ impl<'a> Lower<'a> {
         let has_callx = insns
             .iter()
             .any(|(_, i)| matches!(i, Instruction::CallX { .. }));
+        // Conditional jumps whose fall-through may be charged with the block before: forward
+        // ones (a backward jump is a loop's latch, whose taken edge is the hot one and must
+        // not pay a refund).
         let mut cond_at = vec![false; nslots + 1];
         for &(pc, ins) in insns {
             let next = pc + ins.slots();
             match ins {
-                Instruction::Jmp { .. } => {
+                Instruction::Jmp { off, .. } => {
                     entry[next] = true;
-                    cond_at[pc] = true;
+                    cond_at[pc] = off >= 0;
                 }
                 Instruction::Call(_) | Instruction::CallX { .. } => {
                     entry[next] = true;
@@ -358,12 +480,16 @@ impl<'a> Lower<'a> {
                 target[pc] = true;
             }
         }
-        // An entry reached only by falling through a conditional jump is charged together
-        // with the block before the jump (one charge per iteration of a loop whose body
-        // checks a bound); the jump's taken edge gives that charge back.
-        let merged: Vec<bool> = (0..=nslots)
-            .map(|t| t < nslots && entry[t] && !target[t])
-            .collect();
+        // An entry reached only by falling through a forward conditional jump is charged
+        // together with the block before the jump (one charge per iteration of a loop whose
+        // body checks a bound); the jump's taken edge gives that charge back.
+        let mut merged = vec![false; nslots + 1];
+        for &(pc, ins) in insns {
+            let next = pc + ins.slots();
+            if cond_at[pc] && next < nslots && !target[next] {
+                merged[next] = true;
+            }
+        }
         let inline_entry: Vec<bool> = (0..=nslots).map(|t| entry[t] && !merged[t]).collect();
         // `seg[pc]`: the instructions from `pc` to the end of its segment (the next jump,
         // call or exit, or the instruction before an entry). `rest[pc]`: the same through
@@ -589,50 +715,41 @@ impl<'a> Lower<'a> {
             } => {
                 let d = x(dst);
                 let n = size.bytes();
-                self.access(
-                    pc,
-                    x(src),
-                    src.num() == 10,
-                    off,
-                    n,
-                    false,
-                    false,
-                    |me, m| {
-                        let i = match (n, sign_extend) {
-                            (1, false) => Inst::Movzx {
-                                from: Size::B,
-                                dst: d,
-                                src: Rm::Mem(m),
+                self.access(pc, src.num(), off, n, false, false, |me, m| {
+                    let i = match (n, sign_extend) {
+                        (1, false) => Inst::Movzx {
+                            from: Size::B,
+                            dst: d,
+                            src: Rm::Mem(m),
+                        },
+                        (2, false) => Inst::Movzx {
+                            from: Size::W,
+                            dst: d,
+                            src: Rm::Mem(m),
+                        },
+                        (4, false) => Inst::Load {
+                            size: Size::D,
+                            dst: d,
+                            src: m,
+                        },
+                        (8, _) => Inst::Load {
+                            size: Size::Q,
+                            dst: d,
+                            src: m,
+                        },
+                        (k, _) => Inst::Movsx {
+                            from: match k {
+                                1 => Size::B,
+                                2 => Size::W,
+                                _ => Size::D,
                             },
-                            (2, false) => Inst::Movzx {
-                                from: Size::W,
-                                dst: d,
-                                src: Rm::Mem(m),
-                            },
-                            (4, false) => Inst::Load {
-                                size: Size::D,
-                                dst: d,
-                                src: m,
-                            },
-                            (8, _) => Inst::Load {
-                                size: Size::Q,
-                                dst: d,
-                                src: m,
-                            },
-                            (k, _) => Inst::Movsx {
-                                from: match k {
-                                    1 => Size::B,
-                                    2 => Size::W,
-                                    _ => Size::D,
-                                },
-                                size: Size::Q,
-                                dst: d,
-                                src: Rm::Mem(m),
-                            },
-                        };
-                        me.e(i);
-                    },
-                );
+                            size: Size::Q,
+                            dst: d,
+                            src: Rm::Mem(m),
+                        },
+                    };
+                    me.e(i);
+                });
             }
             Instruction::Store {
                 size,
@@ -642,7 +759,7 @@ impl<'a> Lower<'a> {
             } => {
                 let n = size.bytes();
                 let sz = [Size::B, Size::W, Size::D, Size::Q][n.trailing_zeros() as usize];
-                self.access(pc, x(dst), dst.num() == 10, off, n, true, false, |me, m| {
+                self.access(pc, dst.num(), off, n, true, false, |me, m| {
                     let i = match src {
                         Source::Reg(r) => Inst::Mov {
                             size: sz,
@@ -672,7 +789,7 @@ impl<'a> Lower<'a> {
                 let n = if width == Width::W64 { 8 } else { 4 };
                 let s = x(src);
                 let sz = wsize(width);
-                self.access(pc, x(dst), dst.num() == 10, off, n, true, true, |me, m| {
+                self.access(pc, dst.num(), off, n, true, true, |me, m| {
                     me.atomic(sz, op, m, s)
                 });
             }
@@ -835,8 +952,7 @@ impl<'a> Lower<'a> {
     fn access(
         &mut self,
         pc: usize,
-        base: Reg,
-        base_is_r10: bool,
+        bpf_base: u8,
         off: i16,
         n: usize,
         write: bool,
@@ -844,6 +960,8 @@ impl<'a> Lower<'a> {
         body: impl FnOnce(&mut Self, Mem),
     ) {
         let off32 = off as i32;
+        let base = MAP[bpf_base as usize % 11];
+        let base_is_r10 = bpf_base == 10;
         // The current frame's stack, at a constant offset: always in bounds and writable.
         if base_is_r10 && self.r10_fixed && off32 >= -512 && off32 + n as i32 <= 0 {
             self.e(Inst::Load {
@@ -854,10 +972,14 @@ impl<'a> Lower<'a> {
             body(self, Mem::base(S2, off32));
             return;
         }
-        if self.pkt_reg && self.packet.contains(&pc) {
-            // r10 holds the packet's offset. The verifier proved the access within the packet
-            // (a verified program checks it against data_end), and the packet region is
-            // always writable and never has context fields, so nothing is checked.
+        let via_input = self
+            .input
+            .is_some_and(|d| d.get(pc).is_some_and(|m| m & (1 << bpf_base) != 0));
+        if (self.pkt_reg && self.packet.contains(&pc)) || via_input {
+            // r10 holds the offset of the packet (the verifier proved the access within the
+            // packet: a verified program checks it against data_end; the packet region is
+            // always writable and never has context fields), or of the input buffer (a plain
+            // region: this variant runs only then), so nothing is checked.
             let m = Mem::indexed(S1, base, Scale::S1, off32).expect("not rsp");
             if single {
                 self.e(Inst::Lea { dst: S2, src: m });
@@ -1001,7 +1123,7 @@ impl<'a> Lower<'a> {
                     _ => X::Xor,
                 };
                 self.e(Inst::Push { reg: BUDGET });
-                if self.pkt_reg {
+                if self.r10_reserved {
                     self.e(Inst::Push { reg: S1 });
                 }
                 self.mov(Size::Q, S1, Rax);
@@ -1036,7 +1158,7 @@ impl<'a> Lower<'a> {
                     self.mov(sz, s, Rax);
                     self.mov(Size::Q, Rax, S1);
                 }
-                if self.pkt_reg {
+                if self.r10_reserved {
                     self.e(Inst::Pop { reg: S1 });
                 }
                 self.e(Inst::Pop { reg: BUDGET });
@@ -1332,7 +1454,7 @@ impl<'a> Lower<'a> {
             Plan::General { m, shift } => {
                 // r9 holds the dividend; rax and rdx are saved in r10 and r11.
                 self.e(Inst::Push { reg: BUDGET });
-                if self.pkt_reg {
+                if self.r10_reserved {
                     self.e(Inst::Push { reg: S1 });
                 }
                 self.mov(Size::Q, S1, Rax);
@@ -1389,7 +1511,7 @@ impl<'a> Lower<'a> {
                 self.mov(Size::Q, Rax, S1);
                 self.mov(Size::Q, Rdx, S2);
                 self.mov(sz, d, BUDGET);
-                if self.pkt_reg {
+                if self.r10_reserved {
                     self.e(Inst::Pop { reg: S1 });
                 }
                 self.e(Inst::Pop { reg: BUDGET });
@@ -1429,11 +1551,11 @@ impl<'a> Lower<'a> {
     }
 
     fn div_core(&mut self, sz: Size, signed: bool, rem: bool, d: Reg, r: Reg, checks: bool) {
-        if self.pkt_reg {
+        if self.r10_reserved {
             self.e(Inst::Push { reg: S1 });
         }
         self.div_body(sz, signed, rem, d, r, checks);
-        if self.pkt_reg {
+        if self.r10_reserved {
             self.e(Inst::Pop { reg: S1 });
         }
     }

@@ -32,7 +32,8 @@ pub struct Ctx {
     pub frame: u64,
     /// The host address of the end of each frame's stack.
     pub stack_host: [u64; 8],
-    /// The offset (host - synthetic address) of the packet's region, or 0.
+    /// What r10 holds in trusted code: the offset (host - synthetic address) of the input
+    /// buffer's region (`input_region`) or else of the packet's region, or 0.
     pub packet_load: u64,
     /// Per region index + 1: readable and writable lengths (0 for a region that must go
     /// through the interpreter: freed, with special context fields, or absent), the host
@@ -44,6 +45,8 @@ pub struct Ctx {
     pub delta_load: [u64; CAP],
     pub delta_store: [u64; CAP],
     // Rust-only fields below.
+    /// The region r1 pointed to at the start, when the input-buffer variant runs.
+    pub input_region: Option<usize>,
     pub vm: *mut Vm,
     pub prog: usize,
     pub tail_calls: u32,
@@ -96,6 +99,7 @@ impl Ctx {
             }
             std::ptr::addr_of_mut!((*p).vm).write(std::ptr::null_mut());
             std::ptr::addr_of_mut!((*p).outcome).write(None);
+            std::ptr::addr_of_mut!((*p).input_region).write(None);
             std::ptr::addr_of_mut!((*p).blocks).write(Vec::new());
             std::ptr::addr_of_mut!((*p).segs).write(Vec::new());
             std::ptr::addr_of_mut!((*p).entries).write(Vec::new());
@@ -135,7 +139,7 @@ impl Ctx {
         self.frame = self.stack_host[(self.depth as usize).min(7)];
         // The packet's offset, also when it is empty (a verified program then accesses
         // nothing through it).
-        let p = vm.packet_region;
+        let p = self.input_region.unwrap_or(vm.packet_region);
         self.packet_load = match vm.mem.regions.get_mut(p) {
             Some(r) if r.live && r.fields.is_empty() => {
                 (r.data.as_mut_ptr() as u64).wrapping_sub(((p + 1) as u64) << 32)
