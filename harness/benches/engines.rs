@@ -16,6 +16,9 @@
 //! every run, as `Vm::run` does. Compile time per instruction of our JIT is printed before
 //! the groups.
 //!
+//! Before each group, `paired` prints the comparison that the targets are judged on: ours
+//! and theirs interleaved in 31 rounds, the median per-run times and the median ratio.
+//!
 //! Run: `cargo bench -p harness --bench engines`.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -98,6 +101,22 @@ fn plain_group(c: &mut Criterion, name: &str, text: &str) {
     let theirs = unsafe { rb.execute_program_jit(&mut m) }.expect("rbpf's JIT runs it");
     assert_eq!(ours, theirs, "{name}: rbpf's JIT disagrees");
 
+    let reps = rounds_reps(first.insns);
+    paired(
+        name,
+        "tristate_jit_trusted vs rbpf_jit",
+        reps,
+        |n| repeated(&mut trusted, &mut vm_t, id, &input, n),
+        |n| {
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                // SAFETY: as above.
+                std::hint::black_box(unsafe { rb.execute_program_jit(&mut m) }.ok());
+            }
+            t.elapsed()
+        },
+    );
+
     let mut g = c.benchmark_group(name);
     g.bench_function(BenchmarkId::new("tristate_jit_trusted", first.insns), |b| {
         b.iter_custom(|iters| repeated(&mut trusted, &mut vm_t, id, &input, iters))
@@ -177,6 +196,17 @@ fn kernel_group(c: &mut Criterion, name: &str, text: &str) {
                 ours & 0xffff_ffff,
                 "{name}: the kernel computes another result"
             );
+            let reps = rounds_reps(first.insns);
+            paired(
+                name,
+                "tristate_jit_trusted vs kernel_jit (kernel form)",
+                reps,
+                |n| repeated(&mut trusted, &mut vm_t, id, &input, n),
+                |n| {
+                    let r = harness::kernel::test_run(&fd, &data, n as u32).expect("test run");
+                    Duration::from_nanos(r.duration_ns as u64 * n)
+                },
+            );
             g.bench_function(BenchmarkId::new("kernel_jit", first.insns), |b| {
                 b.iter_custom(|iters| {
                     let mut total = Duration::ZERO;
@@ -204,6 +234,42 @@ fn repeated(j: &mut jit::Jit, vm: &mut Vm, id: usize, input: &Input, iters: u64)
     let d = t.elapsed();
     assert!(matches!(r.outcome, Outcome::Exit(_)), "{:?}", r.outcome);
     d
+}
+
+/// Runs per round of `paired`: about 3 M instructions.
+fn rounds_reps(insns: u64) -> u64 {
+    (3_000_000 / insns.max(1)).clamp(1, 100_000)
+}
+
+/// Ours and theirs in 31 interleaved rounds of `reps` runs each, robust to the drifts of a
+/// shared machine: prints the median time per run of each and the median of the per-round
+/// ratios theirs / ours (above 1: ours is faster).
+fn paired(
+    name: &str,
+    what: &str,
+    reps: u64,
+    mut ours: impl FnMut(u64) -> Duration,
+    mut theirs: impl FnMut(u64) -> Duration,
+) {
+    let (mut a, mut b, mut r) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..31 {
+        let x = ours(reps).as_secs_f64() / reps as f64;
+        let y = theirs(reps).as_secs_f64() / reps as f64;
+        a.push(x);
+        b.push(y);
+        r.push(y / x);
+    }
+    for v in [&mut a, &mut b, &mut r] {
+        v.sort_by(|p, q| p.partial_cmp(q).unwrap_or(std::cmp::Ordering::Equal));
+    }
+    println!(
+        "{name}: {what}: {:.3} us vs {:.3} us per run; ratio (theirs / ours) median {:.2}x, min {:.2}x, max {:.2}x over 31 interleaved rounds of {reps} runs",
+        a[15] * 1e6,
+        b[15] * 1e6,
+        r[15],
+        r[0],
+        r[30]
+    );
 }
 
 fn kernel_prog(

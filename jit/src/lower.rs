@@ -153,6 +153,166 @@ pub fn input_derived(insns: &[(usize, Instruction)], nslots: usize) -> Vec<u16> 
     state
 }
 
+/// A loop that a counter bounds: the slots `head..=latch` form it, entered only at `head`;
+/// the latch `if counter (<|!=) limit goto head` (counting up by 1) or `if counter (>|!=)
+/// limit goto head` (down by 1) ends it; the counter changes once per iteration, on the way
+/// to the latch, and neither it nor a register limit changes otherwise; no call is made, and
+/// no other jump goes backwards. An iteration runs at most `insns` instructions, and the loop
+/// at most |limit - counter| iterations from the header.
+#[derive(Clone, Copy, Debug)]
+pub struct CountedLoop {
+    pub head: usize,
+    pub latch: usize,
+    pub counter: u8,
+    pub limit: Source,
+    pub up: bool,
+    pub insns: u32,
+}
+
+/// The registers an instruction writes (bit `i` for r`i`).
+fn writes(ins: &Instruction) -> u16 {
+    let b = |r: semantics::isa::Reg| 1u16 << r.num();
+    match *ins {
+        Instruction::Alu { dst, .. }
+        | Instruction::Neg { dst, .. }
+        | Instruction::End { dst, .. }
+        | Instruction::LdImm64 { dst, .. }
+        | Instruction::Load { dst, .. } => b(dst),
+        Instruction::Atomic { src, op, .. } => b(src) | if op == Atomic::Cmpxchg { 1 } else { 0 },
+        Instruction::LdAbs { .. } | Instruction::LdInd { .. } => 1,
+        Instruction::Call(_) | Instruction::CallX { .. } => 0x3f,
+        _ => 0,
+    }
+}
+
+/// The counted loops of a program (see [`CountedLoop`]).
+pub fn counted_loops(insns: &[(usize, Instruction)], nslots: usize) -> Vec<CountedLoop> {
+    let target_of = |pc: usize, ins: &Instruction| {
+        ins.jump_offset()
+            .or(ins.function_offset())
+            .map(|rel| (pc as i64 + 1 + rel) as usize)
+    };
+    let mut out = Vec::new();
+    for (li, &(latch, lins)) in insns.iter().enumerate() {
+        let Instruction::Jmp {
+            width: Width::W64,
+            cond,
+            dst,
+            src,
+            off,
+        } = lins
+        else {
+            continue;
+        };
+        if off >= 0 {
+            continue;
+        }
+        let head = (latch as i64 + 1 + off as i64) as usize;
+        let inside = |pc: usize| pc >= head && pc <= latch;
+        let body: Vec<(usize, Instruction)> = insns
+            .iter()
+            .copied()
+            .filter(|(pc, _)| inside(*pc))
+            .collect();
+        // Entered only at the head; no calls; no other backward jump.
+        let entered_inside = insns.iter().any(|&(pc, ins)| {
+            target_of(pc, &ins).is_some_and(|t| t > head && t <= latch && !inside(pc))
+                || (matches!(ins, Instruction::Call(_) | Instruction::LdImm64 { .. })
+                    && target_of(pc, &ins).is_some_and(|t| t > head && t <= latch))
+        });
+        let bad = body.iter().any(|&(pc, ins)| {
+            matches!(ins, Instruction::Call(_) | Instruction::CallX { .. })
+                || (pc != latch && ins.jump_offset().is_some_and(|o| o < 0))
+        });
+        if entered_inside || bad || latch + 1 > nslots {
+            continue;
+        }
+        // The counter's one change, with nothing but straight-line code up to the latch.
+        let counter = dst.num();
+        let changes: Vec<&(usize, Instruction)> = body
+            .iter()
+            .filter(|(pc, i)| *pc != latch && writes(i) & (1 << counter) != 0)
+            .collect();
+        let [&(inc_pc, inc)] = changes[..] else {
+            continue;
+        };
+        let step = match inc {
+            Instruction::Alu {
+                width: Width::W64,
+                op: AluOp::Add,
+                src: Source::Imm(1),
+                ..
+            }
+            | Instruction::Alu {
+                width: Width::W64,
+                op: AluOp::Sub,
+                src: Source::Imm(-1),
+                ..
+            } => 1,
+            Instruction::Alu {
+                width: Width::W64,
+                op: AluOp::Add,
+                src: Source::Imm(-1),
+                ..
+            }
+            | Instruction::Alu {
+                width: Width::W64,
+                op: AluOp::Sub,
+                src: Source::Imm(1),
+                ..
+            } => -1,
+            _ => continue,
+        };
+        let up = step == 1;
+        let cond_ok = match cond {
+            JmpCond::Ne => true,
+            JmpCond::Lt => up,
+            JmpCond::Gt => !up,
+            _ => false,
+        };
+        if !cond_ok {
+            continue;
+        }
+        if let Source::Reg(r) = src {
+            if r.num() == counter || body.iter().any(|(_, i)| writes(i) & (1 << r.num()) != 0) {
+                continue;
+            }
+        }
+        // Straight-line from the change to the latch: no control, no jump lands between.
+        let straight = insns[..li]
+            .iter()
+            .rev()
+            .take_while(|(pc, _)| *pc > inc_pc)
+            .all(|&(pc, ins)| {
+                ins.jump_offset().is_none()
+                    && !matches!(ins, Instruction::Exit)
+                    && !insns.iter().any(|&(q, qi)| target_of(q, &qi) == Some(pc))
+            })
+            && !insns
+                .iter()
+                .any(|&(q, qi)| target_of(q, &qi) == Some(latch));
+        if !straight {
+            continue;
+        }
+        out.push(CountedLoop {
+            head,
+            latch,
+            counter,
+            limit: src,
+            up,
+            insns: body.len() as u32,
+        });
+    }
+    // Nested or overlapping candidates: keep the first of any overlap.
+    let mut kept: Vec<CountedLoop> = Vec::new();
+    for l in out {
+        if kept.iter().all(|k| l.latch < k.head || l.head > k.latch) {
+            kept.push(l);
+        }
+    }
+    kept
+}
+
 /// The labels of the code shared by all programs.
 #[derive(Clone, Copy)]
 pub struct Shared {
@@ -540,6 +700,24 @@ impl<'a> Lower<'a> {
                 .map(|(_, v)| *v)
                 .unwrap_or(0)
         };
+        let loops = if has_callx {
+            Vec::new()
+        } else {
+            counted_loops(insns, nslots)
+        };
+        // Per versioned loop: (its header, the label after the check, the unchecked copy's
+        // labels).
+        let mut versioned: Vec<(CountedLoop, Label, Vec<Option<Label>>)> = Vec::new();
+        for lp in loops {
+            let after = self.a.label();
+            let mut u = entries.clone();
+            for &(pc, _) in insns {
+                if pc >= lp.head && pc <= lp.latch {
+                    u[pc] = Some(self.a.label());
+                }
+            }
+            versioned.push((lp, after, u));
+        }
         for &(pc, ins) in insns {
             if let Some(l) = entries[pc] {
                 if merged[pc] {
@@ -553,6 +731,10 @@ impl<'a> Lower<'a> {
                     });
                 } else {
                     self.a.bind(l);
+                    if let Some((lp, after, u)) = versioned.iter().find(|v| v.0.head == pc) {
+                        self.loop_check(lp, *after, u[pc].expect("copy label"));
+                        self.a.bind(*after);
+                    }
                     self.charge(rest[pc], pc);
                 }
             }
@@ -561,7 +743,43 @@ impl<'a> Lower<'a> {
             } else {
                 0
             };
-            self.insn(pc, ins, imm(pc), &entries, refund);
+            // A versioned loop's latch goes back past the check.
+            if let Some((lp, after, _)) = versioned.iter().find(|v| v.0.latch == pc) {
+                let mut m = entries.clone();
+                m[lp.head] = Some(*after);
+                self.insn(pc, ins, imm(pc), &m, refund);
+            } else {
+                self.insn(pc, ins, imm(pc), &entries, refund);
+            }
+        }
+        // The unchecked copies: the same code and charges without the budget test, entered
+        // only when the budget covers every iteration the loop can make.
+        for (lp, _, u) in &versioned {
+            for &(pc, ins) in insns {
+                if pc < lp.head || pc > lp.latch {
+                    continue;
+                }
+                if let Some(l) = u[pc] {
+                    self.a.bind(l);
+                }
+                if entries[pc].is_some() && !merged[pc] && rest[pc] > 0 {
+                    self.e(Inst::AluImm {
+                        op: X::Sub,
+                        size: Size::Q,
+                        dst: Rm::Reg(BUDGET),
+                        imm: rest[pc] as i32,
+                    });
+                }
+                let refund = if cond_at[pc] && merged[pc + 1] {
+                    rest[pc + 1]
+                } else {
+                    0
+                };
+                self.insn(pc, ins, imm(pc), u, refund);
+            }
+            // Falling out of the latch.
+            self.a
+                .jmp(entries[lp.latch + 1].expect("a conditional jump's successor has an entry"));
         }
         // Past the end.
         if let Some(l) = entries[nslots] {
@@ -576,6 +794,81 @@ impl<'a> Lower<'a> {
             }
         }
         Lowered { entries, seg, rest }
+    }
+
+    /// At a counted loop's header: unless the budget covers `bound * insns` instructions
+    /// (`bound` the iterations the counter allows, `insns` the loop's instructions), go on to
+    /// `checked`; otherwise enter the unchecked copy at `copy` (its header, which pays the
+    /// header's segment without a test).
+    fn loop_check(&mut self, lp: &CountedLoop, checked: Label, copy: Label) {
+        let x_reg = MAP[lp.counter as usize];
+        // r11 = iterations left: limit - counter (counting up) or counter - limit (down).
+        match (lp.up, lp.limit) {
+            (true, Source::Imm(k)) => {
+                self.e(mov_const(S2, k as i64 as u64));
+                self.e(Inst::Alu {
+                    op: X::Sub,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    src: x_reg,
+                });
+            }
+            (true, Source::Reg(r)) => {
+                self.mov(Size::Q, S2, x(r));
+                self.e(Inst::Alu {
+                    op: X::Sub,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    src: x_reg,
+                });
+            }
+            (false, Source::Imm(k)) => {
+                self.mov(Size::Q, S2, x_reg);
+                self.e(Inst::AluImm {
+                    op: X::Sub,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    imm: k,
+                });
+            }
+            (false, Source::Reg(r)) => {
+                self.mov(Size::Q, S2, x_reg);
+                self.e(Inst::Alu {
+                    op: X::Sub,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    src: x(r),
+                });
+            }
+        }
+        // 0 (a `!=` loop that wraps around) or more than 2^31 iterations: the checked code.
+        self.e(Inst::Test {
+            size: Size::Q,
+            a: Rm::Reg(S2),
+            b: S2,
+        });
+        self.a.jcc(Cond::E, checked);
+        self.e(Inst::AluImm {
+            op: X::Cmp,
+            size: Size::Q,
+            dst: Rm::Reg(S2),
+            imm: i32::MAX,
+        });
+        self.a.jcc(Cond::A, checked);
+        self.e(Inst::ImulImm {
+            size: Size::Q,
+            dst: S2,
+            src: Rm::Reg(S2),
+            imm: lp.insns as i32,
+        });
+        self.e(Inst::Alu {
+            op: X::Cmp,
+            size: Size::Q,
+            dst: Rm::Reg(S2),
+            src: BUDGET,
+        });
+        self.a.jcc(Cond::A, checked);
+        self.a.jmp(copy);
     }
 
     /// Charges `cost` instructions for the block at `pc`.
