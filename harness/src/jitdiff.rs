@@ -96,7 +96,7 @@ fn state_difference(a: &Vm, b: &Vm) -> Option<String> {
 }
 
 /// The JIT facts of a program our verifier accepted (loaded as program 0 of its VM): the
-/// memory instructions that only access the packet.
+/// memory instructions that only access the packet, and those that only access the context.
 pub fn facts(v: &verifier::Verdict) -> jit::Facts {
     let packet = v
         .access
@@ -104,8 +104,15 @@ pub fn facts(v: &verifier::Verdict) -> jit::Facts {
         .filter(|(_, k)| **k == verifier::verdict::access::PACKET)
         .map(|(pc, _)| *pc)
         .collect();
+    let ctx = v
+        .access
+        .iter()
+        .filter(|(_, k)| **k == verifier::verdict::access::CTX)
+        .map(|(pc, _)| *pc)
+        .collect();
     jit::Facts {
         packet: vec![packet],
+        ctx: vec![ctx],
     }
 }
 

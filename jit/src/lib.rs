@@ -34,6 +34,9 @@ pub struct Facts {
     /// Per program (by index): the slots of the memory instructions that only ever access
     /// the packet. Their address translation is one load of the packet's offset.
     pub packet: Vec<std::collections::BTreeSet<usize>>,
+    /// Per program: the slots of the loads that only ever read the context. Their value
+    /// comes from the context's bytes or fields without a call into the interpreter.
+    pub ctx: Vec<std::collections::BTreeSet<usize>>,
 }
 
 /// Why a VM's programs could not be compiled.
@@ -113,6 +116,7 @@ impl Jit {
         let variants = if input_role { 2 } else { 1 };
         let mut lowered = vec![Vec::new(), Vec::new()];
         let mut insns = 0;
+        let mut ctx_loads = Vec::new();
         for (v, low_v) in lowered.iter_mut().enumerate().take(variants) {
             for (i, p) in vm.progs.iter().enumerate() {
                 let packet = match mode {
@@ -120,7 +124,20 @@ impl Jit {
                     Mode::Checked => &none,
                 };
                 let input = (input_role && v == 0).then_some(&derived[i][..]);
-                let mut l = lower::Lower::new(&mut a, shared, mode, r10_fixed, packet, input);
+                let ctxf = match mode {
+                    Mode::Trusted => facts.ctx.get(i).unwrap_or(&none),
+                    Mode::Checked => &none,
+                };
+                let mut l = lower::Lower::new(
+                    &mut a,
+                    shared,
+                    mode,
+                    r10_fixed,
+                    packet,
+                    input,
+                    ctxf,
+                    &mut ctx_loads,
+                );
                 let low = l.program(&p.decoded, &p.imm64, &p.blocks, p.ops.len());
                 if v == 0 {
                     insns += p.decoded.len();
@@ -162,6 +179,7 @@ impl Jit {
             ctx.insns.push(ins);
         }
         ctx.entries = std::mem::take(&mut entries[0]);
+        ctx.ctx_loads = ctx_loads;
         let alt_entries = std::mem::take(&mut entries[1]);
         let stats = Stats {
             insns,
@@ -243,6 +261,7 @@ impl Jit {
             self.variant = variant;
         }
         ctx.input_region = (self.input_role && variant == 0).then_some(region);
+        ctx.r1 = r1;
         ctx.refresh(vm);
         let enter: extern "C" fn(*mut runtime::Ctx, u64) -> u64 =
             // SAFETY: `enter` is the trampoline emitted by `lower::shared`, which follows the

@@ -532,6 +532,15 @@ enum Cold {
     },
     /// The taken edge of a conditional jump whose fall-through was charged in advance.
     Refund { label: Label, cost: u32, to: Label },
+    /// A context load answered by a field's value, or handed to the interpreter.
+    CtxField {
+        label: Label,
+        slow: Label,
+        resume: Label,
+        dst: Reg,
+        k: usize,
+        pc: usize,
+    },
 }
 
 pub struct Lower<'a> {
@@ -543,6 +552,10 @@ pub struct Lower<'a> {
     pub r10_fixed: bool,
     /// Memory instructions the verifier proved to access only the packet (trusted mode).
     packet: &'a std::collections::BTreeSet<usize>,
+    /// Loads the verifier proved to read only the context (trusted mode).
+    ctx: &'a std::collections::BTreeSet<usize>,
+    /// The context loads compiled so far (offset, size), numbered for the runtime.
+    ctx_loads: &'a mut Vec<(u32, u32)>,
     /// Trusted mode with packet facts: r10 holds the packet's offset throughout.
     pkt_reg: bool,
     /// Trusted mode, the input-buffer variant: per slot, the registers that hold a pointer
@@ -562,6 +575,8 @@ impl<'a> Lower<'a> {
         r10_fixed: bool,
         packet: &'a std::collections::BTreeSet<usize>,
         input: Option<&'a [u16]>,
+        ctx: &'a std::collections::BTreeSet<usize>,
+        ctx_loads: &'a mut Vec<(u32, u32)>,
     ) -> Lower<'a> {
         let pkt_reg = mode == Mode::Trusted && !packet.is_empty();
         let input = if mode == Mode::Trusted && !pkt_reg {
@@ -575,6 +590,8 @@ impl<'a> Lower<'a> {
             mode,
             r10_fixed,
             packet,
+            ctx,
+            ctx_loads,
             pkt_reg,
             input,
             r10_reserved: pkt_reg || input.is_some(),
@@ -914,6 +931,33 @@ impl<'a> Lower<'a> {
                 self.charge(cost, pc);
                 self.a.jmp(body);
             }
+            Cold::CtxField {
+                label,
+                slow,
+                resume,
+                dst,
+                k,
+                pc,
+            } => {
+                self.a.bind(label);
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: Size::D,
+                    dst: Rm::Reg(S2),
+                    imm: 1,
+                });
+                self.a.jcc(Cond::Ne, slow);
+                self.e(Inst::Load {
+                    size: Size::Q,
+                    dst,
+                    src: ctx(Offsets::CTX_VALUE + 8 * k as i32),
+                });
+                self.a.jmp(resume);
+                self.a.bind(slow);
+                self.e(mov_const(S2, pc as u64));
+                self.a.call(self.s.step);
+                self.a.jmp(resume);
+            }
             Cold::Refund { label, cost, to } => {
                 self.a.bind(label);
                 self.e(Inst::AluImm {
@@ -1008,6 +1052,9 @@ impl<'a> Lower<'a> {
             } => {
                 let d = x(dst);
                 let n = size.bytes();
+                if !sign_extend && self.ctx_load(pc, d, off, n) {
+                    return;
+                }
                 self.access(pc, src.num(), off, n, false, false, |me, m| {
                     let i = match (n, sign_extend) {
                         (1, false) => Inst::Movzx {
@@ -1152,6 +1199,74 @@ impl<'a> Lower<'a> {
                 self.a.jmp(self.s.main_exit);
             }
         }
+    }
+
+    /// A load the verifier proved to read the context (whose pointer it dereferences only
+    /// unmoved, so the address is the context's start plus `off`), in trusted mode: per run,
+    /// the runtime says whether a context field answers it (`ctx_kind` 1, the value in
+    /// `ctx_value`), the bytes do (0), or the interpreter must (2: the run's r1 is not a
+    /// context that holds the bytes). `false` when the load is not such a one.
+    fn ctx_load(&mut self, pc: usize, d: Reg, off: i16, n: usize) -> bool {
+        if self.mode != Mode::Trusted || !self.ctx.contains(&pc) || off < 0 {
+            return false;
+        }
+        let k = self.ctx_loads.len();
+        if k >= runtime::CTX_LOADS {
+            return false;
+        }
+        self.ctx_loads.push((off as u32, n as u32));
+        let special = self.a.label();
+        let resume = self.a.label();
+        let slow = self.a.label();
+        self.e(Inst::Movzx {
+            from: Size::B,
+            dst: S2,
+            src: Rm::Mem(ctx(Offsets::CTX_KIND + k as i32)),
+        });
+        self.e(Inst::Test {
+            size: Size::D,
+            a: Rm::Reg(S2),
+            b: S2,
+        });
+        self.a.jcc(Cond::Ne, special);
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: S2,
+            src: ctx(Offsets::BASE + 8 * (semantics::interp::CTX_REGION as i32 + 1)),
+        });
+        let m = Mem::base(S2, off as i32);
+        self.e(match n {
+            1 => Inst::Movzx {
+                from: Size::B,
+                dst: d,
+                src: Rm::Mem(m),
+            },
+            2 => Inst::Movzx {
+                from: Size::W,
+                dst: d,
+                src: Rm::Mem(m),
+            },
+            4 => Inst::Load {
+                size: Size::D,
+                dst: d,
+                src: m,
+            },
+            _ => Inst::Load {
+                size: Size::Q,
+                dst: d,
+                src: m,
+            },
+        });
+        self.a.bind(resume);
+        self.cold.push(Cold::CtxField {
+            label: special,
+            slow,
+            resume,
+            dst: d,
+            k,
+            pc,
+        });
+        true
     }
 
     /// Saves r6-r10, enters a new frame (depth, r10, the frame's stack zeroed). Uses r11

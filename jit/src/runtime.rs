@@ -9,6 +9,10 @@ use semantics::interp::{memory::region_base, Outcome, Resume, Vm};
 /// others take the slow path.
 pub const CAP: usize = 4096;
 
+/// Context loads of trusted code with their own entry in the context block (more take the
+/// slow path).
+pub const CTX_LOADS: usize = 256;
+
 /// Status codes compiled code returns.
 pub const EXITED: u64 = 0;
 pub const ABORTED: u64 = 1;
@@ -32,6 +36,10 @@ pub struct Ctx {
     pub frame: u64,
     /// The host address of the end of each frame's stack.
     pub stack_host: [u64; 8],
+    /// Per context load of trusted code (see `lower::Lower::ctx_load`): 0 the bytes answer
+    /// it, 1 a field does (its value in `ctx_value`), 2 the interpreter must.
+    pub ctx_kind: [u8; CTX_LOADS],
+    pub ctx_value: [u64; CTX_LOADS],
     /// What r10 holds in trusted code: the offset (host - synthetic address) of the input
     /// buffer's region (`input_region`) or else of the packet's region, or 0.
     pub packet_load: u64,
@@ -47,6 +55,10 @@ pub struct Ctx {
     // Rust-only fields below.
     /// The region r1 pointed to at the start, when the input-buffer variant runs.
     pub input_region: Option<usize>,
+    /// r1 at the start of the run.
+    pub r1: u64,
+    /// The context loads compiled (offset, size), numbered as `ctx_kind`.
+    pub ctx_loads: Vec<(u32, u32)>,
     pub vm: *mut Vm,
     pub prog: usize,
     pub tail_calls: u32,
@@ -79,6 +91,8 @@ impl Offsets {
     pub const JUMP: i32 = std::mem::offset_of!(Ctx, jump) as i32;
     pub const FRAME: i32 = std::mem::offset_of!(Ctx, frame) as i32;
     pub const STACK_HOST: i32 = std::mem::offset_of!(Ctx, stack_host) as i32;
+    pub const CTX_KIND: i32 = std::mem::offset_of!(Ctx, ctx_kind) as i32;
+    pub const CTX_VALUE: i32 = std::mem::offset_of!(Ctx, ctx_value) as i32;
     pub const PACKET_LOAD: i32 = std::mem::offset_of!(Ctx, packet_load) as i32;
     pub const LEN_READ: i32 = std::mem::offset_of!(Ctx, len_read) as i32;
     pub const LEN_WRITE: i32 = std::mem::offset_of!(Ctx, len_write) as i32;
@@ -100,6 +114,7 @@ impl Ctx {
             std::ptr::addr_of_mut!((*p).vm).write(std::ptr::null_mut());
             std::ptr::addr_of_mut!((*p).outcome).write(None);
             std::ptr::addr_of_mut!((*p).input_region).write(None);
+            std::ptr::addr_of_mut!((*p).ctx_loads).write(Vec::new());
             std::ptr::addr_of_mut!((*p).blocks).write(Vec::new());
             std::ptr::addr_of_mut!((*p).segs).write(Vec::new());
             std::ptr::addr_of_mut!((*p).entries).write(Vec::new());
@@ -137,6 +152,20 @@ impl Ctx {
             self.stack_host[d] = r.data.as_mut_ptr() as u64 + r.data.len() as u64;
         }
         self.frame = self.stack_host[(self.depth as usize).min(7)];
+        // Context loads: answered by a field, by the bytes, or (r1 is not the context's
+        // start, or the bytes are not there) by the interpreter.
+        let c = semantics::interp::CTX_REGION;
+        let r = &vm.mem.regions[c];
+        let at_ctx = self.r1 == region_base(c) && r.live;
+        for (k, &(off, size)) in self.ctx_loads.iter().enumerate() {
+            let field = r.fields.iter().find(|f| f.off == off && f.size == size);
+            let in_bounds = (off + size) as usize <= r.data.len();
+            (self.ctx_kind[k], self.ctx_value[k]) = match field {
+                _ if !at_ctx || !in_bounds => (2, 0),
+                Some(f) => (1, f.value),
+                None => (0, 0),
+            };
+        }
         // The packet's offset, also when it is empty (a verified program then accesses
         // nothing through it).
         let p = self.input_region.unwrap_or(vm.packet_region);
