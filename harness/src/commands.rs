@@ -391,6 +391,15 @@ pub fn triage_cmd(paths: &[PathBuf], prog_type: Option<String>, inputs: usize) -
     })
 }
 
+fn print_compile(t: &crate::jitdiff::Tally) {
+    println!(
+        "  JIT compilation: {} instructions in {:.1} ms ({:.0} ns per instruction, fixed costs included)",
+        t.compiled_insns,
+        t.compile_ns as f64 / 1e6,
+        t.compile_ns as f64 / t.compiled_insns.max(1) as f64
+    );
+}
+
 /// `tristate jit-diff`: the JIT against the interpreter over PATHS and generated programs.
 #[allow(clippy::too_many_arguments)]
 pub fn jitdiff_cmd(
@@ -419,6 +428,7 @@ pub fn jitdiff_cmd(
             "corpus: {} programs ({} unreadable files), {} runs ({} trusted), {} stopped early, {} instructions, {} mismatches, {:.1} s",
             s.tally.programs, errors, s.tally.runs, s.tally.trusted_runs, s.tally.stopped, s.tally.insns, s.mismatches.len(), s.seconds
         );
+        print_compile(&s.tally);
         parts.push(("corpus", s));
     }
     if generated > 0 {
@@ -436,6 +446,7 @@ pub fn jitdiff_cmd(
             s.tally.programs, s.tally.runs, s.tally.trusted_runs, s.tally.stopped, s.tally.insns, s.mismatches.len(), s.seconds,
             generated as f64 / s.seconds.max(1e-9)
         );
+        print_compile(&s.tally);
         parts.push(("generated", s));
     }
     let mut bad = 0;

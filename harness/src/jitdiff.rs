@@ -23,6 +23,10 @@ pub struct Tally {
     pub trusted_runs: u64,
     /// BPF instructions executed by the interpreter over all runs.
     pub insns: u64,
+    /// BPF instructions the JIT compiled, and the time it took (every compilation, both
+    /// modes).
+    pub compiled_insns: u64,
+    pub compile_ns: u64,
 }
 
 impl Tally {
@@ -32,6 +36,8 @@ impl Tally {
         self.stopped += o.stopped;
         self.trusted_runs += o.trusted_runs;
         self.insns += o.insns;
+        self.compiled_insns += o.compiled_insns;
+        self.compile_ns += o.compile_ns;
     }
 }
 
@@ -147,8 +153,11 @@ pub fn compare_vm_with(
     let mut jitted = vm.clone();
     let mut j =
         jit::Jit::compile_with(&jitted, mode, facts).map_err(|e| mismatch(0, e.to_string()))?;
+    let st = j.stats();
     let mut t = Tally {
         programs: 1,
+        compiled_insns: st.insns as u64,
+        compile_ns: st.time.as_nanos() as u64,
         ..Tally::default()
     };
     for (n, inp) in inputs.iter().enumerate() {
@@ -222,6 +231,8 @@ pub fn compare_target(t: &Target, inputs: usize, seed: u64) -> Result<Tally, Mis
         tally.trusted_runs += tr.trusted_runs;
         tally.stopped += tr.stopped;
         tally.insns += tr.insns;
+        tally.compiled_insns += tr.compiled_insns;
+        tally.compile_ns += tr.compile_ns;
     }
     Ok(tally)
 }
