@@ -86,7 +86,7 @@ fn state_difference(a: &Vm, b: &Vm) -> Option<String> {
             ));
         }
     }
-    if format!("{:?}", a.maps) != format!("{:?}", b.maps) {
+    if a.maps != b.maps {
         return Some("map state differs".into());
     }
     if a.env.trace != b.env.trace {

@@ -392,3 +392,45 @@ fn budget_runs_out_at_the_same_instruction() {
     }
     assert!(compared > 1500, "{compared}");
 }
+
+/// Found by review: context accesses the verifier allows (a sign-extending load, an offset
+/// below the context's start, more loads than the context block has entries for) on a context
+/// shorter than the program type's; trusted mode must fault where the interpreter does, not
+/// read past the buffer.
+#[test]
+fn trusted_context_accesses_past_a_short_context_fault_like_the_interpreter() {
+    let many = format!(
+        "; type: kprobe\n{}r0 = *(u64 *)(r1 + 160)\nexit\n",
+        "r0 = *(u64 *)(r1 + 0)\n".repeat(256)
+    );
+    let cases = [
+        "; type: kprobe\nr0 = *(s32 *)(r1 + 160)\nexit\n".to_string(),
+        "; type: tracepoint\nr0 = *(u64 *)(r1 - 8)\nexit\n".to_string(),
+        many,
+    ];
+    for text in cases {
+        let t = harness::campaign::target_of_text(&text, "short-ctx").unwrap();
+        let v = verifier::verify(&t.prog, &verifier::Options::for_this_machine());
+        assert!(v.accepted, "{}", v.message);
+        let mut vm = Vm::new(Config::default(), &t.maps);
+        let id = vm.load("t", &t.prog.slots).unwrap();
+        let inputs = [
+            Input::Ctx(vec![1, 2, 3, 4, 5, 6, 7, 8]),
+            Input::Ctx(vec![7; 4096]),
+        ];
+        if let Err(m) = jitdiff::compare_vm_with(
+            "short-ctx",
+            &vm,
+            id,
+            &inputs,
+            jit::Mode::Trusted,
+            &jitdiff::facts(&v),
+        ) {
+            panic!("{m}\n{text}");
+        }
+        assert!(matches!(
+            vm.run(id, &inputs[0]).outcome,
+            semantics::interp::Outcome::Fault(_)
+        ));
+    }
+}

@@ -23,7 +23,7 @@ const BPF_NOEXIST: u64 = 1;
 const BPF_EXIST: u64 = 2;
 
 /// The run-time state of one map.
-#[derive(Clone, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct MapState {
     pub def: MapDef,
     /// The region whose address stands for the map itself.

@@ -1,0 +1,847 @@
+//! Lowering of BPF instructions to x86-64.
+//!
+//! Register mapping (the kernel JIT's): r0 rax, r1 rdi, r2 rsi, r3 rdx, r4 rcx, r5 r8, r6 rbx,
+//! r7 r13, r8 r14, r9 r15, r10 rbp. r12 holds the context block ([`crate::runtime::Ctx`]), r9
+//! the remaining instruction budget, r10 and r11 are scratch.
+//!
+//! Pointers keep the interpreter's synthetic addresses (region `i` at `(i + 1) << 32`), so that
+//! every value a program sees is the interpreter's. A memory access translates the address
+//! through the context's tables; what the fast path cannot do (a check fails, a context field
+//! that reads as another value, a freed region) goes to the interpreter, which produces the
+//! exact outcome.
+//!
+//! The budget is kept as the interpreter's fast loop keeps it: a basic block is charged when
+//! it is entered by a jump, a call, a return or the start; when the budget cannot pay for a
+//! block, the interpreter runs what is left of it.
+
+use crate::asm::{Asm, Label};
+use crate::runtime::{self, Offsets, CAP};
+use crate::x86::{mov_const, AluOp as X, Cond, Inst, LockOp, Mem, Reg, Rm, Scale, ShiftOp, Size};
+use crate::Mode;
+use semantics::isa::{AluOp, Atomic, AtomicOp, Call, EndKind, Instruction, JmpCond, Source, Width};
+use Reg::*;
+
+mod analysis;
+mod arith;
+mod mem;
+mod stubs;
+
+pub use analysis::{counted_loops, input_derived, CountedLoop};
+pub use stubs::{shared, Shared};
+
+/// BPF register -> host register.
+pub const MAP: [Reg; 11] = [Rax, Rdi, Rsi, Rdx, Rcx, R8, Rbx, R13, R14, R15, Rbp];
+const S1: Reg = R10;
+const S2: Reg = R11;
+const BUDGET: Reg = R9;
+const CTX: Reg = R12;
+
+fn x(r: semantics::isa::Reg) -> Reg {
+    MAP[r.idx()]
+}
+
+fn ctx(off: i32) -> Mem {
+    Mem::base(CTX, off)
+}
+
+fn ctx_idx(off: i32, index: Reg) -> Mem {
+    Mem::indexed(CTX, index, Scale::S8, off).expect("index is not rsp")
+}
+
+fn wsize(w: Width) -> Size {
+    if w == Width::W64 {
+        Size::Q
+    } else {
+        Size::D
+    }
+}
+
+/// What compiling one program produced.
+pub struct Lowered {
+    /// Per slot: the label of the budget-charging entry, where there is one.
+    pub entries: Vec<Option<Label>>,
+    /// Per slot: the instructions from it to the end of its segment (at most what the
+    /// interpreter runs when a charge there fails).
+    pub seg: Vec<u32>,
+    /// Per slot: the instructions a charge there pays for, from it on (what a stop there
+    /// gives back of the charge, less one).
+    pub rest: Vec<u32>,
+}
+
+/// Code emitted out of line, after the program's body.
+enum Cold {
+    /// The budget cannot pay for the block at `pc`.
+    Exhausted { label: Label, cost: u32, pc: usize },
+    /// Hand instruction `pc` to the interpreter, then go on at `resume`.
+    Step {
+        label: Label,
+        pc: usize,
+        resume: Label,
+    },
+    /// A call at `pc` exceeds the frame limit.
+    Depth { label: Label, pc: usize },
+    /// A tail call happened: jump to the new program.
+    TailJump { label: Label },
+    /// The entry of a merged block, for the runtime to continue at after it ran the block
+    /// before: charge, then go to the body.
+    Resume {
+        entry: Label,
+        body: Label,
+        cost: u32,
+        pc: usize,
+    },
+    /// The taken edge of a conditional jump whose fall-through was charged in advance.
+    Refund { label: Label, cost: u32, to: Label },
+    /// A context load answered by a field's value, or handed to the interpreter.
+    CtxField {
+        label: Label,
+        slow: Label,
+        resume: Label,
+        dst: Reg,
+        k: usize,
+        pc: usize,
+    },
+}
+
+pub struct Lower<'a> {
+    pub a: &'a mut Asm,
+    pub s: Shared,
+    pub mode: Mode,
+    /// No program writes r10, so an access at a constant offset from r10 is within the
+    /// current frame's stack.
+    pub r10_fixed: bool,
+    /// Memory instructions the verifier proved to access only the packet (trusted mode).
+    packet: &'a std::collections::BTreeSet<usize>,
+    /// Loads the verifier proved to read only the context (trusted mode).
+    ctx: &'a std::collections::BTreeSet<usize>,
+    /// The context loads compiled so far (offset, size), numbered for the runtime.
+    ctx_loads: &'a mut Vec<(u32, u32)>,
+    /// Trusted mode with packet facts: r10 holds the packet's offset throughout.
+    pkt_reg: bool,
+    /// Trusted mode, the input-buffer variant: per slot, the registers that hold a pointer
+    /// into the region r1 pointed to at entry, moved by constants only; r10 holds that
+    /// region's offset throughout.
+    input: Option<&'a [u16]>,
+    /// r10 holds an offset, and code that needs r10 as scratch saves it.
+    r10_reserved: bool,
+    cold: Vec<Cold>,
+}
+
+impl<'a> Lower<'a> {
+    pub fn new(
+        a: &'a mut Asm,
+        s: Shared,
+        mode: Mode,
+        r10_fixed: bool,
+        packet: &'a std::collections::BTreeSet<usize>,
+        input: Option<&'a [u16]>,
+        ctx: &'a std::collections::BTreeSet<usize>,
+        ctx_loads: &'a mut Vec<(u32, u32)>,
+    ) -> Lower<'a> {
+        let pkt_reg = mode == Mode::Trusted && !packet.is_empty();
+        let input = if mode == Mode::Trusted && !pkt_reg {
+            input
+        } else {
+            None
+        };
+        Lower {
+            a,
+            s,
+            mode,
+            r10_fixed,
+            packet,
+            ctx,
+            ctx_loads,
+            pkt_reg,
+            input,
+            r10_reserved: pkt_reg || input.is_some(),
+            cold: Vec::new(),
+        }
+    }
+
+    fn e(&mut self, i: Inst) {
+        self.a.emit(i);
+    }
+
+    fn mov(&mut self, size: Size, dst: Reg, src: Reg) {
+        self.e(Inst::Mov {
+            size,
+            dst: Rm::Reg(dst),
+            src,
+        });
+    }
+
+    /// Compiles one program: `insns` decoded, `imm64` the resolved LD_IMM64 values, `blocks`
+    /// the interpreter's block costs.
+    pub fn program(
+        &mut self,
+        insns: &[(usize, Instruction)],
+        imm64: &[(usize, u64)],
+        blocks: &[u32],
+        nslots: usize,
+    ) -> Lowered {
+        // Where a block is entered: the start, jump and call targets, the instruction after
+        // a conditional jump or a call, and with `callx` every instruction. `target`: entered
+        // otherwise than by falling through a conditional jump.
+        let mut entry = vec![false; nslots + 1];
+        let mut target = vec![false; nslots + 1];
+        entry[0] = true;
+        target[0] = true;
+        let has_callx = insns
+            .iter()
+            .any(|(_, i)| matches!(i, Instruction::CallX { .. }));
+        // Conditional jumps whose fall-through may be charged with the block before: forward
+        // ones (a backward jump is a loop's latch, whose taken edge is the hot one and must
+        // not pay a refund).
+        let mut cond_at = vec![false; nslots + 1];
+        for &(pc, ins) in insns {
+            let next = pc + ins.slots();
+            match ins {
+                Instruction::Jmp { off, .. } => {
+                    entry[next] = true;
+                    cond_at[pc] = off >= 0;
+                }
+                Instruction::Call(_) | Instruction::CallX { .. } => {
+                    entry[next] = true;
+                    target[next] = true;
+                }
+                _ => {}
+            }
+            if let Some(rel) = ins.jump_offset().or(ins.function_offset()) {
+                let t = (pc as i64 + 1 + rel) as usize;
+                entry[t] = true;
+                target[t] = true;
+            }
+            if has_callx {
+                entry[pc] = true;
+                target[pc] = true;
+            }
+        }
+        // An entry reached only by falling through a forward conditional jump is charged
+        // together with the block before the jump (one charge per iteration of a loop whose
+        // body checks a bound); the jump's taken edge gives that charge back.
+        let mut merged = vec![false; nslots + 1];
+        for &(pc, ins) in insns {
+            let next = pc + ins.slots();
+            if cond_at[pc] && next < nslots && !target[next] {
+                merged[next] = true;
+            }
+        }
+        let inline_entry: Vec<bool> = (0..=nslots).map(|t| entry[t] && !merged[t]).collect();
+        // `seg[pc]`: the instructions from `pc` to the end of its segment (the next jump,
+        // call or exit, or the instruction before an entry). `rest[pc]`: the same through
+        // merged entries, what a charge at `pc` pays for. The interpreter charges whole
+        // blocks; charging them in other pieces costs the same in total, and when a charge
+        // fails the interpreter runs the instructions one at a time from there, so the
+        // budget runs out at the same instruction and every count is the same.
+        let mut seg = vec![0u32; nslots + 1];
+        let mut rest = vec![0u32; nslots + 1];
+        for &(pc, ins) in insns.iter().rev() {
+            let next = (pc + ins.slots()).min(nslots);
+            let ends = matches!(
+                ins,
+                Instruction::Ja { .. }
+                    | Instruction::JaLong { .. }
+                    | Instruction::Jmp { .. }
+                    | Instruction::Call(_)
+                    | Instruction::CallX { .. }
+                    | Instruction::Exit
+            );
+            seg[pc] = 1 + if ends || inline_entry[next] {
+                0
+            } else {
+                seg[next]
+            };
+            rest[pc] =
+                1 + if (ends && !(cond_at[pc] && merged[next])) || (!ends && inline_entry[next]) {
+                    0
+                } else {
+                    rest[next]
+                };
+        }
+        let _ = blocks;
+        let mut entries: Vec<Option<Label>> = vec![None; nslots + 1];
+        let mut bodies: Vec<Option<Label>> = vec![None; nslots + 1];
+        for t in 0..=nslots {
+            if entry[t] {
+                entries[t] = Some(self.a.label());
+            }
+            if merged[t] {
+                bodies[t] = Some(self.a.label());
+            }
+        }
+        let imm = |pc: usize| {
+            imm64
+                .iter()
+                .find(|(p, _)| *p == pc)
+                .map(|(_, v)| *v)
+                .unwrap_or(0)
+        };
+        let loops = if has_callx {
+            Vec::new()
+        } else {
+            counted_loops(insns, nslots)
+        };
+        // Per versioned loop: (its header, the label after the check, the unchecked copy's
+        // labels).
+        let mut versioned: Vec<(CountedLoop, Label, Vec<Option<Label>>)> = Vec::new();
+        for lp in loops {
+            let after = self.a.label();
+            let mut u = entries.clone();
+            for &(pc, _) in insns {
+                if pc >= lp.head && pc <= lp.latch {
+                    u[pc] = Some(self.a.label());
+                }
+            }
+            versioned.push((lp, after, u));
+        }
+        for &(pc, ins) in insns {
+            if let Some(l) = entries[pc] {
+                if merged[pc] {
+                    let body = bodies[pc].expect("merged entries have a body label");
+                    self.a.bind(body);
+                    self.cold.push(Cold::Resume {
+                        entry: l,
+                        body,
+                        cost: rest[pc],
+                        pc,
+                    });
+                } else {
+                    self.a.bind(l);
+                    if let Some((lp, after, u)) = versioned.iter().find(|v| v.0.head == pc) {
+                        self.loop_check(lp, *after, u[pc].expect("copy label"));
+                        self.a.bind(*after);
+                    }
+                    self.charge(rest[pc], pc);
+                }
+            }
+            let refund = if cond_at[pc] && merged[pc + 1] {
+                rest[pc + 1]
+            } else {
+                0
+            };
+            // A versioned loop's latch goes back past the check.
+            if let Some((lp, after, _)) = versioned.iter().find(|v| v.0.latch == pc) {
+                let mut m = entries.clone();
+                m[lp.head] = Some(*after);
+                self.insn(pc, ins, imm(pc), &m, refund);
+            } else {
+                self.insn(pc, ins, imm(pc), &entries, refund);
+            }
+        }
+        // The unchecked copies: the same code and charges without the budget test, entered
+        // only when the budget covers every iteration the loop can make.
+        for (lp, _, u) in &versioned {
+            for &(pc, ins) in insns {
+                if pc < lp.head || pc > lp.latch {
+                    continue;
+                }
+                if let Some(l) = u[pc] {
+                    self.a.bind(l);
+                }
+                if entries[pc].is_some() && !merged[pc] && rest[pc] > 0 {
+                    self.e(Inst::AluImm {
+                        op: X::Sub,
+                        size: Size::Q,
+                        dst: Rm::Reg(BUDGET),
+                        imm: rest[pc] as i32,
+                    });
+                }
+                let refund = if cond_at[pc] && merged[pc + 1] {
+                    rest[pc + 1]
+                } else {
+                    0
+                };
+                self.insn(pc, ins, imm(pc), u, refund);
+            }
+            // Falling out of the latch.
+            self.a
+                .jmp(entries[lp.latch + 1].expect("a conditional jump's successor has an entry"));
+        }
+        // Past the end.
+        if let Some(l) = entries[nslots] {
+            self.a.bind(l);
+        }
+        self.e(mov_const(S2, nslots as u64));
+        self.a.call(self.s.fell_off);
+        self.e(Inst::Ud2);
+        while !self.cold.is_empty() {
+            for c in std::mem::take(&mut self.cold) {
+                self.cold_code(c);
+            }
+        }
+        Lowered { entries, seg, rest }
+    }
+
+    /// At a counted loop's header: unless the budget covers `bound * insns` instructions
+    /// (`bound` the iterations the counter allows, `insns` the loop's instructions), go on to
+    /// `checked`; otherwise enter the unchecked copy at `copy` (its header, which pays the
+    /// header's segment without a test).
+    fn loop_check(&mut self, lp: &CountedLoop, checked: Label, copy: Label) {
+        let x_reg = MAP[lp.counter as usize];
+        // r11 = iterations left: limit - counter (counting up) or counter - limit (down).
+        match (lp.up, lp.limit) {
+            (true, Source::Imm(k)) => {
+                self.e(mov_const(S2, k as i64 as u64));
+                self.e(Inst::Alu {
+                    op: X::Sub,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    src: x_reg,
+                });
+            }
+            (true, Source::Reg(r)) => {
+                self.mov(Size::Q, S2, x(r));
+                self.e(Inst::Alu {
+                    op: X::Sub,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    src: x_reg,
+                });
+            }
+            (false, Source::Imm(k)) => {
+                self.mov(Size::Q, S2, x_reg);
+                self.e(Inst::AluImm {
+                    op: X::Sub,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    imm: k,
+                });
+            }
+            (false, Source::Reg(r)) => {
+                self.mov(Size::Q, S2, x_reg);
+                self.e(Inst::Alu {
+                    op: X::Sub,
+                    size: Size::Q,
+                    dst: Rm::Reg(S2),
+                    src: x(r),
+                });
+            }
+        }
+        // 0 (a `!=` loop that wraps around) or more than 2^31 iterations: the checked code.
+        self.e(Inst::Test {
+            size: Size::Q,
+            a: Rm::Reg(S2),
+            b: S2,
+        });
+        self.a.jcc(Cond::E, checked);
+        self.e(Inst::AluImm {
+            op: X::Cmp,
+            size: Size::Q,
+            dst: Rm::Reg(S2),
+            imm: i32::MAX,
+        });
+        self.a.jcc(Cond::A, checked);
+        self.e(Inst::ImulImm {
+            size: Size::Q,
+            dst: S2,
+            src: Rm::Reg(S2),
+            imm: lp.insns as i32,
+        });
+        self.e(Inst::Alu {
+            op: X::Cmp,
+            size: Size::Q,
+            dst: Rm::Reg(S2),
+            src: BUDGET,
+        });
+        self.a.jcc(Cond::A, checked);
+        self.a.jmp(copy);
+    }
+
+    /// Charges `cost` instructions for the block at `pc`.
+    fn charge(&mut self, cost: u32, pc: usize) {
+        if cost == 0 {
+            return;
+        }
+        let l = self.a.label();
+        self.e(Inst::AluImm {
+            op: X::Sub,
+            size: Size::Q,
+            dst: Rm::Reg(BUDGET),
+            imm: cost as i32,
+        });
+        self.a.jcc(Cond::B, l);
+        self.cold.push(Cold::Exhausted { label: l, cost, pc });
+    }
+
+    fn cold_code(&mut self, c: Cold) {
+        match c {
+            Cold::Exhausted { label, cost, pc } => {
+                self.a.bind(label);
+                self.e(Inst::AluImm {
+                    op: X::Add,
+                    size: Size::Q,
+                    dst: Rm::Reg(BUDGET),
+                    imm: cost as i32,
+                });
+                self.e(mov_const(S2, pc as u64));
+                self.a.call(self.s.exhausted);
+                // The runtime ran the first segment and names where to go on.
+                self.e(Inst::JmpInd {
+                    target: Rm::Mem(ctx(Offsets::JUMP)),
+                });
+            }
+            Cold::Resume {
+                entry,
+                body,
+                cost,
+                pc,
+            } => {
+                self.a.bind(entry);
+                self.charge(cost, pc);
+                self.a.jmp(body);
+            }
+            Cold::CtxField {
+                label,
+                slow,
+                resume,
+                dst,
+                k,
+                pc,
+            } => {
+                self.a.bind(label);
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: Size::D,
+                    dst: Rm::Reg(S2),
+                    imm: 1,
+                });
+                self.a.jcc(Cond::Ne, slow);
+                self.e(Inst::Load {
+                    size: Size::Q,
+                    dst,
+                    src: ctx(Offsets::CTX_VALUE + 8 * k as i32),
+                });
+                self.a.jmp(resume);
+                self.a.bind(slow);
+                self.e(mov_const(S2, pc as u64));
+                self.a.call(self.s.step);
+                self.a.jmp(resume);
+            }
+            Cold::Refund { label, cost, to } => {
+                self.a.bind(label);
+                self.e(Inst::AluImm {
+                    op: X::Add,
+                    size: Size::Q,
+                    dst: Rm::Reg(BUDGET),
+                    imm: cost as i32,
+                });
+                self.a.jmp(to);
+            }
+            Cold::Step { label, pc, resume } => {
+                self.a.bind(label);
+                self.e(mov_const(S2, pc as u64));
+                self.a.call(self.s.step);
+                self.a.jmp(resume);
+            }
+            Cold::Depth { label, pc } => {
+                self.a.bind(label);
+                self.e(mov_const(S2, pc as u64));
+                self.a.call(self.s.depth);
+                self.e(Inst::Ud2);
+            }
+            Cold::TailJump { label } => {
+                self.a.bind(label);
+                self.e(Inst::JmpInd {
+                    target: Rm::Mem(ctx(Offsets::JUMP)),
+                });
+            }
+        }
+    }
+
+    /// Hands instruction `pc` to the interpreter inline (always, not as a slow path).
+    fn step_inline(&mut self, pc: usize) {
+        self.e(mov_const(S2, pc as u64));
+        self.a.call(self.s.step);
+    }
+
+    fn insn(
+        &mut self,
+        pc: usize,
+        ins: Instruction,
+        imm64: u64,
+        entries: &[Option<Label>],
+        refund: u32,
+    ) {
+        let goto = |t: usize| entries[t].expect("every jump target has an entry");
+        match ins {
+            Instruction::Alu {
+                width,
+                op,
+                dst,
+                src,
+            } => self.alu(width, op, x(dst), src),
+            Instruction::Neg { width, dst } => self.e(Inst::Neg {
+                size: wsize(width),
+                dst: Rm::Reg(x(dst)),
+            }),
+            Instruction::End { kind, bits, dst } => self.end(kind, bits, x(dst)),
+            Instruction::Ja { .. } | Instruction::JaLong { .. } => {
+                let t = (pc as i64 + 1 + ins.jump_offset().unwrap_or(0)) as usize;
+                self.a.jmp(goto(t));
+            }
+            Instruction::Jmp {
+                width,
+                cond,
+                dst,
+                src,
+                off,
+            } => {
+                let t = (pc as i64 + 1 + off as i64) as usize;
+                let cc = self.compare(width, cond, x(dst), src);
+                if refund > 0 {
+                    let l = self.a.label();
+                    self.a.jcc(cc, l);
+                    self.cold.push(Cold::Refund {
+                        label: l,
+                        cost: refund,
+                        to: goto(t),
+                    });
+                } else {
+                    self.a.jcc(cc, goto(t));
+                }
+                // Not taken: the entry of pc + 1 follows inline.
+            }
+            Instruction::LdImm64 { dst, .. } => self.e(mov_const(x(dst), imm64)),
+            Instruction::Load {
+                size,
+                sign_extend,
+                dst,
+                src,
+                off,
+            } => {
+                let d = x(dst);
+                let n = size.bytes();
+                if !sign_extend && self.ctx_load(pc, d, off, n) {
+                    return;
+                }
+                self.access(pc, src.num(), off, n, false, false, |me, m| {
+                    let i = match (n, sign_extend) {
+                        (1, false) => Inst::Movzx {
+                            from: Size::B,
+                            dst: d,
+                            src: Rm::Mem(m),
+                        },
+                        (2, false) => Inst::Movzx {
+                            from: Size::W,
+                            dst: d,
+                            src: Rm::Mem(m),
+                        },
+                        (4, false) => Inst::Load {
+                            size: Size::D,
+                            dst: d,
+                            src: m,
+                        },
+                        (8, _) => Inst::Load {
+                            size: Size::Q,
+                            dst: d,
+                            src: m,
+                        },
+                        (k, _) => Inst::Movsx {
+                            from: match k {
+                                1 => Size::B,
+                                2 => Size::W,
+                                _ => Size::D,
+                            },
+                            size: Size::Q,
+                            dst: d,
+                            src: Rm::Mem(m),
+                        },
+                    };
+                    me.e(i);
+                });
+            }
+            Instruction::Store {
+                size,
+                dst,
+                off,
+                src,
+            } => {
+                let n = size.bytes();
+                let sz = [Size::B, Size::W, Size::D, Size::Q][n.trailing_zeros() as usize];
+                self.access(pc, dst.num(), off, n, true, false, |me, m| {
+                    let i = match src {
+                        Source::Reg(r) => Inst::Mov {
+                            size: sz,
+                            dst: Rm::Mem(m),
+                            src: x(r),
+                        },
+                        Source::Imm(k) => Inst::MovImm {
+                            size: sz,
+                            dst: Rm::Mem(m),
+                            imm: match sz {
+                                Size::B => k as i8 as i32,
+                                Size::W => k as i16 as i32,
+                                _ => k,
+                            },
+                        },
+                    };
+                    me.e(i);
+                });
+            }
+            Instruction::Atomic {
+                width,
+                op,
+                dst,
+                src,
+                off,
+            } => {
+                let n = if width == Width::W64 { 8 } else { 4 };
+                let s = x(src);
+                let sz = wsize(width);
+                self.access(pc, dst.num(), off, n, true, true, |me, m| {
+                    me.atomic(sz, op, m, s)
+                });
+            }
+            Instruction::LdAbs { .. } | Instruction::LdInd { .. } => self.step_inline(pc),
+            Instruction::Call(Call::Helper(12)) => {
+                self.step_inline(pc);
+                let l = self.a.label();
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: Rm::Mem(ctx(Offsets::JUMP)),
+                    imm: 0,
+                });
+                self.a.jcc(Cond::Ne, l);
+                self.cold.push(Cold::TailJump { label: l });
+            }
+            Instruction::Call(Call::Helper(_)) | Instruction::Call(Call::Kfunc { .. }) => {
+                self.step_inline(pc)
+            }
+            Instruction::Call(Call::Local(imm)) => {
+                let t = (pc as i64 + 1 + imm as i64) as usize;
+                let over = self.a.label();
+                self.e(Inst::Load {
+                    size: Size::Q,
+                    dst: S2,
+                    src: ctx(Offsets::DEPTH),
+                });
+                self.e(Inst::AluLoad {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: S2,
+                    src: ctx(Offsets::MAX_DEPTH),
+                });
+                self.a.jcc(Cond::Ae, over);
+                self.cold.push(Cold::Depth { label: over, pc });
+                self.push_frame();
+                self.a.call(goto(t));
+                self.pop_frame();
+            }
+            Instruction::CallX { .. } => {
+                self.e(mov_const(S2, pc as u64));
+                self.a.call(self.s.callx);
+                let skip = self.a.label();
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: Rm::Mem(ctx(Offsets::JUMP)),
+                    imm: 0,
+                });
+                self.a.jcc(Cond::E, skip);
+                self.push_frame();
+                // Neither the frame set-up nor the zeroing touches the target.
+                self.e(Inst::CallInd {
+                    target: Rm::Mem(ctx(Offsets::JUMP)),
+                });
+                self.pop_frame();
+                self.a.bind(skip);
+            }
+            Instruction::Exit => {
+                self.e(Inst::AluImm {
+                    op: X::Cmp,
+                    size: Size::Q,
+                    dst: Rm::Mem(ctx(Offsets::DEPTH)),
+                    imm: 0,
+                });
+                self.a.jcc(Cond::Ne, self.s.ret);
+                self.a.jmp(self.s.main_exit);
+            }
+        }
+    }
+
+    /// Saves r6-r10, enters a new frame (depth, r10, the frame's stack zeroed). Uses r11
+    /// only (r10 may hold the packet's offset).
+    fn push_frame(&mut self) {
+        for r in [Rbx, R13, R14, R15, Rbp] {
+            self.e(Inst::Push { reg: r });
+        }
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: S2,
+            src: ctx(Offsets::DEPTH),
+        });
+        self.e(Inst::AluImm {
+            op: X::Add,
+            size: Size::Q,
+            dst: Rm::Reg(S2),
+            imm: 1,
+        });
+        self.e(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::DEPTH)),
+            src: S2,
+        });
+        // r10 = region_base(depth) + 512 = ((depth + 1) << 32) + 512.
+        self.e(Inst::Lea {
+            dst: Rbp,
+            src: Mem::base(S2, 1),
+        });
+        self.e(Inst::ShiftImm {
+            op: ShiftOp::Shl,
+            size: Size::Q,
+            dst: Rm::Reg(Rbp),
+            imm: 32,
+        });
+        self.e(Inst::AluImm {
+            op: X::Add,
+            size: Size::Q,
+            dst: Rm::Reg(Rbp),
+            imm: 512,
+        });
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: S2,
+            src: ctx_idx(Offsets::STACK_HOST, S2),
+        });
+        self.e(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::FRAME)),
+            src: S2,
+        });
+        self.a.call(self.s.zero_frame);
+    }
+
+    fn pop_frame(&mut self) {
+        for r in [Rbp, R15, R14, R13, Rbx] {
+            self.e(Inst::Pop { reg: r });
+        }
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: S2,
+            src: ctx(Offsets::DEPTH),
+        });
+        self.e(Inst::AluImm {
+            op: X::Sub,
+            size: Size::Q,
+            dst: Rm::Reg(S2),
+            imm: 1,
+        });
+        self.e(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::DEPTH)),
+            src: S2,
+        });
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: S2,
+            src: ctx_idx(Offsets::STACK_HOST, S2),
+        });
+        self.e(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::FRAME)),
+            src: S2,
+        });
+    }
+}
