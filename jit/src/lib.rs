@@ -3,7 +3,7 @@
 //! [`Jit::compile`] translates every program loaded in a [`Vm`] into one block of machine code
 //! (the encoder is [`x86`]); [`Jit::run`] runs one of them on an input with the VM's memory,
 //! maps and helpers, and returns the interpreter's [`Run`]: the same r0, memory contents,
-//! faults and instruction counts. See `lower.rs` for the code it generates.
+//! faults and instruction counts. See `lower/` for the code it generates.
 //!
 //! Two memory modes: [`Mode::Checked`] checks every access inline against the memory regions
 //! (for unverified programs: a bad access is the interpreter's `Fault`, never a host crash);

@@ -2,7 +2,8 @@
 //!
 //! Register mapping (the kernel JIT's): r0 rax, r1 rdi, r2 rsi, r3 rdx, r4 rcx, r5 r8, r6 rbx,
 //! r7 r13, r8 r14, r9 r15, r10 rbp. r12 holds the context block ([`crate::runtime::Ctx`]), r9
-//! the remaining instruction budget, r10 and r11 are scratch.
+//! the remaining instruction budget, r11 is scratch, and r10 is scratch or, in trusted code,
+//! the offset of the packet or of the input buffer.
 //!
 //! Pointers keep the interpreter's synthetic addresses (region `i` at `(i + 1) << 32`), so that
 //! every value a program sees is the interpreter's. A memory access translates the address
@@ -10,9 +11,11 @@
 //! that reads as another value, a freed region) goes to the interpreter, which produces the
 //! exact outcome.
 //!
-//! The budget is kept as the interpreter's fast loop keeps it: a basic block is charged when
-//! it is entered by a jump, a call, a return or the start; when the budget cannot pay for a
-//! block, the interpreter runs what is left of it.
+//! The budget is kept as the interpreter's fast loop keeps it: a segment (a basic block, split
+//! where a jump lands inside it, joined with the block after a forward conditional jump) is
+//! charged when it is entered; when the budget cannot pay, the interpreter runs the segment
+//! one instruction at a time. Counted loops also get a copy without budget tests, entered when
+//! the budget covers every iteration the counter allows.
 
 use crate::asm::{Asm, Label};
 use crate::runtime::{self, Offsets, CAP};
