@@ -56,7 +56,7 @@ pub struct Jit {
     enter: usize,
     /// Per variant, per program: the offset of its entry. Variant 0 is the only one, or with
     /// `input_role` the input-buffer variant; variant 1 the one without.
-    starts: Vec<Vec<usize>>,
+    starts: [Vec<usize>; 2],
     ctx: Box<runtime::Ctx>,
     /// The entries of the variant not in `ctx.entries`.
     alt_entries: Vec<Vec<u64>>,
@@ -114,7 +114,7 @@ impl Jit {
                 .zip(&derived)
                 .any(|(p, d)| has_input_access(&p.decoded, d));
         let variants = if input_role { 2 } else { 1 };
-        let mut lowered = vec![Vec::new(), Vec::new()];
+        let mut lowered = [Vec::new(), Vec::new()];
         let mut insns = 0;
         let mut ctx_loads = Vec::new();
         for (v, low_v) in lowered.iter_mut().enumerate().take(variants) {
@@ -150,8 +150,8 @@ impl Jit {
         let code = exec::ExecMem::new(&buf)?;
         let enter = labels_offset(&labels, enter_label);
         let mut ctx = runtime::Ctx::new();
-        let mut starts = vec![Vec::new(), Vec::new()];
-        let mut entries = vec![Vec::new(), Vec::new()];
+        let mut starts = [Vec::new(), Vec::new()];
+        let mut entries = [Vec::new(), Vec::new()];
         for v in 0..variants {
             for low in &lowered[v] {
                 let e: Vec<u64> = low

@@ -131,6 +131,7 @@ pub struct Lower<'a> {
 }
 
 impl<'a> Lower<'a> {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         a: &'a mut Asm,
         s: Shared,
