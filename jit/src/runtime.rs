@@ -43,6 +43,8 @@ pub struct Ctx {
     /// What r10 holds in trusted code: the offset (host - synthetic address) of the input
     /// buffer's region (`input_region`) or else of the packet's region, or 0.
     pub packet_load: u64,
+    /// The budget while an unrolled loop uses r9.
+    pub loop_budget: u64,
     /// Per region index + 1: readable and writable lengths (0 for a region that must go
     /// through the interpreter: freed, with special context fields, or absent), the host
     /// address of the first byte, and the differences host - synthetic address for loads
@@ -91,6 +93,7 @@ impl Offsets {
     pub const JUMP: i32 = std::mem::offset_of!(Ctx, jump) as i32;
     pub const FRAME: i32 = std::mem::offset_of!(Ctx, frame) as i32;
     pub const STACK_HOST: i32 = std::mem::offset_of!(Ctx, stack_host) as i32;
+    pub const LOOP_BUDGET: i32 = std::mem::offset_of!(Ctx, loop_budget) as i32;
     pub const CTX_KIND: i32 = std::mem::offset_of!(Ctx, ctx_kind) as i32;
     pub const CTX_VALUE: i32 = std::mem::offset_of!(Ctx, ctx_value) as i32;
     pub const PACKET_LOAD: i32 = std::mem::offset_of!(Ctx, packet_load) as i32;

@@ -9,7 +9,8 @@ impl Lower<'_> {
     /// `ctx_value`), the bytes do (0), or the interpreter must (2: the run's r1 is not a
     /// context that holds the bytes). `false` when the load is not such a one.
     pub(super) fn ctx_load(&mut self, pc: usize, d: Reg, off: i16, n: usize) -> bool {
-        if self.mode != Mode::Trusted || !self.ctx.contains(&pc) || off < 0 {
+        if self.mode != Mode::Trusted || !self.ctx.contains(&pc) || off < 0 || self.ahead.is_some()
+        {
             return false;
         }
         let k = self.ctx_loads.len();
@@ -71,6 +72,22 @@ impl Lower<'_> {
         true
     }
 
+    /// Whether an access compiles to a direct one, without a slow path: the frame at a
+    /// constant offset from r10, or (trusted) the packet or the input buffer through r10.
+    pub(super) fn direct_access(&self, pc: usize, bpf_base: u8, off: i16, n: usize) -> bool {
+        if self.mode == Mode::Trusted && self.ctx.contains(&pc) {
+            return false;
+        }
+        let off32 = off as i32;
+        if bpf_base == 10 && self.r10_fixed && off32 >= -512 && off32 + n as i32 <= 0 {
+            return true;
+        }
+        let via_input = self
+            .input
+            .is_some_and(|d| d.get(pc).is_some_and(|m| m & (1 << bpf_base) != 0));
+        (self.pkt_reg && self.packet.contains(&pc)) || via_input
+    }
+
     /// Emits the address translation of `base + off` for an `n`-byte access, `body` with the
     /// host memory operand, and the slow path. With `single`, the operand uses r11 alone
     /// (the body may use r10 and rax).
@@ -92,7 +109,12 @@ impl Lower<'_> {
             self.step_inline(pc);
             return;
         }
-        let off32 = off as i32;
+        // In an unrolled loop's copy, the counter may be ahead of its register.
+        let off32 = off as i32
+            + match self.ahead {
+                Some((r, k)) if r == bpf_base => k,
+                _ => 0,
+            };
         let base = MAP[bpf_base as usize % 11];
         let base_is_r10 = bpf_base == 10;
         // The current frame's stack, at a constant offset: always in bounds and writable.

@@ -59,6 +59,31 @@ fn wsize(w: Width) -> Size {
     }
 }
 
+/// How `Lower::unrolled` unrolls a loop: the counter's change, and the reduction if any.
+struct UnrollPlan {
+    inc: usize,
+    reduction: Option<usize>,
+}
+
+/// The registers an instruction reads or writes (bit `i` for r`i`).
+fn writes_or_reads(ins: &Instruction) -> u16 {
+    let b = |r: semantics::isa::Reg| 1u16 << r.num();
+    let s = |src: &Source| match src {
+        Source::Reg(r) => b(*r),
+        Source::Imm(_) => 0,
+    };
+    match ins {
+        Instruction::Alu { dst, src, .. } | Instruction::Jmp { dst, src, .. } => b(*dst) | s(src),
+        Instruction::Neg { dst, .. }
+        | Instruction::End { dst, .. }
+        | Instruction::LdImm64 { dst, .. } => b(*dst),
+        Instruction::Load { dst, src, .. } => b(*dst) | b(*src),
+        Instruction::Store { dst, src, .. } => b(*dst) | s(src),
+        Instruction::Atomic { dst, src, .. } => b(*dst) | b(*src) | 1,
+        _ => 0xffff,
+    }
+}
+
 /// What compiling one program produced.
 pub struct Lowered {
     /// Per slot: the label of the budget-charging entry, where there is one.
@@ -127,6 +152,9 @@ pub struct Lower<'a> {
     input: Option<&'a [u16]>,
     /// r10 holds an offset, and code that needs r10 as scratch saves it.
     r10_reserved: bool,
+    /// While emitting an unrolled loop: the counter register and how far its value is ahead
+    /// of the register (memory accesses through it add this to their offset).
+    ahead: Option<(u8, i32)>,
     cold: Vec<Cold>,
 }
 
@@ -159,6 +187,7 @@ impl<'a> Lower<'a> {
             pkt_reg,
             input,
             r10_reserved: pkt_reg || input.is_some(),
+            ahead: None,
             cold: Vec::new(),
         }
     }
@@ -336,6 +365,16 @@ impl<'a> Lower<'a> {
         // The unchecked copies: the same code and charges without the budget test, entered
         // only when the budget covers every iteration the loop can make.
         for (lp, _, u) in &versioned {
+            let body: Vec<(usize, Instruction)> = insns
+                .iter()
+                .copied()
+                .filter(|(pc, _)| *pc >= lp.head && *pc <= lp.latch)
+                .collect();
+            if let Some(plan) = self.unroll_plan(lp, &body) {
+                let copy = u[lp.head].expect("copy label");
+                self.unrolled(lp, &body, &plan, copy, entries[lp.latch + 1], &imm);
+                continue;
+            }
             for &(pc, ins) in insns {
                 if pc < lp.head || pc > lp.latch {
                     continue;
@@ -450,6 +489,263 @@ impl<'a> Lower<'a> {
         });
         self.a.jcc(Cond::A, checked);
         self.a.jmp(copy);
+    }
+
+    /// Whether a counted loop's unchecked copy can be unrolled by four: counting up by one to
+    /// a limit with `<` or `!=`; straight-line (no jump but the latch), every instruction an
+    /// ALU instruction other than a division (which needs scratch registers), an LD_IMM64, or
+    /// a load or store that compiles without a slow path; the counter used only as a memory
+    /// base besides its change and the latch. Such a loop runs exactly `limit - counter`
+    /// iterations, and nothing in it can stop the run. Optionally one `a += b` whose `a`
+    /// nothing else in the loop touches is a reduction, summed in two registers.
+    fn unroll_plan(&self, lp: &CountedLoop, body: &[(usize, Instruction)]) -> Option<UnrollPlan> {
+        if !lp.up || lp.insns < 2 {
+            return None;
+        }
+        let Instruction::Jmp { cond, .. } = body.last()?.1 else {
+            return None;
+        };
+        if !matches!(cond, JmpCond::Lt | JmpCond::Ne) {
+            return None;
+        }
+        let c = lp.counter;
+        let bit = |r: semantics::isa::Reg| 1u16 << r.num();
+        let mut inc = None;
+        let mut reduction = None;
+        for &(pc, ins) in &body[..body.len() - 1] {
+            let reads_c = match ins {
+                Instruction::Alu { dst, src, .. } => {
+                    dst.num() == c || matches!(src, Source::Reg(r) if r.num() == c)
+                }
+                Instruction::Neg { dst, .. } | Instruction::End { dst, .. } => dst.num() == c,
+                Instruction::LdImm64 { dst, .. } => dst.num() == c,
+                Instruction::Load {
+                    dst,
+                    src,
+                    off,
+                    size,
+                    ..
+                } => {
+                    if dst.num() == c || !self.direct_access(pc, src.num(), off, size.bytes()) {
+                        return None;
+                    }
+                    false
+                }
+                Instruction::Store {
+                    dst,
+                    src,
+                    off,
+                    size,
+                } => {
+                    if matches!(src, Source::Reg(r) if r.num() == c)
+                        || !self.direct_access(pc, dst.num(), off, size.bytes())
+                    {
+                        return None;
+                    }
+                    false
+                }
+                _ => return None,
+            };
+            if let Instruction::Alu {
+                op: AluOp::Div | AluOp::Mod | AluOp::Sdiv | AluOp::Smod,
+                ..
+            } = ins
+            {
+                return None;
+            }
+            if reads_c {
+                if inc.is_some() {
+                    return None;
+                }
+                if !matches!(
+                    ins,
+                    Instruction::Alu {
+                        width: Width::W64,
+                        op: AluOp::Add,
+                        src: Source::Imm(1),
+                        ..
+                    } | Instruction::Alu {
+                        width: Width::W64,
+                        op: AluOp::Sub,
+                        src: Source::Imm(-1),
+                        ..
+                    }
+                ) {
+                    return None;
+                }
+                inc = Some(pc);
+            }
+            if let Instruction::Alu {
+                width: Width::W64,
+                op: AluOp::Add,
+                dst,
+                src: Source::Reg(r),
+            } = ins
+            {
+                let touches = body
+                    .iter()
+                    .filter(|(q, i)| *q != pc && (writes_or_reads(i) & bit(dst)) != 0)
+                    .count();
+                if touches == 0 && r.num() != dst.num() && dst.num() != c && reduction.is_none() {
+                    reduction = Some(pc);
+                }
+            }
+        }
+        // Stack accesses use r11 for the frame's address, which the second sum needs.
+        let frame = body.iter().any(|(_, i)| match i {
+            Instruction::Load { src, .. } => src.num() == 10,
+            Instruction::Store { dst, .. } => dst.num() == 10,
+            _ => false,
+        });
+        Some(UnrollPlan {
+            inc: inc?,
+            reduction: if frame { None } else { reduction },
+        })
+    }
+
+    /// The unrolled unchecked copy (see `unroll_plan`), entered from `loop_check` with r11 =
+    /// the loop's whole cost, which it pays at once; r9 counts the iterations left meanwhile
+    /// (the budget waits in the context block) and r11 holds the second sum.
+    fn unrolled(
+        &mut self,
+        lp: &CountedLoop,
+        body: &[(usize, Instruction)],
+        plan: &UnrollPlan,
+        copy: Label,
+        exit: Option<Label>,
+        imm: &dyn Fn(usize) -> u64,
+    ) {
+        let c = MAP[lp.counter as usize];
+        let limit_minus_counter = |me: &mut Self| {
+            match lp.limit {
+                Source::Imm(k) => me.e(mov_const(BUDGET, k as i64 as u64)),
+                Source::Reg(r) => me.mov(Size::Q, BUDGET, x(r)),
+            }
+            me.e(Inst::Alu {
+                op: X::Sub,
+                size: Size::Q,
+                dst: Rm::Reg(BUDGET),
+                src: c,
+            });
+        };
+        self.a.bind(copy);
+        self.e(Inst::Alu {
+            op: X::Sub,
+            size: Size::Q,
+            dst: Rm::Reg(BUDGET),
+            src: S2,
+        });
+        self.e(Inst::Mov {
+            size: Size::Q,
+            dst: Rm::Mem(ctx(Offsets::LOOP_BUDGET)),
+            src: BUDGET,
+        });
+        if plan.reduction.is_some() {
+            self.e(Inst::Alu {
+                op: X::Xor,
+                size: Size::D,
+                dst: Rm::Reg(S2),
+                src: S2,
+            });
+        }
+        const FACTOR: i32 = 4;
+        let group = self.a.label();
+        let rem = self.a.label();
+        let done = self.a.label();
+        // r9 = iterations left (1 ..= 2^31 here).
+        limit_minus_counter(self);
+        self.e(Inst::AluImm {
+            op: X::Cmp,
+            size: Size::Q,
+            dst: Rm::Reg(BUDGET),
+            imm: FACTOR,
+        });
+        self.a.jcc(Cond::B, rem);
+        self.a.bind(group);
+        let no_entries = vec![None; 0];
+        for k in 0..FACTOR {
+            for &(pc, ins) in &body[..body.len() - 1] {
+                let before = pc < plan.inc;
+                // The counter's lag: iteration k sees it k (before its change) or k + 1
+                // (after) ahead of the register, until the last one adds them all.
+                let lag = if before { k } else { k + 1 };
+                self.ahead =
+                    (lag > 0 && !(k == FACTOR - 1 && !before)).then_some((lp.counter, lag));
+                if pc == plan.inc {
+                    if k == FACTOR - 1 {
+                        self.e(Inst::AluImm {
+                            op: X::Add,
+                            size: Size::Q,
+                            dst: Rm::Reg(c),
+                            imm: FACTOR,
+                        });
+                    }
+                    continue;
+                }
+                if k % 2 == 1 && Some(pc) == plan.reduction {
+                    if let Instruction::Alu {
+                        src: Source::Reg(r),
+                        ..
+                    } = ins
+                    {
+                        self.e(Inst::Alu {
+                            op: X::Add,
+                            size: Size::Q,
+                            dst: Rm::Reg(S2),
+                            src: x(r),
+                        });
+                    }
+                    continue;
+                }
+                self.insn(pc, ins, imm(pc), &no_entries, 0);
+            }
+        }
+        self.ahead = None;
+        limit_minus_counter(self);
+        self.e(Inst::AluImm {
+            op: X::Cmp,
+            size: Size::Q,
+            dst: Rm::Reg(BUDGET),
+            imm: FACTOR,
+        });
+        self.a.jcc(Cond::Ae, group);
+        // The rest, one iteration at a time.
+        self.a.bind(rem);
+        self.e(Inst::Test {
+            size: Size::Q,
+            a: Rm::Reg(BUDGET),
+            b: BUDGET,
+        });
+        self.a.jcc(Cond::E, done);
+        for &(pc, ins) in &body[..body.len() - 1] {
+            self.insn(pc, ins, imm(pc), &no_entries, 0);
+        }
+        self.e(Inst::AluImm {
+            op: X::Sub,
+            size: Size::Q,
+            dst: Rm::Reg(BUDGET),
+            imm: 1,
+        });
+        self.a.jmp(rem);
+        self.a.bind(done);
+        if let Some(pc) = plan.reduction {
+            if let Some((_, Instruction::Alu { dst, .. })) = body.iter().find(|(q, _)| *q == pc) {
+                self.e(Inst::Alu {
+                    op: X::Add,
+                    size: Size::Q,
+                    dst: Rm::Reg(x(*dst)),
+                    src: S2,
+                });
+            }
+        }
+        self.e(Inst::Load {
+            size: Size::Q,
+            dst: BUDGET,
+            src: ctx(Offsets::LOOP_BUDGET),
+        });
+        if let Some(l) = exit {
+            self.a.jmp(l);
+        }
     }
 
     /// Charges `cost` instructions for the block at `pc`.
