@@ -490,3 +490,32 @@ fn unrolled_loops_match_the_interpreter() {
     }
     assert_eq!(compared, 3 * 12 * 8 * 2);
 }
+
+/// A program whose last instruction falls through, after a counted loop (whose unchecked copy
+/// the JIT places after the program's body): both engines stop with `FellOffEnd`.
+#[test]
+fn falling_off_the_end_after_a_counted_loop() {
+    let text = "r0 = 0\nr1 = 0\nloop:\nr0 += 3\nr1 += 1\nif r1 < 10 goto loop\nr0 += 1\n";
+    let slots = semantics::text::assemble(text).unwrap();
+    for budget in [5, 1_000_000] {
+        let mut vm = Vm::new(
+            Config {
+                budget,
+                ..Config::default()
+            },
+            &[],
+        );
+        let id = vm.load("t", &slots).unwrap();
+        for mode in [jit::Mode::Checked, jit::Mode::Trusted] {
+            if let Err(m) = jitdiff::compare_vm(text, &vm, id, &[Input::None], mode) {
+                panic!("{m}");
+            }
+        }
+        if budget > 100 {
+            assert!(matches!(
+                vm.run(id, &Input::None).outcome,
+                semantics::interp::Outcome::FellOffEnd { .. }
+            ));
+        }
+    }
+}

@@ -362,6 +362,14 @@ impl<'a> Lower<'a> {
                 self.insn(pc, ins, imm(pc), &entries, refund);
             }
         }
+        // Past the end (the last instruction may fall through to here, so this comes before
+        // the unchecked copies).
+        if let Some(l) = entries[nslots] {
+            self.a.bind(l);
+        }
+        self.e(mov_const(S2, nslots as u64));
+        self.a.call(self.s.fell_off);
+        self.e(Inst::Ud2);
         // The unchecked copies: the same code and charges without the budget test, entered
         // only when the budget covers every iteration the loop can make.
         for (lp, _, u) in &versioned {
@@ -374,6 +382,14 @@ impl<'a> Lower<'a> {
                 let copy = u[lp.head].expect("copy label");
                 self.unrolled(lp, &body, &plan, copy, entries[lp.latch + 1], &imm);
                 continue;
+            }
+            // The copy is entered by a jump only: align its head to 64 bytes with filler that
+            // never runs.
+            while self.a.buf.len() % 64 != 0 {
+                self.e(Inst::Ud2);
+                if self.a.buf.len() % 64 == 63 {
+                    self.e(Inst::Ret);
+                }
             }
             for &(pc, ins) in insns {
                 if pc < lp.head || pc > lp.latch {
@@ -401,13 +417,6 @@ impl<'a> Lower<'a> {
             self.a
                 .jmp(entries[lp.latch + 1].expect("a conditional jump's successor has an entry"));
         }
-        // Past the end.
-        if let Some(l) = entries[nslots] {
-            self.a.bind(l);
-        }
-        self.e(mov_const(S2, nslots as u64));
-        self.a.call(self.s.fell_off);
-        self.e(Inst::Ud2);
         while !self.cold.is_empty() {
             for c in std::mem::take(&mut self.cold) {
                 self.cold_code(c);
