@@ -323,20 +323,9 @@ fn has_input_access(insns: &[(usize, semantics::isa::Instruction)], derived: &[u
 
 /// Whether a program mentions r10 at all.
 fn mentions_r10(insns: &[(usize, semantics::isa::Instruction)]) -> bool {
-    use semantics::isa::{Instruction as I, Source};
-    let src10 = |s: &Source| matches!(s, Source::Reg(r) if r.num() == 10);
-    insns.iter().any(|(_, i)| match i {
-        I::Alu { dst, src, .. } => dst.num() == 10 || src10(src),
-        I::Neg { dst, .. } | I::End { dst, .. } | I::LdImm64 { dst, .. } => dst.num() == 10,
-        I::Jmp { dst, src, .. } => dst.num() == 10 || src10(src),
-        I::Load { dst, src, .. } => dst.num() == 10 || src.num() == 10,
-        I::Store { dst, src, .. } => dst.num() == 10 || src10(src),
-        I::Atomic { dst, src, .. } => dst.num() == 10 || src.num() == 10,
-        I::LdInd { src, .. } => src.num() == 10,
-        I::CallX { reg } => reg.num() == 10,
-        // A callee's frame is zeroed when it is entered; helpers see the stack only through
-        // pointers made from r10.
-        _ => false,
+    insns.iter().any(|(_, i)| {
+        let (u, d) = i.uses_defs();
+        (u | d) & (1 << 10) != 0
     })
 }
 
@@ -347,17 +336,5 @@ fn labels_offset(labels: &[Option<usize>], l: asm::Label) -> usize {
 /// Whether a program may write r10 (not a verified one: then stack accesses at constant
 /// offsets from r10 cannot skip the checks).
 fn writes_r10(insns: &[(usize, semantics::isa::Instruction)]) -> bool {
-    use semantics::isa::{Atomic, Instruction as I};
-    insns.iter().any(|(_, i)| match *i {
-        I::Alu { dst, .. } | I::Neg { dst, .. } | I::End { dst, .. } => dst.num() == 10,
-        I::LdImm64 { dst, .. } | I::Load { dst, .. } => dst.num() == 10,
-        I::Atomic { src, op, .. } => {
-            src.num() == 10
-                && matches!(
-                    op,
-                    Atomic::Rmw { fetch: true, .. } | Atomic::Xchg | Atomic::Cmpxchg
-                )
-        }
-        _ => false,
-    })
+    insns.iter().any(|(_, i)| i.uses_defs().1 & (1 << 10) != 0)
 }

@@ -464,6 +464,62 @@ impl Instruction {
         }
     }
 
+    /// Whether the instruction ends a basic block: a jump, a call or an exit.
+    pub const fn ends_block(&self) -> bool {
+        matches!(
+            self,
+            Instruction::Ja { .. }
+                | Instruction::JaLong { .. }
+                | Instruction::Jmp { .. }
+                | Instruction::Call(_)
+                | Instruction::CallX { .. }
+                | Instruction::Exit
+        )
+    }
+
+    /// The registers the instruction reads and writes (bit `i` for r`i`), by the ISA's
+    /// calling convention: a call reads its arguments r1-r5 and leaves r0-r5 undefined;
+    /// LD_ABS/LD_IND read the context in r6 and leave r0-r5 undefined; exit reads r0.
+    pub fn uses_defs(&self) -> (u16, u16) {
+        const ARGS: u16 = 0b11_1110;
+        const CALLER_SAVED: u16 = 0b11_1111;
+        let bit = |r: &Reg| 1u16 << r.num();
+        let src = |s: &Source| match s {
+            Source::Reg(r) => bit(r),
+            Source::Imm(_) => 0,
+        };
+        match self {
+            Instruction::Alu {
+                op, dst, src: s, ..
+            } => {
+                let reads_dst = !matches!(
+                    op,
+                    AluOp::Mov | AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32
+                );
+                (src(s) | if reads_dst { bit(dst) } else { 0 }, bit(dst))
+            }
+            Instruction::Neg { dst, .. } | Instruction::End { dst, .. } => (bit(dst), bit(dst)),
+            Instruction::Jmp { dst, src: s, .. } => (bit(dst) | src(s), 0),
+            Instruction::Call(_) => (ARGS, CALLER_SAVED),
+            Instruction::CallX { reg } => (ARGS | bit(reg), CALLER_SAVED),
+            Instruction::Exit => (1, 0),
+            Instruction::LdImm64 { dst, .. } => (0, bit(dst)),
+            Instruction::Load { dst, src, .. } => (bit(src), bit(dst)),
+            Instruction::Store { dst, src: s, .. } => (bit(dst) | src(s), 0),
+            Instruction::Atomic { op, dst, src, .. } => {
+                let (r, w) = match op {
+                    Atomic::Cmpxchg => (bit(src) | 1, 1),
+                    Atomic::Xchg | Atomic::Rmw { fetch: true, .. } => (bit(src), bit(src)),
+                    Atomic::Rmw { fetch: false, .. } => (bit(src), 0),
+                };
+                (bit(dst) | r, w)
+            }
+            Instruction::LdAbs { .. } => (1 << 6, CALLER_SAVED),
+            Instruction::LdInd { src, .. } => ((1 << 6) | bit(src), CALLER_SAVED),
+            Instruction::Ja { .. } | Instruction::JaLong { .. } => (0, 0),
+        }
+    }
+
     /// The relative jump offset, for instructions that jump within the function.
     pub const fn jump_offset(&self) -> Option<i64> {
         match *self {

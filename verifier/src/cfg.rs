@@ -6,7 +6,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::{Dfs, EdgeRef};
 use semantics::decode::{decode_all, DecodeError};
 use semantics::insn::Insn;
-use semantics::isa::{Call, Instruction, Source};
+use semantics::isa::{Call, Instruction};
 
 /// A set of registers r0..r10 as bits.
 pub type RegSet = u16;
@@ -248,54 +248,13 @@ fn back_edge(
     None
 }
 
-fn bit(r: semantics::isa::Reg) -> RegSet {
-    1 << r.idx()
-}
-
 pub(crate) const ARGS: RegSet = 0b11_1110;
 pub(crate) const CALLER_SAVED: RegSet = 0b11_1111;
 
-/// The registers an instruction reads and writes.
+/// The registers an instruction reads and writes (`Instruction::uses_defs`).
 pub(crate) fn uses_defs(i: &Instruction) -> (RegSet, RegSet) {
-    use semantics::isa::AluOp;
-    let src = |s: &Source| match s {
-        Source::Reg(r) => bit(*r),
-        Source::Imm(_) => 0,
-    };
-    match i {
-        Instruction::Alu {
-            op, dst, src: s, ..
-        } => {
-            let reads_dst = !matches!(
-                op,
-                AluOp::Mov | AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32
-            );
-            (src(s) | if reads_dst { bit(*dst) } else { 0 }, bit(*dst))
-        }
-        Instruction::Neg { dst, .. } | Instruction::End { dst, .. } => (bit(*dst), bit(*dst)),
-        Instruction::Jmp { dst, src: s, .. } => (bit(*dst) | src(s), 0),
-        Instruction::Call(Call::Helper(_)) | Instruction::Call(Call::Kfunc { .. }) => {
-            (ARGS, CALLER_SAVED)
-        }
-        Instruction::Call(Call::Local(_)) => (ARGS, CALLER_SAVED),
-        Instruction::CallX { reg } => (ARGS | bit(*reg), CALLER_SAVED),
-        Instruction::Exit => (1, 0),
-        Instruction::LdImm64 { dst, .. } => (0, bit(*dst)),
-        Instruction::Load { dst, src, .. } => (bit(*src), bit(*dst)),
-        Instruction::Store { dst, src: s, .. } => (bit(*dst) | src(s), 0),
-        Instruction::Atomic { op, dst, src, .. } => {
-            use semantics::isa::Atomic;
-            let (r, w) = match op {
-                Atomic::Cmpxchg => (bit(*src) | 1, 1),
-                Atomic::Xchg | Atomic::Rmw { fetch: true, .. } => (bit(*src), bit(*src)),
-                Atomic::Rmw { fetch: false, .. } => (bit(*src), 0),
-            };
-            (bit(*dst) | r, w)
-        }
-        Instruction::LdAbs { .. } => (1 << 6, CALLER_SAVED),
-        Instruction::LdInd { src, .. } => ((1 << 6) | bit(*src), CALLER_SAVED),
-        Instruction::Ja { .. } | Instruction::JaLong { .. } => (0, 0),
-    }
+    let (u, d) = i.uses_defs();
+    (u as RegSet, d as RegSet)
 }
 
 fn live_transfer(i: &Instruction, out: RegSet) -> RegSet {

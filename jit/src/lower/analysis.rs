@@ -59,20 +59,7 @@ pub fn input_derived(insns: &[(usize, Instruction)], nslots: usize) -> Vec<u16> 
                 src: Source::Imm(_),
                 ..
             } => {}
-            Instruction::Alu { dst, .. }
-            | Instruction::Neg { dst, .. }
-            | Instruction::End { dst, .. }
-            | Instruction::LdImm64 { dst, .. }
-            | Instruction::Load { dst, .. } => out &= !bit(dst),
-            Instruction::Atomic { src, op, .. } => {
-                out &= !bit(src);
-                if op == Atomic::Cmpxchg {
-                    out &= !1;
-                }
-            }
-            Instruction::LdAbs { .. } | Instruction::LdInd { .. } => out &= !1,
-            Instruction::Call(_) | Instruction::CallX { .. } => out &= !0x3f,
-            _ => {}
+            _ => out &= !writes(&ins),
         }
         let next = pc + ins.slots();
         let mut succ = Vec::with_capacity(2);
@@ -125,18 +112,7 @@ pub struct CountedLoop {
 
 /// The registers an instruction writes (bit `i` for r`i`).
 fn writes(ins: &Instruction) -> u16 {
-    let b = |r: semantics::isa::Reg| 1u16 << r.num();
-    match *ins {
-        Instruction::Alu { dst, .. }
-        | Instruction::Neg { dst, .. }
-        | Instruction::End { dst, .. }
-        | Instruction::LdImm64 { dst, .. }
-        | Instruction::Load { dst, .. } => b(dst),
-        Instruction::Atomic { src, op, .. } => b(src) | if op == Atomic::Cmpxchg { 1 } else { 0 },
-        Instruction::LdAbs { .. } | Instruction::LdInd { .. } => 1,
-        Instruction::Call(_) | Instruction::CallX { .. } => 0x3f,
-        _ => 0,
-    }
+    ins.uses_defs().1
 }
 
 /// The counted loops of a program (see [`CountedLoop`]).

@@ -67,21 +67,8 @@ struct UnrollPlan {
 
 /// The registers an instruction reads or writes (bit `i` for r`i`).
 fn writes_or_reads(ins: &Instruction) -> u16 {
-    let b = |r: semantics::isa::Reg| 1u16 << r.num();
-    let s = |src: &Source| match src {
-        Source::Reg(r) => b(*r),
-        Source::Imm(_) => 0,
-    };
-    match ins {
-        Instruction::Alu { dst, src, .. } | Instruction::Jmp { dst, src, .. } => b(*dst) | s(src),
-        Instruction::Neg { dst, .. }
-        | Instruction::End { dst, .. }
-        | Instruction::LdImm64 { dst, .. } => b(*dst),
-        Instruction::Load { dst, src, .. } => b(*dst) | b(*src),
-        Instruction::Store { dst, src, .. } => b(*dst) | s(src),
-        Instruction::Atomic { dst, src, .. } => b(*dst) | b(*src) | 1,
-        _ => 0xffff,
-    }
+    let (u, d) = ins.uses_defs();
+    u | d
 }
 
 /// What compiling one program produced.

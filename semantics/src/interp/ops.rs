@@ -212,16 +212,7 @@ pub fn block_lengths(d: &crate::decode::Decoded) -> Vec<u32> {
     let n = d.slots.len();
     let mut blocks = vec![0u32; n + 1];
     for &(pc, ins) in d.insns.iter().rev() {
-        let ends = matches!(
-            ins,
-            Instruction::Ja { .. }
-                | Instruction::JaLong { .. }
-                | Instruction::Jmp { .. }
-                | Instruction::Call(_)
-                | Instruction::CallX { .. }
-                | Instruction::Exit
-        );
-        blocks[pc] = if ends {
+        blocks[pc] = if ins.ends_block() {
             1
         } else {
             1 + blocks[(pc + ins.slots()).min(n)]
