@@ -258,15 +258,7 @@ impl<'a> Lower<'a> {
         let mut rest = vec![0u32; nslots + 1];
         for &(pc, ins) in insns.iter().rev() {
             let next = (pc + ins.slots()).min(nslots);
-            let ends = matches!(
-                ins,
-                Instruction::Ja { .. }
-                    | Instruction::JaLong { .. }
-                    | Instruction::Jmp { .. }
-                    | Instruction::Call(_)
-                    | Instruction::CallX { .. }
-                    | Instruction::Exit
-            );
+            let ends = ins.ends_block();
             seg[pc] = 1 + if ends || inline_entry[next] {
                 0
             } else {
