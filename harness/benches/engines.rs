@@ -19,7 +19,8 @@
 //! Before each group, `paired` prints the comparison that the targets are judged on: ours
 //! and theirs interleaved in 31 rounds, the median per-run times and the median ratio.
 //!
-//! Run: `cargo bench -p harness --bench engines`.
+//! Run: `cargo bench -p harness --bench engines` (a filter that names a program, for example
+//! `-- byte_sum_1500/kernel-form`, runs that program's groups and comparisons only).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use harness::input::read_asm;
@@ -61,7 +62,18 @@ fn jit_for(vm: &Vm, mode: jit::Mode) -> jit::Jit {
 }
 
 fn bench(c: &mut Criterion) {
+    // A filter that names programs (`cargo bench -p harness --bench engines -- byte_sum`)
+    // also limits the paired comparisons, which run outside criterion, to those programs.
+    let filters: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let named = |name: &str| filters.iter().any(|f| f.contains(name));
+    let any_named = PROGRAMS.iter().any(|(n, _, _)| named(n));
     for (name, text, kernel_text) in PROGRAMS {
+        if any_named && !named(name) {
+            continue;
+        }
         plain_group(c, name, text);
         kernel_group(c, name, kernel_text);
     }

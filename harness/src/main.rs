@@ -701,11 +701,13 @@ fn execute(
                 .map_err(|e| format!("{}: {e}", p.name))?;
             let s = j.stats();
             eprintln!(
-                "jit: {} instructions compiled to {} bytes in {:.1} us ({:.0} ns per instruction)",
+                "jit: {} instructions compiled to {} bytes in {:.1} us ({:.0} ns per instruction); {} counted loop(s) with an unchecked copy, {} unrolled",
                 s.insns,
                 s.code_bytes,
                 s.time.as_secs_f64() * 1e6,
-                s.time.as_secs_f64() * 1e9 / s.insns.max(1) as f64
+                s.time.as_secs_f64() * 1e9 / s.insns.max(1) as f64,
+                s.loop_copies,
+                s.unrolled_loops
             );
             if let Ok(path) = std::env::var("TRISTATE_JIT_DUMP") {
                 let (code, starts) = j.machine_code();

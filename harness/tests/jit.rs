@@ -436,6 +436,35 @@ fn trusted_context_accesses_past_a_short_context_fault_like_the_interpreter() {
 /// Counted loops whose copy is unrolled by two (a straight-line body, the counter used only
 /// as a memory base, a sum kept in two registers): every length, odd and even, and budgets
 /// that end the run inside the loop or just after it, in the modes where the copy applies.
+/// Runs `slots` twice on `input` in the interpreter and in the JIT, in both memory modes, at
+/// each of `budgets` and at 1,000,000; panics on a difference. Returns the comparisons made.
+fn both_modes_at_budgets(
+    src: &str,
+    slots: &[semantics::insn::Insn],
+    input: &Input,
+    budgets: &[u64],
+) -> usize {
+    let mut compared = 0;
+    for &budget in budgets.iter().chain(&[1_000_000]) {
+        let mut vm = Vm::new(
+            Config {
+                budget,
+                ..Config::default()
+            },
+            &[],
+        );
+        let id = vm.load("t", slots).unwrap();
+        for mode in [jit::Mode::Trusted, jit::Mode::Checked] {
+            let inputs = [input.clone(), input.clone()];
+            if let Err(m) = jitdiff::compare_vm(src, &vm, id, &inputs, mode) {
+                panic!("budget {budget}: {m}");
+            }
+            compared += 1;
+        }
+    }
+    compared
+}
+
 #[test]
 fn unrolled_loops_match_the_interpreter() {
     let programs = [
@@ -466,27 +495,104 @@ fn unrolled_loops_match_the_interpreter() {
             };
             let slots = semantics::text::assemble(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
             let input = Input::Mem((0..len).map(|i| (i * 37 + 11) as u8).collect());
-            for budget in [1, 5, 9, 10, 11, 17, 40, 1_000_000] {
-                let mut vm = Vm::new(
-                    Config {
-                        budget,
-                        ..Config::default()
-                    },
-                    &[],
-                );
-                let id = vm.load("t", &slots).unwrap();
-                for mode in [jit::Mode::Trusted, jit::Mode::Checked] {
-                    if let Err(m) =
-                        jitdiff::compare_vm(&src, &vm, id, &[input.clone(), input.clone()], mode)
-                    {
-                        panic!("len {len}, budget {budget}: {m}");
-                    }
-                    compared += 1;
-                }
-            }
+            compared += both_modes_at_budgets(&src, &slots, &input, &[1, 5, 9, 10, 11, 17, 40]);
         }
     }
     assert_eq!(compared, 3 * 12 * 8 * 2);
+}
+
+/// Unrolled loops that an exit can leave early (a bound check against the end of the data, a
+/// test of a loaded byte): the kernel form of the byte sum with its verifier facts, over
+/// packets whose end stops the loop in every position of an unrolled group, and programs on
+/// the input buffer; every exit at every budget around it.
+#[test]
+fn unrolled_loops_with_exits_match_the_interpreter() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let p = harness::input::read(&root.join("kernel").join("byte_sum.s"))
+        .unwrap()
+        .remove(0);
+    let prog = verifier::Program {
+        slots: p.insns.clone(),
+        prog_type: p.prog_type.map(|t| t as u32).unwrap_or(0),
+        expected_attach_type: 0,
+        maps: Vec::new(),
+        strict_alignment: false,
+        global_funcs: Vec::new(),
+    };
+    let v = verifier::verify(&prog, &verifier::Options::for_this_machine());
+    assert!(v.accepted, "{}", v.message);
+    let facts = jitdiff::facts(&v);
+    let unrolled = |slots: &[semantics::insn::Insn], facts: &jit::Facts| {
+        let mut vm = Vm::new(Config::default(), &[]);
+        vm.load("t", slots).unwrap();
+        jit::Jit::compile_with(&vm, jit::Mode::Trusted, facts)
+            .unwrap()
+            .stats()
+            .unrolled_loops
+    };
+    assert_eq!(unrolled(&p.insns, &facts), 1);
+    let mut compared = 0;
+    for len in [0usize, 1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 100, 1499, 1500, 1501] {
+        let input = Input::Packet {
+            layout: semantics::interp::CtxLayout::Xdp,
+            data: (0..len).map(|i| (i * 37 + 11) as u8).collect(),
+        };
+        let need = 8 * len.min(1500) as u64 + 8;
+        for budget in [1, 7, 8, 9, 17, 33, 100, need - 1, need, need + 1, 1_000_000] {
+            let mut vm = Vm::new(
+                Config {
+                    budget,
+                    ..Config::default()
+                },
+                &[],
+            );
+            let id = vm.load("t", &p.insns).unwrap();
+            for (mode, f) in [
+                (jit::Mode::Trusted, facts.clone()),
+                (jit::Mode::Checked, jit::Facts::default()),
+            ] {
+                if let Err(m) =
+                    jitdiff::compare_vm_with("byte_sum", &vm, id, &[input.clone()], mode, &f)
+                {
+                    panic!("len {len}, budget {budget}: {m}");
+                }
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 15 * 11 * 2);
+
+    let programs = [
+        // The byte sum's loop on the input buffer, with a counter limit of its own.
+        "r0 = 0\nr6 = 0\nloop:\nr4 = r1\nr4 += 1\nif r4 > r5 goto out\nr3 = *(u8 *)(r1 + 0)\nr0 += r3\nr1 = r4\nr6 += 1\nif r6 < LIMIT goto loop\nout:\nr0 += r6\nexit\n",
+        // Two exits to different places, one on a loaded byte.
+        "r0 = 0\nr6 = 0\nloop:\nr4 = r1\nr4 += 1\nif r4 > r5 goto out\nr3 = *(u8 *)(r1 + 0)\nif r3 == 0xe9 goto found\nr0 += r3\nr1 = r4\nr6 += 1\nif r6 < LIMIT goto loop\nout:\nr0 += r6\nexit\nfound:\nr0 <<= 8\nr0 |= r6\nexit\n",
+        // The counter a memory base, and an exit on a loaded byte.
+        "r0 = 0\nr2 = r1\nloop:\nr3 = *(u8 *)(r1 + 0)\nif r3 == 0xe9 goto found\nr0 += r3\nr1 += 1\nif r1 < r5 goto loop\nexit\nfound:\nr1 -= r2\nr0 <<= 8\nr0 |= r1\nexit\n",
+    ];
+    for text in programs {
+        let limits: &[u32] = if text.contains("LIMIT") {
+            &[3, 7, 1000]
+        } else {
+            &[0]
+        };
+        for &limit in limits {
+            for len in [1usize, 2, 3, 4, 5, 6, 7, 8, 9, 11, 64, 1500] {
+                let src = format!(
+                    "r5 = r1\nr5 += {len}\n{}",
+                    text.replace("LIMIT", &limit.to_string())
+                );
+                let slots =
+                    semantics::text::assemble(&src).unwrap_or_else(|e| panic!("{e}\n{src}"));
+                assert!(unrolled(&slots, &jit::Facts::default()) > 0, "{src}");
+                // 0xe9 is the seventh byte.
+                let input = Input::Mem((0..len).map(|i| (i * 37 + 11) as u8).collect());
+                compared +=
+                    both_modes_at_budgets(&src, &slots, &input, &[1, 5, 9, 10, 11, 17, 40, 77]);
+            }
+        }
+    }
+    assert_eq!(compared, 15 * 11 * 2 + 7 * 12 * 9 * 2);
 }
 
 /// A program whose last instruction falls through, after a counted loop (whose unchecked copy

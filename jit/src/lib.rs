@@ -77,6 +77,11 @@ pub struct Stats {
     pub insns: usize,
     /// Bytes of machine code, shared stubs included.
     pub code_bytes: usize,
+    /// Counted loops given an unchecked copy (entered when the budget covers the whole
+    /// loop), and how many of those copies are unrolled; summed over both variants when
+    /// trusted mode compiles an input-buffer variant too.
+    pub loop_copies: usize,
+    pub unrolled_loops: usize,
     pub time: Duration,
 }
 
@@ -116,6 +121,7 @@ impl Jit {
         let variants = if input_role { 2 } else { 1 };
         let mut lowered = [Vec::new(), Vec::new()];
         let mut insns = 0;
+        let (mut loop_copies, mut unrolled_loops) = (0, 0);
         let mut ctx_loads = Vec::new();
         for (v, low_v) in lowered.iter_mut().enumerate().take(variants) {
             for (i, p) in vm.progs.iter().enumerate() {
@@ -142,6 +148,8 @@ impl Jit {
                 if v == 0 {
                     insns += p.decoded.len();
                 }
+                loop_copies += low.loop_copies;
+                unrolled_loops += low.unrolled_loops;
                 low_v.push(low);
             }
         }
@@ -184,6 +192,8 @@ impl Jit {
         let stats = Stats {
             insns,
             code_bytes: buf.len(),
+            loop_copies,
+            unrolled_loops,
             time: t0.elapsed(),
         };
         let uses_stack = vm.progs.iter().any(|p| mentions_r10(&p.decoded));

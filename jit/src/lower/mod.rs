@@ -81,6 +81,9 @@ pub struct Lowered {
     /// Per slot: the instructions a charge there pays for, from it on (what a stop there
     /// gives back of the charge, less one).
     pub rest: Vec<u32>,
+    /// Counted loops given an unchecked copy, and how many of the copies are unrolled.
+    pub loop_copies: usize,
+    pub unrolled_loops: usize,
 }
 
 /// Code emitted out of line, after the program's body.
@@ -351,6 +354,8 @@ impl<'a> Lower<'a> {
         self.e(Inst::Ud2);
         // The unchecked copies: the same code and charges without the budget test, entered
         // only when the budget covers every iteration the loop can make.
+        let loop_copies = versioned.len();
+        let mut unrolled_loops = 0;
         for (lp, _, u) in &versioned {
             let body: Vec<(usize, Instruction)> = insns
                 .iter()
@@ -359,7 +364,16 @@ impl<'a> Lower<'a> {
                 .collect();
             if let Some(plan) = self.unroll_plan(lp, &body) {
                 let copy = u[lp.head].expect("copy label");
-                self.unrolled(lp, &body, &plan, copy, entries[lp.latch + 1], &imm);
+                self.unrolled(
+                    lp,
+                    &body,
+                    &plan,
+                    copy,
+                    entries[lp.latch + 1],
+                    &entries,
+                    &imm,
+                );
+                unrolled_loops += 1;
                 continue;
             }
             // The copy is entered by a jump only: align its head to 64 bytes with filler that
@@ -401,7 +415,13 @@ impl<'a> Lower<'a> {
                 self.cold_code(c);
             }
         }
-        Lowered { entries, seg, rest }
+        Lowered {
+            entries,
+            seg,
+            rest,
+            loop_copies,
+            unrolled_loops,
+        }
     }
 
     /// At a counted loop's header: unless the budget covers `bound * insns` instructions
@@ -480,12 +500,13 @@ impl<'a> Lower<'a> {
     }
 
     /// Whether a counted loop's unchecked copy can be unrolled by four: counting up by one to
-    /// a limit with `<` or `!=`; straight-line (no jump but the latch), every instruction an
-    /// ALU instruction other than a division (which needs scratch registers), an LD_IMM64, or
-    /// a load or store that compiles without a slow path; the counter used only as a memory
-    /// base besides its change and the latch. Such a loop runs exactly `limit - counter`
-    /// iterations, and nothing in it can stop the run. Optionally one `a += b` whose `a`
-    /// nothing else in the loop touches is a reduction, summed in two registers.
+    /// a limit with `<` or `!=`; every instruction an ALU instruction other than a division
+    /// (which needs scratch registers), an LD_IMM64, a load or store that compiles without a
+    /// slow path, or an exit (a conditional jump forward out of the loop, before the
+    /// counter's change); the counter used only as a memory base besides its change and the
+    /// latch. Such a loop runs `limit - counter` iterations unless an exit leaves it, and
+    /// nothing in it can stop the run. Optionally one `a += b` whose `a` nothing else in the
+    /// loop touches is a reduction, summed in two registers.
     fn unroll_plan(&self, lp: &CountedLoop, body: &[(usize, Instruction)]) -> Option<UnrollPlan> {
         if !lp.up || lp.insns < 2 {
             return None;
@@ -527,6 +548,19 @@ impl<'a> Lower<'a> {
                 } => {
                     if matches!(src, Source::Reg(r) if r.num() == c)
                         || !self.direct_access(pc, dst.num(), off, size.bytes())
+                    {
+                        return None;
+                    }
+                    false
+                }
+                // An exit: a forward jump out of the loop, before the counter's change,
+                // comparing registers other than the counter.
+                Instruction::Jmp { dst, src, off, .. } => {
+                    let t = pc as i64 + 1 + off as i64;
+                    if t <= lp.latch as i64
+                        || inc.is_some()
+                        || dst.num() == c
+                        || matches!(src, Source::Reg(r) if r.num() == c)
                     {
                         return None;
                     }
@@ -593,7 +627,13 @@ impl<'a> Lower<'a> {
 
     /// The unrolled unchecked copy (see `unroll_plan`), entered from `loop_check` with r11 =
     /// the loop's whole cost, which it pays at once; r9 counts the iterations left meanwhile
-    /// (the budget waits in the context block) and r11 holds the second sum.
+    /// (the budget waits in the context block) and r11 holds the second sum. An exit taken
+    /// in the `k`th iteration of a group goes through a stub that adds the second sum to the
+    /// first, brings the counter's register up to date, and gives back what the loop did
+    /// not run: with `n` iterations left at the group's start, `i` instructions per
+    /// iteration and the exit the `p`th instruction of the body (from 0), the budget is
+    /// the one saved plus `(n - k) * i - (p + 1)`.
+    #[allow(clippy::too_many_arguments)]
     fn unrolled(
         &mut self,
         lp: &CountedLoop,
@@ -601,6 +641,7 @@ impl<'a> Lower<'a> {
         plan: &UnrollPlan,
         copy: Label,
         exit: Option<Label>,
+        entries: &[Option<Label>],
         imm: &dyn Fn(usize) -> u64,
     ) {
         let c = MAP[lp.counter as usize];
@@ -650,7 +691,9 @@ impl<'a> Lower<'a> {
         });
         self.a.jcc(Cond::B, rem);
         self.a.bind(group);
-        let no_entries = vec![None; 0];
+        // The exits' stubs: (label, iteration in the group, position in the body, target).
+        let mut exits: Vec<(Label, i32, usize, usize)> = Vec::new();
+        let mut targets = entries.to_vec();
         for k in 0..FACTOR {
             for &(pc, ins) in &body[..body.len() - 1] {
                 let before = pc < plan.inc;
@@ -685,7 +728,7 @@ impl<'a> Lower<'a> {
                     }
                     continue;
                 }
-                self.insn(pc, ins, imm(pc), &no_entries, 0);
+                self.body_insn(pc, ins, imm(pc), k, &mut exits, &mut targets, entries);
             }
         }
         self.ahead = None;
@@ -706,7 +749,7 @@ impl<'a> Lower<'a> {
         });
         self.a.jcc(Cond::E, done);
         for &(pc, ins) in &body[..body.len() - 1] {
-            self.insn(pc, ins, imm(pc), &no_entries, 0);
+            self.body_insn(pc, ins, imm(pc), 0, &mut exits, &mut targets, entries);
         }
         self.e(Inst::AluImm {
             op: X::Sub,
@@ -716,16 +759,7 @@ impl<'a> Lower<'a> {
         });
         self.a.jmp(rem);
         self.a.bind(done);
-        if let Some(pc) = plan.reduction {
-            if let Some((_, Instruction::Alu { dst, .. })) = body.iter().find(|(q, _)| *q == pc) {
-                self.e(Inst::Alu {
-                    op: X::Add,
-                    size: Size::Q,
-                    dst: Rm::Reg(x(*dst)),
-                    src: S2,
-                });
-            }
-        }
+        self.fold_reduction(body, plan);
         self.e(Inst::Load {
             size: Size::Q,
             dst: BUDGET,
@@ -733,6 +767,85 @@ impl<'a> Lower<'a> {
         });
         if let Some(l) = exit {
             self.a.jmp(l);
+        }
+        for (label, k, at, target) in exits {
+            self.a.bind(label);
+            let pos = body
+                .iter()
+                .position(|(q, _)| *q == at)
+                .expect("an exit is in the body");
+            self.fold_reduction(body, plan);
+            self.e(Inst::Load {
+                size: Size::Q,
+                dst: S2,
+                src: ctx(Offsets::LOOP_BUDGET),
+            });
+            self.e(Inst::ImulImm {
+                size: Size::Q,
+                dst: BUDGET,
+                src: Rm::Reg(BUDGET),
+                imm: lp.insns as i32,
+            });
+            self.e(Inst::Alu {
+                op: X::Add,
+                size: Size::Q,
+                dst: Rm::Reg(BUDGET),
+                src: S2,
+            });
+            self.e(Inst::AluImm {
+                op: X::Sub,
+                size: Size::Q,
+                dst: Rm::Reg(BUDGET),
+                imm: k * lp.insns as i32 + pos as i32 + 1,
+            });
+            if k > 0 {
+                self.e(Inst::AluImm {
+                    op: X::Add,
+                    size: Size::Q,
+                    dst: Rm::Reg(c),
+                    imm: k,
+                });
+            }
+            self.a
+                .jmp(entries[target].expect("every jump target has an entry"));
+        }
+    }
+
+    /// Adds the second sum (r11) of an unrolled copy's reduction to the first.
+    fn fold_reduction(&mut self, body: &[(usize, Instruction)], plan: &UnrollPlan) {
+        let Some(pc) = plan.reduction else { return };
+        if let Some((_, Instruction::Alu { dst, .. })) = body.iter().find(|(q, _)| *q == pc) {
+            self.e(Inst::Alu {
+                op: X::Add,
+                size: Size::Q,
+                dst: Rm::Reg(x(*dst)),
+                src: S2,
+            });
+        }
+    }
+
+    /// One instruction of an unrolled copy, in the `k`th iteration of a group: an exit
+    /// jumps to a new stub, recorded in `exits`; `targets` is scratch space for `insn`.
+    #[allow(clippy::too_many_arguments)]
+    fn body_insn(
+        &mut self,
+        pc: usize,
+        ins: Instruction,
+        imm64: u64,
+        k: i32,
+        exits: &mut Vec<(Label, i32, usize, usize)>,
+        targets: &mut [Option<Label>],
+        entries: &[Option<Label>],
+    ) {
+        if let Instruction::Jmp { off, .. } = ins {
+            let t = (pc as i64 + 1 + off as i64) as usize;
+            let stub = self.a.label();
+            exits.push((stub, k, pc, t));
+            targets[t] = Some(stub);
+            self.insn(pc, ins, imm64, targets, 0);
+            targets[t] = entries[t];
+        } else {
+            self.insn(pc, ins, imm64, targets, 0);
         }
     }
 
