@@ -7,7 +7,7 @@
 //! [`crate::alu`] select the defined result.
 
 /// A fixed-width bit-vector with two's-complement arithmetic.
-pub trait Word: Clone {
+pub trait Word: Clone + 'static {
     /// The truth values this word's comparisons produce (`bool`, or a Z3 boolean).
     type Bool: Clone;
     /// The width in bits.

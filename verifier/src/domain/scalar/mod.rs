@@ -12,6 +12,7 @@
 mod alu;
 pub mod branch;
 mod parse;
+pub mod summary;
 
 use super::order::{sign_bit, smax_of, smin_of, umax_of, umin_of};
 use super::Tnum;
@@ -152,6 +153,9 @@ impl<W: Split> Scalar<W> {
     /// pair of rounds; the 32-to-64 rule also applies when the high halves of the bounds are
     /// equal, which the kernel only partly does.
     pub fn sync(&self) -> Self {
+        if let Some(r) = summary::apply(self) {
+            return r;
+        }
         let mut s = self.clone();
         for _ in 0..SYNC_ROUNDS {
             let next = s.round();
@@ -173,14 +177,22 @@ impl<W: Split> Scalar<W> {
 
     pub(crate) fn round(&self) -> Self {
         let mut s = self.clone();
-        s.bounds_from_tnum();
-        s.signed_unsigned_64();
-        s.low_from_64();
-        s.signed_unsigned_32();
-        s.wide_from_32();
-        s.tnum_from_bounds();
+        for (_, rule) in Self::RULES {
+            rule(&mut s);
+        }
         s
     }
+
+    /// The deduction rules of one round of `sync`, in the order it applies them. Each keeps
+    /// every member (the proofs crate proves each one); `sync` is only their repetition.
+    pub const RULES: [(&'static str, fn(&mut Self)); 6] = [
+        ("bounds_from_tnum", Self::bounds_from_tnum),
+        ("signed_unsigned_64", Self::signed_unsigned_64),
+        ("low_from_64", Self::low_from_64),
+        ("signed_unsigned_32", Self::signed_unsigned_32),
+        ("wide_from_32", Self::wide_from_32),
+        ("tnum_from_bounds", Self::tnum_from_bounds),
+    ];
 
     /// Tnum to bounds: the members of a tnum lie between its value and value | mask, and
     /// (signed) between the values with the unknown sign bit set and cleared.

@@ -1,0 +1,1315 @@
+//! The theorems: one per transfer function of the verifier's domains (and per operation and
+//! width where a function covers several), each a bit-vector query that Z3 decides.
+//!
+//! Every theorem has the same shape: hypotheses over fresh symbolic abstract values and
+//! concrete members, and a goal; Z3 is asked for an assignment that satisfies the hypotheses
+//! and violates the goal. None (unsat) proves the theorem for every value of that width; an
+//! assignment is a counterexample; running out of time is a timeout. Both sides of each
+//! theorem are the project's own code run on [`Bv`] words: the abstract operator from
+//! `verifier::domain` and the concrete operation from `semantics::alu`, which the interpreter
+//! runs.
+//!
+//! Widths: a theorem is about an operation at 64 or 32 bits (its `width`). It is checked on
+//! words of `bits` bits (64 by default): an ALU64 theorem on `Scalar<Bv<bits>>`, an ALU32
+//! one on the same scalar's low half (`bits / 2`), and a tnum or view theorem at 32 bits on
+//! `Bv<bits / 2>`. At `bits = 64` that is exactly the kernel's setting; smaller `bits`
+//! scale every word down together.
+
+use crate::bv::Bv;
+use semantics::isa::{AluOp, EndKind, JmpCond, Width};
+use semantics::word::{Split, Word};
+use std::time::{Duration, Instant};
+use verifier::domain::{Scalar, Tnum, View};
+use z3::ast::{Bool, BV};
+use z3::{Params, SatResult, Solver};
+
+/// A word that Z3 can reason about: a fresh unknown, and its term.
+pub trait Term: Word<Bool = Bool> {
+    fn fresh(name: &str) -> Self;
+    fn term(&self) -> &BV;
+}
+
+impl<const N: u32> Term for Bv<N> {
+    fn fresh(name: &str) -> Self {
+        Bv::fresh(name)
+    }
+    fn term(&self) -> &BV {
+        &self.0
+    }
+}
+
+/// The binary tnum operations with a concrete counterpart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TnumOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    Mul,
+    MulUnion,
+}
+
+/// The shifts by a constant amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shift {
+    Left,
+    Right,
+    Arith,
+}
+
+/// The binary view operations (all with a concrete counterpart in `semantics::alu`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewOp {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    Lsh,
+    Rsh,
+    Arsh,
+    Div,
+    Mod,
+    Sdiv,
+    Smod,
+}
+
+/// What a theorem states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spec {
+    /// x ∈ γ(a), y ∈ γ(b) ⟹ x op y ∈ γ(a op# b), and the result is well formed.
+    Tnum(TnumOp),
+    TnumNeg,
+    /// For every amount k below the width.
+    TnumShift(Shift),
+    /// x ∈ γ(a) ∩ γ(b) ⟹ x ∈ γ(intersect(a, b)) and `compatible(a, b)`.
+    TnumIntersect,
+    /// x ∈ γ(a) ∪ γ(b) ⟹ x ∈ γ(join(a, b)).
+    TnumJoin,
+    /// min ≤ x ≤ max ⟹ x ∈ γ(range(min, max)); the result is always well formed.
+    TnumRange,
+    /// includes(a, b) ∧ x ∈ γ(b) ⟹ x ∈ γ(a).
+    TnumIncludes,
+    /// x ∈ γ(a) ⟹ the low 8, 16 or 32 bits of x are in γ(cast(a)).
+    TnumCast,
+    /// is_aligned(a, n) ∧ x ∈ γ(a) ⟹ x is a multiple of n (n = 1, 2, 4, 8).
+    TnumAligned,
+    /// x ∈ γ(a), y ∈ γ(b) ⟹ x op y ∈ γ(a op# b), on one width's view.
+    View(ViewOp),
+    ViewJoin,
+    /// The scalar ALU transfer function: x ∈ γ(a), y ∈ γ(b) ⟹ alu(op, x, y) (at 32 bits on
+    /// the low halves, zero-extended) ∈ γ(a.alu(op, width, b)), and the result is well
+    /// formed.
+    Alu(AluOp),
+    Neg,
+    /// Byte-order instructions of every size (16, 32, 64).
+    End(EndKind),
+    /// x ∈ γ(s) ⟹ x ∈ γ(rule(s)), for the `i`th rule of `Scalar::RULES`: together, since
+    /// `sync` only applies these rules in turn, x ∈ γ(s) ⟹ x ∈ γ(sync(s)).
+    SyncRule(usize),
+    /// x ∈ γ(t) ⟹ x ∈ γ(from_tnum(t)).
+    FromTnum,
+    /// x ∈ γ(s) ⟹ maybe_nonempty(s).
+    NonEmpty,
+    /// x ∈ γ(a) ∪ γ(b) ⟹ x ∈ γ(join(a, b)), well formed.
+    Join,
+    Widen,
+    /// is_subsumed_by(a, b) ∧ x ∈ γ(a) ⟹ x ∈ γ(b).
+    Subsumption,
+    /// For each edge of `if a cond b`: a pair of members that takes it is in the edge's
+    /// refined operands, which are well formed, and the edge is feasible.
+    Branch(JmpCond),
+}
+
+/// One theorem: what it states, at which operation width, and the public functions of the
+/// domains it is about.
+#[derive(Clone, Debug)]
+pub struct Theorem {
+    pub name: String,
+    /// The operation's width: 64 or 32.
+    pub width: u32,
+    pub spec: Spec,
+    /// `Type::function` for every public function whose soundness this theorem states.
+    pub covers: Vec<&'static str>,
+}
+
+/// How one attempt ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    Proved,
+    Counterexample(Cex),
+    Timeout,
+}
+
+/// The values that break a theorem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cex {
+    /// In the kernel's log notation.
+    pub text: String,
+    /// Each shown value's fields (a word: itself; a tnum: value, mask; a view: value, mask,
+    /// umin, umax, smin, smax; a scalar: value, mask, umin, umax, smin, smax, u32_min,
+    /// u32_max, s32_min, s32_max), by name.
+    pub values: Vec<(String, Vec<u64>)>,
+}
+
+fn name_of<T: std::fmt::Debug>(t: T) -> String {
+    format!("{t:?}").to_lowercase()
+}
+
+/// Every theorem, the most expensive first (so that they start first when run in parallel).
+pub fn all() -> Vec<Theorem> {
+    let mut v = Vec::new();
+    let mut add = |name: String, width: u32, spec: Spec, covers: &[&'static str]| {
+        v.push(Theorem {
+            name,
+            width,
+            spec,
+            covers: covers.to_vec(),
+        })
+    };
+    for width in [64, 32] {
+        let w = if width == 64 { "64" } else { "32" };
+        for op in AluOp::ALL {
+            add(
+                format!("scalar alu{w} {}", name_of(op)),
+                width,
+                Spec::Alu(op),
+                &[
+                    "Scalar::alu",
+                    "Scalar::view64",
+                    "Scalar::view32",
+                    "Scalar::select",
+                ],
+            );
+        }
+        add(format!("scalar neg{w}"), width, Spec::Neg, &["Scalar::neg"]);
+        for c in JmpCond::ALL {
+            add(
+                format!(
+                    "scalar branch j{}{}",
+                    name_of(c),
+                    if width == 32 { "32" } else { "" }
+                ),
+                width,
+                Spec::Branch(c),
+                &["Scalar::branch", "Scalar::is_branch_taken"],
+            );
+        }
+    }
+    for kind in [EndKind::Le, EndKind::Be, EndKind::Swap] {
+        add(
+            format!("scalar end {}", name_of(kind)),
+            64,
+            Spec::End(kind),
+            &["Scalar::end"],
+        );
+    }
+    for (i, (rule, _)) in Scalar::<u64>::RULES.iter().enumerate() {
+        add(
+            format!("scalar sync {rule}"),
+            64,
+            Spec::SyncRule(i),
+            &["Scalar::sync"],
+        );
+    }
+    add(
+        "scalar from_tnum".into(),
+        64,
+        Spec::FromTnum,
+        &["Scalar::from_tnum"],
+    );
+    add(
+        "scalar maybe_nonempty".into(),
+        64,
+        Spec::NonEmpty,
+        &["Scalar::maybe_nonempty", "Scalar::check_invariants"],
+    );
+    add("scalar join".into(), 64, Spec::Join, &["Scalar::join"]);
+    add("scalar widen".into(), 64, Spec::Widen, &["Scalar::widen"]);
+    add(
+        "scalar subsumption".into(),
+        64,
+        Spec::Subsumption,
+        &["Scalar::is_subsumed_by"],
+    );
+    for width in [64, 32] {
+        let w = if width == 64 { "64" } else { "32" };
+        let views = [
+            (ViewOp::Mul, "View::mul"),
+            (ViewOp::Div, "View::div"),
+            (ViewOp::Mod, "View::modulo"),
+            (ViewOp::Sdiv, "View::sdiv"),
+            (ViewOp::Smod, "View::smod"),
+            (ViewOp::Lsh, "View::lsh"),
+            (ViewOp::Rsh, "View::rsh"),
+            (ViewOp::Arsh, "View::arsh"),
+            (ViewOp::Add, "View::add"),
+            (ViewOp::Sub, "View::sub"),
+            (ViewOp::And, "View::and"),
+            (ViewOp::Or, "View::or"),
+            (ViewOp::Xor, "View::xor"),
+        ];
+        for (op, f) in views {
+            add(
+                format!("view{w} {}", name_of(op)),
+                width,
+                Spec::View(op),
+                &[f],
+            );
+        }
+        add(
+            format!("view{w} join"),
+            width,
+            Spec::ViewJoin,
+            &["View::join"],
+        );
+        let tnums = [
+            (TnumOp::Mul, "Tnum::mul"),
+            (TnumOp::MulUnion, "Tnum::mul_union"),
+            (TnumOp::Add, "Tnum::add"),
+            (TnumOp::Sub, "Tnum::sub"),
+            (TnumOp::And, "Tnum::and"),
+            (TnumOp::Or, "Tnum::or"),
+            (TnumOp::Xor, "Tnum::xor"),
+        ];
+        for (op, f) in tnums {
+            add(
+                format!("tnum{w} {}", name_of(op)),
+                width,
+                Spec::Tnum(op),
+                &[f],
+            );
+        }
+        add(format!("tnum{w} neg"), width, Spec::TnumNeg, &["Tnum::neg"]);
+        for (s, f) in [
+            (Shift::Left, "Tnum::lshift"),
+            (Shift::Right, "Tnum::rshift"),
+            (Shift::Arith, "Tnum::arshift"),
+        ] {
+            add(
+                format!("tnum{w} {}", &f[6..]),
+                width,
+                Spec::TnumShift(s),
+                &[f],
+            );
+        }
+        add(
+            format!("tnum{w} intersect"),
+            width,
+            Spec::TnumIntersect,
+            &["Tnum::intersect", "Tnum::compatible"],
+        );
+        add(
+            format!("tnum{w} join"),
+            width,
+            Spec::TnumJoin,
+            &["Tnum::join"],
+        );
+        add(
+            format!("tnum{w} range"),
+            width,
+            Spec::TnumRange,
+            &["Tnum::range"],
+        );
+        add(
+            format!("tnum{w} includes"),
+            width,
+            Spec::TnumIncludes,
+            &["Tnum::includes"],
+        );
+        add(
+            format!("tnum{w} cast"),
+            width,
+            Spec::TnumCast,
+            &["Tnum::cast", "Tnum::subreg"],
+        );
+        add(
+            format!("tnum{w} is_aligned"),
+            width,
+            Spec::TnumAligned,
+            &["Tnum::is_aligned"],
+        );
+    }
+    v
+}
+
+/// A value to show in a counterexample, with its name.
+enum Shown {
+    Word(String, BV),
+    Tnum(String, [BV; 2]),
+    View(String, [BV; 6]),
+    Scalar(String, [BV; 10]),
+}
+
+fn show_word<V: Term>(n: &str, x: &V) -> Shown {
+    Shown::Word(n.into(), x.term().clone())
+}
+fn show_tnum<V: Term>(n: &str, t: &Tnum<V>) -> Shown {
+    Shown::Tnum(n.into(), [t.value.term().clone(), t.mask.term().clone()])
+}
+fn show_view<V: Term>(n: &str, v: &View<V>) -> Shown {
+    Shown::View(
+        n.into(),
+        [&v.t.value, &v.t.mask, &v.umin, &v.umax, &v.smin, &v.smax].map(|x| x.term().clone()),
+    )
+}
+fn show_scalar<W: Split + Term>(n: &str, s: &Scalar<W>) -> Shown
+where
+    W::Half: Term,
+{
+    let w = [
+        &s.var_off.value,
+        &s.var_off.mask,
+        &s.umin,
+        &s.umax,
+        &s.smin,
+        &s.smax,
+    ]
+    .map(|x| x.term().clone());
+    let [v, m, umin, umax, smin, smax] = w;
+    let [u32_min, u32_max, s32_min, s32_max] =
+        [&s.u32_min, &s.u32_max, &s.s32_min, &s.s32_max].map(|x| x.term().clone());
+    Shown::Scalar(
+        n.into(),
+        [
+            v, m, umin, umax, smin, smax, u32_min, u32_max, s32_min, s32_max,
+        ],
+    )
+}
+
+fn fresh_tnum<V: Term>(n: &str) -> Tnum<V> {
+    Tnum::new(
+        V::fresh(&format!("{n}.value")),
+        V::fresh(&format!("{n}.mask")),
+    )
+}
+
+fn fresh_view<V: Term>(n: &str) -> View<V> {
+    View {
+        t: fresh_tnum(n),
+        umin: V::fresh(&format!("{n}.umin")),
+        umax: V::fresh(&format!("{n}.umax")),
+        smin: V::fresh(&format!("{n}.smin")),
+        smax: V::fresh(&format!("{n}.smax")),
+    }
+}
+
+fn fresh_scalar<W: Split + Term>(n: &str) -> Scalar<W>
+where
+    W::Half: Term,
+{
+    Scalar {
+        var_off: fresh_tnum(n),
+        umin: W::fresh(&format!("{n}.umin")),
+        umax: W::fresh(&format!("{n}.umax")),
+        smin: W::fresh(&format!("{n}.smin")),
+        smax: W::fresh(&format!("{n}.smax")),
+        u32_min: <W::Half as Term>::fresh(&format!("{n}.u32_min")),
+        u32_max: <W::Half as Term>::fresh(&format!("{n}.u32_max")),
+        s32_min: <W::Half as Term>::fresh(&format!("{n}.s32_min")),
+        s32_max: <W::Half as Term>::fresh(&format!("{n}.s32_max")),
+    }
+}
+
+/// Runs `f` with every `Scalar::sync` on `W` words replaced by a fresh scalar that keeps
+/// each of `points` that its input has (the rules' theorems prove that `sync` does), and
+/// returns `f`'s result with those constraints. A proof under the constraints holds for
+/// `sync` itself, which satisfies them.
+fn summarised<W: Split + Term, R>(points: &[W], f: impl FnOnce() -> R) -> (R, Summarised<W>)
+where
+    W::Half: Term,
+{
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let state = Rc::new(RefCell::new(Summarised {
+        constraints: Vec::new(),
+        inputs: Vec::new(),
+    }));
+    let (st, pts) = (state.clone(), points.to_vec());
+    let summary: verifier::domain::scalar::summary::Summary<W> = Box::new(move |s| {
+        let mut st = st.borrow_mut();
+        let r = fresh_scalar::<W>(&format!("sync{}", st.inputs.len()));
+        for p in &pts {
+            st.constraints.push(s.contains(p).implies(r.contains(p)));
+        }
+        st.inputs.push(s.clone());
+        r
+    });
+    let out = verifier::domain::scalar::summary::with(summary, f);
+    let st = state.borrow();
+    (
+        out,
+        Summarised {
+            constraints: st.constraints.clone(),
+            inputs: st.inputs.clone(),
+        },
+    )
+}
+
+/// What `summarised` saw: the constraints on the summaries, and each `sync` call's input.
+struct Summarised<W: Split> {
+    constraints: Vec<Bool>,
+    inputs: Vec<Scalar<W>>,
+}
+
+impl<W: Split + Term> Summarised<W>
+where
+    W::Half: Term,
+{
+    /// Hints that each sync call's input has the point `p` (when `cond`).
+    fn hints(&self, p: &W, cond: Option<&Bool>) -> Vec<Bool> {
+        self.inputs
+            .iter()
+            .flat_map(|s| scalar_parts(s, p))
+            .map(|h| match cond {
+                Some(c) => c.implies(&h),
+                None => h,
+            })
+            .collect()
+    }
+}
+
+/// x ∈ γ(s), as its nine conditions (the definition of `Scalar::contains`; the test
+/// `scalar_parts_are_contains` checks they are the same). A scalar with a member is well
+/// formed (theorem `scalar maybe_nonempty`), so membership goals need no separate
+/// well-formedness goal.
+pub fn scalar_parts<W: Split + Term>(s: &Scalar<W>, x: &W) -> Vec<Bool>
+where
+    W::Half: Term,
+{
+    let l = x.low();
+    vec![
+        s.var_off.contains(x),
+        s.umin.ule(x),
+        x.ule(&s.umax),
+        s.smin.sle(x),
+        x.sle(&s.smax),
+        s.u32_min.ule(&l),
+        l.ule(&s.u32_max),
+        s.s32_min.sle(&l),
+        l.sle(&s.s32_max),
+    ]
+}
+
+/// x ∈ γ(v), as its five conditions (the definition of `View::contains`).
+pub fn view_parts<V: Term>(v: &View<V>, x: &V) -> Vec<Bool> {
+    vec![
+        v.t.contains(x),
+        v.umin.ule(x),
+        x.ule(&v.umax),
+        v.smin.sle(x),
+        x.sle(&v.smax),
+    ]
+}
+
+/// Both operands constant (where division and remainder are exact), the first not, or only
+/// the second not: each case asserts atoms, so Z3 simplifies the operators' choice between
+/// the exact answer and the general one before it bit-blasts either.
+fn const_cases(a: &Bool, b: &Bool) -> Vec<Bool> {
+    vec![Bool::and(&[a, b]), a.not(), Bool::and(&[a, &b.not()])]
+}
+
+fn and(v: &[Bool]) -> Bool {
+    let r: Vec<&Bool> = v.iter().collect();
+    Bool::and(&r)
+}
+
+/// A query: the hypotheses, the goal (a conjunction, each part decided on its own), and
+/// what to show of a counterexample.
+pub struct Query {
+    /// Cases that together cover every input: each part is decided under each case
+    /// asserted as a fact (a case that fixes an operand lets Z3 substitute it). Empty: one
+    /// case, no assumption.
+    cases: Vec<Bool>,
+    /// Facts that would help the goal (a transfer function's result before its `sync`
+    /// keeps the member, say): each proved one joins the hypotheses; the others are dropped.
+    hints: Vec<Bool>,
+    hyps: Vec<Bool>,
+    goal: Vec<Bool>,
+    shown: Vec<Shown>,
+}
+
+impl Query {
+    /// Decides the query within `timeout`: each part of the goal in turn, within what is
+    /// left of the time.
+    pub fn decide(&self, timeout: Duration) -> Status {
+        let t0 = Instant::now();
+        let debug = std::env::var_os("PROOFS_DEBUG").is_some();
+        let mut hyps = self.hyps.clone();
+        for (i, hint) in self.hints.iter().enumerate() {
+            let left = timeout.saturating_sub(t0.elapsed());
+            if left.is_zero() {
+                return Status::Timeout;
+            }
+            let t1 = Instant::now();
+            let st = decide_one(&hyps, hint, left.min(timeout / 4), None);
+            if debug {
+                eprintln!(
+                    "  hint {i}: {:?} in {:.2?}",
+                    std::mem::discriminant(&st),
+                    t1.elapsed()
+                );
+            }
+            if st == Status::Proved {
+                hyps.push(hint.clone());
+            }
+        }
+        for (i, part) in self.goal.iter().enumerate() {
+            let left = timeout.saturating_sub(t0.elapsed());
+            if left.is_zero() {
+                return Status::Timeout;
+            }
+            let t1 = Instant::now();
+            let mut st = Status::Proved;
+            let cases = if self.cases.is_empty() {
+                vec![Bool::from_bool(true)]
+            } else {
+                self.cases.clone()
+            };
+            for case in &cases {
+                let left = timeout.saturating_sub(t0.elapsed());
+                let mut h = hyps.clone();
+                h.push(case.clone());
+                let t2 = Instant::now();
+                st = decide_one(&h, part, left, Some(&self.shown));
+                if debug {
+                    eprintln!(
+                        "    case: {:?} in {:.2?}",
+                        std::mem::discriminant(&st),
+                        t2.elapsed()
+                    );
+                }
+                if st != Status::Proved {
+                    break;
+                }
+            }
+            if debug {
+                eprintln!(
+                    "  part {i}: {:?} in {:.2?}",
+                    std::mem::discriminant(&st),
+                    t1.elapsed()
+                );
+            }
+            match st {
+                Status::Proved => {}
+                other => return other,
+            }
+        }
+        Status::Proved
+    }
+}
+
+/// Decides `hyps ⟹ goal` within `timeout`; a counterexample shows `shown` (without it, one
+/// is reported with no values).
+fn decide_one(hyps: &[Bool], goal: &Bool, timeout: Duration, shown: Option<&[Shown]>) -> Status {
+    limit_memory();
+    let s = Solver::new();
+    let mut p = Params::new();
+    p.set_u32(
+        "timeout",
+        timeout.as_millis().clamp(1, u32::MAX as u128) as u32,
+    );
+    s.set_params(&p);
+    for h in hyps {
+        s.assert(h);
+    }
+    s.assert(goal.not());
+    match s.check() {
+        SatResult::Unsat => Status::Proved,
+        SatResult::Unknown => Status::Timeout,
+        SatResult::Sat => {
+            let Some(shown) = shown else {
+                return Status::Counterexample(Cex {
+                    text: String::new(),
+                    values: Vec::new(),
+                });
+            };
+            let m = s.get_model().expect("a satisfiable query has a model");
+            let val = |b: &BV| {
+                m.eval(b, true)
+                    .and_then(|v| v.as_u64())
+                    .expect("a model gives every bit-vector a value")
+            };
+            let mut values = Vec::new();
+            let parts: Vec<String> = shown
+                .iter()
+                .map(|sh| {
+                    let (n, f): (&String, Vec<&BV>) = match sh {
+                        Shown::Word(n, b) => (n, vec![b]),
+                        Shown::Tnum(n, f) => (n, f.iter().collect()),
+                        Shown::View(n, f) => (n, f.iter().collect()),
+                        Shown::Scalar(n, f) => (n, f.iter().collect()),
+                    };
+                    let x: Vec<u64> = f.iter().map(|b| val(b)).collect();
+                    let bits = f[0].get_size();
+                    values.push((n.clone(), x.clone()));
+                    match sh {
+                        Shown::Word(..) => format!("{n}={}", num(x[0], bits)),
+                        Shown::Tnum(..) => {
+                            format!("{n}=var_off=(0x{:x}; 0x{:x})", x[0], x[1])
+                        }
+                        Shown::View(..) => format!(
+                            "{n}=(umin={},umax={},smin={},smax={},var_off=(0x{:x}; 0x{:x}))",
+                            num(x[2], bits),
+                            num(x[3], bits),
+                            snum(x[4], bits),
+                            snum(x[5], bits),
+                            x[0],
+                            x[1]
+                        ),
+                        Shown::Scalar(_, f) => {
+                            format!("{n}={}", scalar_log(&x, bits, f[6].get_size()))
+                        }
+                    }
+                })
+                .collect();
+            Status::Counterexample(Cex {
+                text: parts.join(" "),
+                values,
+            })
+        }
+    }
+}
+
+/// Z3's memory for the whole process, in megabytes (`PROOFS_MEMORY_MB`, default 6144): past
+/// it the running queries give up (reported as timeouts) instead of exhausting the machine.
+fn limit_memory() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let mb = std::env::var("PROOFS_MEMORY_MB").unwrap_or_else(|_| "6144".into());
+        z3::set_global_param("memory_max_size", &mb);
+    });
+}
+
+/// A number as the kernel's log prints it: decimal when small, hexadecimal otherwise.
+fn num(v: u64, _bits: u32) -> String {
+    if v <= 65535 {
+        format!("{v}")
+    } else {
+        format!("0x{v:x}")
+    }
+}
+
+/// A signed number of `bits` bits in the same notation.
+fn snum(v: u64, bits: u32) -> String {
+    let s = if bits >= 64 {
+        v as i64
+    } else {
+        ((v << (64 - bits)) as i64) >> (64 - bits)
+    };
+    if (-32768..=32767).contains(&s) {
+        format!("{s}")
+    } else {
+        num(v, bits)
+    }
+}
+
+/// A scalar's fields `[value, mask, umin, umax, smin, smax, u32_min, u32_max, s32_min,
+/// s32_max]` in the kernel's notation: `Scalar::log` at 64 bits, every bound spelled out at
+/// other widths.
+fn scalar_log(x: &[u64], bits: u32, half: u32) -> String {
+    if bits == 64 {
+        let s = Scalar::<u64> {
+            var_off: Tnum::new(x[0], x[1]),
+            umin: x[2],
+            umax: x[3],
+            smin: x[4],
+            smax: x[5],
+            u32_min: x[6] as u32,
+            u32_max: x[7] as u32,
+            s32_min: x[8] as u32,
+            s32_max: x[9] as u32,
+        };
+        return s.log();
+    }
+    format!(
+        "scalar(smin={},smax={},umin={},umax={},smin32={},smax32={},umin32={},umax32={},var_off=(0x{:x}; 0x{:x}))",
+        snum(x[4], bits),
+        snum(x[5], bits),
+        num(x[2], bits),
+        num(x[3], bits),
+        snum(x[8], half),
+        snum(x[9], half),
+        num(x[6], half),
+        num(x[7], half),
+        x[0],
+        x[1]
+    )
+}
+
+/// The word widths a theorem can be checked at.
+pub const BITS: [u32; 4] = [64, 32, 16, 8];
+
+/// The query of theorem `th` on words of `bits` bits (one of [`BITS`]).
+pub fn query(th: &Theorem, bits: u32) -> Query {
+    match bits {
+        64 => build::<Bv<64>>(th),
+        32 => build::<Bv<32>>(th),
+        16 => build::<Bv<16>>(th),
+        8 => build::<Bv<8>>(th),
+        _ => panic!("no words of {bits} bits (the widths are {BITS:?})"),
+    }
+}
+
+/// Checks theorem `th` on words of `bits` bits within `timeout`; returns the status and the
+/// time taken.
+pub fn check(th: &Theorem, bits: u32, timeout: Duration) -> (Status, Duration) {
+    let t0 = Instant::now();
+    // A context of its own, so that the theorem's terms are freed with it.
+    let s = z3::with_z3_config(&z3::Config::new(), || query(th, bits).decide(timeout));
+    (s, t0.elapsed())
+}
+
+fn build<W: Split + Term>(th: &Theorem) -> Query
+where
+    W::Half: Term,
+{
+    let width = if th.width == 64 {
+        Width::W64
+    } else {
+        Width::W32
+    };
+    // Tnum and view theorems at 32 bits run on the half word.
+    macro_rules! at_width {
+        ($f:ident ( $($arg:expr),* )) => {
+            match width {
+                Width::W64 => $f::<W>($($arg),*),
+                Width::W32 => $f::<W::Half>($($arg),*),
+            }
+        };
+    }
+    match th.spec {
+        Spec::Tnum(op) => at_width!(tnum_binary(op)),
+        Spec::TnumNeg => at_width!(tnum_neg()),
+        Spec::TnumShift(s) => at_width!(tnum_shift(s)),
+        Spec::TnumIntersect => at_width!(tnum_intersect()),
+        Spec::TnumJoin => at_width!(tnum_join()),
+        Spec::TnumRange => at_width!(tnum_range()),
+        Spec::TnumIncludes => at_width!(tnum_includes()),
+        Spec::TnumCast => at_width!(tnum_cast()),
+        Spec::TnumAligned => at_width!(tnum_aligned()),
+        Spec::View(op) => at_width!(view_binary(op)),
+        Spec::ViewJoin => at_width!(view_join()),
+        Spec::Alu(op) => scalar_alu::<W>(op, width),
+        Spec::Neg => scalar_neg::<W>(width),
+        Spec::End(kind) => scalar_end::<W>(kind),
+        Spec::SyncRule(i) => scalar_sync_rule::<W>(i),
+        Spec::FromTnum => scalar_from_tnum::<W>(),
+        Spec::NonEmpty => scalar_nonempty::<W>(),
+        Spec::Join => scalar_join::<W>(false),
+        Spec::Widen => scalar_join::<W>(true),
+        Spec::Subsumption => scalar_subsumption::<W>(),
+        Spec::Branch(c) => scalar_branch::<W>(c, width),
+    }
+}
+
+/// The concrete operation of a binary tnum operation.
+fn tnum_concrete<V: Word>(op: TnumOp, x: &V, y: &V) -> V {
+    use semantics::alu;
+    match op {
+        TnumOp::Add => alu::add(x, y),
+        TnumOp::Sub => alu::sub(x, y),
+        TnumOp::And => alu::and(x, y),
+        TnumOp::Or => alu::or(x, y),
+        TnumOp::Xor => alu::xor(x, y),
+        TnumOp::Mul | TnumOp::MulUnion => alu::mul(x, y),
+    }
+}
+
+/// The abstract operation of a binary tnum operation.
+pub fn tnum_abstract<V: Word>(op: TnumOp, a: &Tnum<V>, b: &Tnum<V>) -> Tnum<V> {
+    match op {
+        TnumOp::Add => a.add(b),
+        TnumOp::Sub => a.sub(b),
+        TnumOp::And => a.and(b),
+        TnumOp::Or => a.or(b),
+        TnumOp::Xor => a.xor(b),
+        TnumOp::Mul => a.mul(b),
+        TnumOp::MulUnion => a.mul_union(b),
+    }
+}
+
+fn tnum_binary<V: Term>(op: TnumOp) -> Query {
+    tnum_binary_with::<V>(op, &|a, b| tnum_abstract(op, a, b))
+}
+
+/// The soundness query of `abs` as the tnum operation `op` (the tests pass broken operators
+/// here to see their counterexamples).
+pub fn tnum_binary_with<V: Term>(op: TnumOp, abs: &dyn Fn(&Tnum<V>, &Tnum<V>) -> Tnum<V>) -> Query {
+    let (a, b) = (fresh_tnum::<V>("a"), fresh_tnum::<V>("b"));
+    let (x, y) = (V::fresh("x"), V::fresh("y"));
+    let r = abs(&a, &b);
+    let z = tnum_concrete(op, &x, &y);
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.contains(&x), b.contains(&y)],
+        goal: vec![r.contains(&z), r.check_invariants()],
+        shown: vec![
+            show_tnum("a", &a),
+            show_tnum("b", &b),
+            show_word("x", &x),
+            show_word("y", &y),
+            show_tnum("result", &r),
+            show_word("z", &z),
+        ],
+    }
+}
+
+fn tnum_neg<V: Term>() -> Query {
+    let a = fresh_tnum::<V>("a");
+    let x = V::fresh("x");
+    let r = a.neg();
+    let z = semantics::alu::neg(&x);
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.contains(&x)],
+        goal: vec![r.contains(&z), r.check_invariants()],
+        shown: vec![
+            show_tnum("a", &a),
+            show_word("x", &x),
+            show_tnum("result", &r),
+        ],
+    }
+}
+
+fn tnum_shift<V: Term>(s: Shift) -> Query {
+    let a = fresh_tnum::<V>("a");
+    let x = V::fresh("x");
+    let mut goals = Vec::new();
+    for k in 0..V::BITS {
+        let kk = x.lit(k as u64);
+        let (r, z) = match s {
+            Shift::Left => (a.lshift(k), semantics::alu::lsh(&x, &kk)),
+            Shift::Right => (a.rshift(k), semantics::alu::rsh(&x, &kk)),
+            Shift::Arith => (a.arshift(k), semantics::alu::arsh(&x, &kk)),
+        };
+        goals.push(r.contains(&z));
+        goals.push(r.check_invariants());
+    }
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.contains(&x)],
+        goal: goals,
+        shown: vec![show_tnum("a", &a), show_word("x", &x)],
+    }
+}
+
+fn tnum_intersect<V: Term>() -> Query {
+    let (a, b) = (fresh_tnum::<V>("a"), fresh_tnum::<V>("b"));
+    let x = V::fresh("x");
+    let r = a.intersect(&b);
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.contains(&x), b.contains(&x)],
+        goal: vec![r.contains(&x), r.check_invariants(), a.compatible(&b)],
+        shown: vec![show_tnum("a", &a), show_tnum("b", &b), show_word("x", &x)],
+    }
+}
+
+fn tnum_join<V: Term>() -> Query {
+    let (a, b) = (fresh_tnum::<V>("a"), fresh_tnum::<V>("b"));
+    let x = V::fresh("x");
+    let r = a.join(&b);
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![
+            a.check_invariants(),
+            b.check_invariants(),
+            Bool::or(&[&a.contains(&x), &b.contains(&x)]),
+        ],
+        goal: vec![r.contains(&x), r.check_invariants()],
+        shown: vec![show_tnum("a", &a), show_tnum("b", &b), show_word("x", &x)],
+    }
+}
+
+fn tnum_range<V: Term>() -> Query {
+    let (lo, hi, x) = (V::fresh("min"), V::fresh("max"), V::fresh("x"));
+    let r = Tnum::range(&lo, &hi);
+    let inside = and(&[lo.ule(&x), x.ule(&hi)]);
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![],
+        goal: vec![inside.implies(r.contains(&x)), r.check_invariants()],
+        shown: vec![
+            show_word("min", &lo),
+            show_word("max", &hi),
+            show_word("x", &x),
+            show_tnum("result", &r),
+        ],
+    }
+}
+
+fn tnum_includes<V: Term>() -> Query {
+    let (a, b) = (fresh_tnum::<V>("a"), fresh_tnum::<V>("b"));
+    let x = V::fresh("x");
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.check_invariants(), a.includes(&b), b.contains(&x)],
+        goal: vec![a.contains(&x)],
+        shown: vec![show_tnum("a", &a), show_tnum("b", &b), show_word("x", &x)],
+    }
+}
+
+fn tnum_cast<V: Term>() -> Query {
+    let a = fresh_tnum::<V>("a");
+    let x = V::fresh("x");
+    let mut goals = Vec::new();
+    for size in [1, 2, 4] {
+        let r = a.cast(size);
+        goals.push(r.contains(&semantics::alu::zext(&x, 8 * size)));
+        goals.push(r.check_invariants());
+    }
+    let s = a.subreg();
+    goals.push(s.contains(&semantics::alu::zext(&x, 32)));
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.contains(&x)],
+        goal: goals,
+        shown: vec![show_tnum("a", &a), show_word("x", &x)],
+    }
+}
+
+fn tnum_aligned<V: Term>() -> Query {
+    let a = fresh_tnum::<V>("a");
+    let x = V::fresh("x");
+    let zero = x.lit(0);
+    let goals: Vec<Bool> = [1u64, 2, 4, 8]
+        .iter()
+        .map(|&n| a.is_aligned(n).implies(x.and(&x.lit(n - 1)).eq(&zero)))
+        .collect();
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.contains(&x)],
+        goal: goals,
+        shown: vec![show_tnum("a", &a), show_word("x", &x)],
+    }
+}
+
+fn view_binary<V: Term>(op: ViewOp) -> Query {
+    use semantics::alu;
+    let (a, b) = (fresh_view::<V>("a"), fresh_view::<V>("b"));
+    let (x, y) = (V::fresh("x"), V::fresh("y"));
+    let (r, z) = match op {
+        ViewOp::Add => (a.add(&b), alu::add(&x, &y)),
+        ViewOp::Sub => (a.sub(&b), alu::sub(&x, &y)),
+        ViewOp::Mul => (a.mul(&b), alu::mul(&x, &y)),
+        ViewOp::And => (a.and(&b), alu::and(&x, &y)),
+        ViewOp::Or => (a.or(&b), alu::or(&x, &y)),
+        ViewOp::Xor => (a.xor(&b), alu::xor(&x, &y)),
+        ViewOp::Lsh => (a.lsh(&b), alu::lsh(&x, &y)),
+        ViewOp::Rsh => (a.rsh(&b), alu::rsh(&x, &y)),
+        ViewOp::Arsh => (a.arsh(&b), alu::arsh(&x, &y)),
+        ViewOp::Div => (a.div(&b), alu::div(&x, &y)),
+        ViewOp::Mod => (a.modulo(&b), alu::modulo(&x, &y)),
+        ViewOp::Sdiv => (a.sdiv(&b), alu::sdiv(&x, &y)),
+        ViewOp::Smod => (a.smod(&b), alu::smod(&x, &y)),
+    };
+    Query {
+        cases: const_cases(&a.is_const(), &b.is_const()),
+        hints: Vec::new(),
+        hyps: vec![a.contains(&x), b.contains(&y)],
+        goal: [view_parts(&r, &z), vec![r.t.check_invariants()]].concat(),
+        shown: vec![
+            show_view("a", &a),
+            show_view("b", &b),
+            show_word("x", &x),
+            show_word("y", &y),
+            show_view("result", &r),
+            show_word("z", &z),
+        ],
+    }
+}
+
+fn view_join<V: Term>() -> Query {
+    let (a, b) = (fresh_view::<V>("a"), fresh_view::<V>("b"));
+    let x = V::fresh("x");
+    let r = a.join(&b);
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![
+            a.t.check_invariants(),
+            b.t.check_invariants(),
+            Bool::or(&[&a.contains(&x), &b.contains(&x)]),
+        ],
+        goal: [view_parts(&r, &x), vec![r.t.check_invariants()]].concat(),
+        shown: vec![show_view("a", &a), show_view("b", &b), show_word("x", &x)],
+    }
+}
+
+/// The concrete result of `op` at `width` on registers `x` and `y`: at 32 bits, on the low
+/// halves, zero-extended.
+fn alu_concrete<W: Split>(op: AluOp, width: Width, x: &W, y: &W) -> W {
+    match width {
+        Width::W64 => semantics::alu::alu(op, x, y),
+        Width::W32 => W::zext_half(&semantics::alu::alu(op, &x.low(), &y.low())),
+    }
+}
+
+fn scalar_alu<W: Split + Term>(op: AluOp, width: Width) -> Query
+where
+    W::Half: Term,
+{
+    let (a, b) = (fresh_scalar::<W>("a"), fresh_scalar::<W>("b"));
+    let (x, y) = (W::fresh("x"), W::fresh("y"));
+    let z = alu_concrete(op, width, &x, &y);
+    let (r, sm) = summarised(&[z.clone()], || a.alu(op, width, &b));
+    let mut hyps = sm.constraints.clone();
+    hyps.extend([a.contains(&x), b.contains(&y)]);
+    Query {
+        cases: const_cases(&a.var_off.is_const(), &b.var_off.is_const()),
+        hints: sm.hints(&z, None),
+        hyps,
+        goal: scalar_parts(&r, &z),
+        shown: vec![
+            show_scalar("dst", &a),
+            show_scalar("src", &b),
+            show_word("x", &x),
+            show_word("y", &y),
+            show_scalar("result", &r),
+            show_word("z", &z),
+        ],
+    }
+}
+
+fn scalar_neg<W: Split + Term>(width: Width) -> Query
+where
+    W::Half: Term,
+{
+    let a = fresh_scalar::<W>("a");
+    let x = W::fresh("x");
+    let z = match width {
+        Width::W64 => semantics::alu::neg(&x),
+        Width::W32 => W::zext_half(&semantics::alu::neg(&x.low())),
+    };
+    let (r, sm) = summarised(&[z.clone()], || a.neg(width));
+    let mut hyps = sm.constraints.clone();
+    hyps.push(a.contains(&x));
+    Query {
+        cases: Vec::new(),
+        hints: sm.hints(&z, None),
+        hyps,
+        goal: scalar_parts(&r, &z),
+        shown: vec![
+            show_scalar("dst", &a),
+            show_word("x", &x),
+            show_scalar("result", &r),
+        ],
+    }
+}
+
+fn scalar_end<W: Split + Term>(kind: EndKind) -> Query
+where
+    W::Half: Term,
+{
+    let a = fresh_scalar::<W>("a");
+    let x = W::fresh("x");
+    let bits = [16, 32, 64];
+    let zs: Vec<W> = bits
+        .iter()
+        .map(|&b| semantics::alu::end(kind, b, &x))
+        .collect();
+    let (rs, sm) = summarised(&zs, || bits.map(|b| a.end(kind, b)));
+    let mut hyps = sm.constraints.clone();
+    hyps.push(a.contains(&x));
+    // One sync per size, in order: each input should hold its size's result.
+    let hints: Vec<Bool> = sm
+        .inputs
+        .iter()
+        .zip(&zs)
+        .flat_map(|(s, z)| scalar_parts(s, z))
+        .collect();
+    let mut goals = Vec::new();
+    for (r, z) in rs.iter().zip(&zs) {
+        goals.extend(scalar_parts(r, z));
+    }
+    Query {
+        cases: Vec::new(),
+        hints,
+        hyps,
+        goal: goals,
+        shown: vec![show_scalar("dst", &a), show_word("x", &x)],
+    }
+}
+
+fn scalar_sync_rule<W: Split + Term>(i: usize) -> Query
+where
+    W::Half: Term,
+{
+    scalar_rule_with::<W>(Scalar::<W>::RULES[i].1)
+}
+
+/// The query "`rule` keeps every member" (the tests pass a broken rule here).
+pub fn scalar_rule_with<W: Split + Term>(rule: fn(&mut Scalar<W>)) -> Query
+where
+    W::Half: Term,
+{
+    let a = fresh_scalar::<W>("s");
+    let x = W::fresh("x");
+    let mut r = a.clone();
+    rule(&mut r);
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.contains(&x)],
+        goal: scalar_parts(&r, &x),
+        shown: vec![
+            show_scalar("s", &a),
+            show_word("x", &x),
+            show_scalar("rule(s)", &r),
+        ],
+    }
+}
+
+fn scalar_from_tnum<W: Split + Term>() -> Query
+where
+    W::Half: Term,
+{
+    let t = fresh_tnum::<W>("t");
+    let x = W::fresh("x");
+    let (r, sm) = summarised(&[x.clone()], || Scalar::from_tnum(&t));
+    let mut hyps = sm.constraints.clone();
+    hyps.push(t.contains(&x));
+    Query {
+        cases: Vec::new(),
+        hints: sm.hints(&x, None),
+        hyps,
+        goal: scalar_parts(&r, &x),
+        shown: vec![
+            show_tnum("t", &t),
+            show_word("x", &x),
+            show_scalar("result", &r),
+        ],
+    }
+}
+
+fn scalar_nonempty<W: Split + Term>() -> Query
+where
+    W::Half: Term,
+{
+    let a = fresh_scalar::<W>("s");
+    let x = W::fresh("x");
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.contains(&x)],
+        goal: vec![a.maybe_nonempty(), a.check_invariants()],
+        shown: vec![show_scalar("s", &a), show_word("x", &x)],
+    }
+}
+
+fn scalar_join<W: Split + Term>(widen: bool) -> Query
+where
+    W::Half: Term,
+{
+    let (a, b) = (fresh_scalar::<W>("a"), fresh_scalar::<W>("b"));
+    let x = W::fresh("x");
+    let (r, sm) = summarised(
+        &[x.clone()],
+        || {
+            if widen {
+                a.widen(&b)
+            } else {
+                a.join(&b)
+            }
+        },
+    );
+    let mut hyps = sm.constraints.clone();
+    hyps.push(Bool::or(&[&a.contains(&x), &b.contains(&x)]));
+    Query {
+        cases: Vec::new(),
+        hints: sm.hints(&x, None),
+        hyps,
+        goal: scalar_parts(&r, &x),
+        shown: vec![
+            show_scalar("a", &a),
+            show_scalar("b", &b),
+            show_word("x", &x),
+            show_scalar("result", &r),
+        ],
+    }
+}
+
+fn scalar_subsumption<W: Split + Term>() -> Query
+where
+    W::Half: Term,
+{
+    let (a, b) = (fresh_scalar::<W>("cur"), fresh_scalar::<W>("old"));
+    let x = W::fresh("x");
+    Query {
+        cases: Vec::new(),
+        hints: Vec::new(),
+        hyps: vec![a.is_subsumed_by(&b), a.contains(&x)],
+        goal: scalar_parts(&b, &x),
+        shown: vec![
+            show_scalar("cur", &a),
+            show_scalar("old", &b),
+            show_word("x", &x),
+        ],
+    }
+}
+
+fn scalar_branch<W: Split + Term>(c: JmpCond, width: Width) -> Query
+where
+    W::Half: Term,
+{
+    let (a, b) = (fresh_scalar::<W>("dst"), fresh_scalar::<W>("src"));
+    let (x, y) = (W::fresh("x"), W::fresh("y"));
+    let taken = match width {
+        Width::W64 => semantics::alu::cond(c, &x, &y),
+        Width::W32 => semantics::alu::cond(c, &x.low(), &y.low()),
+    };
+    let ((t, f), sm) = summarised(&[x.clone(), y.clone()], || a.branch(c, width, &b));
+    let mut hyps = sm.constraints.clone();
+    hyps.extend([a.contains(&x), b.contains(&y)]);
+    // Two syncs per edge (taken first): their inputs hold x or y when the edge is taken.
+    let not_taken = taken.not();
+    let mut hints = Vec::new();
+    for (k, s) in sm.inputs.iter().enumerate() {
+        let cond = if k < 2 { &taken } else { &not_taken };
+        for p in [&x, &y] {
+            hints.extend(scalar_parts(s, p).into_iter().map(|h| cond.implies(&h)));
+        }
+    }
+    // What an edge must keep of a pair that takes it: both members, and its feasibility.
+    let keeps = |e: &verifier::domain::scalar::branch::Edge<W>| {
+        let mut v = scalar_parts(&e.dst, &x);
+        v.extend(scalar_parts(&e.src, &y));
+        v.push(e.feasible.clone());
+        v
+    };
+    // The `scalar maybe_nonempty` theorem, instantiated: members make feasibility.
+    for e in [&t, &f] {
+        hyps.push(e.dst.contains(&x).implies(e.dst.maybe_nonempty()));
+        hyps.push(e.src.contains(&y).implies(e.src.maybe_nonempty()));
+    }
+    let mut goal: Vec<Bool> = keeps(&t).into_iter().map(|g| taken.implies(&g)).collect();
+    goal.extend(keeps(&f).into_iter().map(|g| taken.not().implies(&g)));
+    Query {
+        cases: Vec::new(),
+        hints,
+        hyps,
+        goal,
+        shown: vec![
+            show_scalar("dst", &a),
+            show_scalar("src", &b),
+            show_word("x", &x),
+            show_word("y", &y),
+            show_scalar("taken dst", &t.dst),
+            show_scalar("taken src", &t.src),
+            show_scalar("fall-through dst", &f.dst),
+            show_scalar("fall-through src", &f.src),
+        ],
+    }
+}
