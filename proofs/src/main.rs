@@ -1,4 +1,4 @@
-//! `cargo run -p proofs --release -- [--width N] [--only OP] [--timeout S] [--json OUT]`:
+//! `cargo run -p proofs --release -- [--width N] [--only OP]... [--skip OP]... [--timeout S] [--json OUT]`:
 //! proves every transfer function of the verifier's domains sound with Z3 and prints a table
 //! of theorem x width x {proved, counterexample, timeout} with the time of each. Exits 1 when
 //! any theorem has a counterexample.
@@ -15,9 +15,10 @@ struct Args {
     /// tried at 64 bits and, on a timeout, at 32, then 16, then 8.
     #[arg(long)]
     width: Option<u32>,
-    /// Only the theorems whose name contains this (for example `mul`, `alu64 add`, `branch`).
+    /// Only the theorems whose name contains this (for example `mul`, `alu64 add`, `branch`;
+    /// repeatable: any of them).
     #[arg(long)]
-    only: Option<String>,
+    only: Vec<String>,
     /// Leave out the theorems whose name contains this (repeatable).
     #[arg(long)]
     skip: Vec<String>,
@@ -35,14 +36,14 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     let mut ths = theorems::all();
-    if let Some(f) = &args.only {
-        ths.retain(|t| t.name.contains(f.as_str()));
+    if !args.only.is_empty() {
+        ths.retain(|t| args.only.iter().any(|f| t.name.contains(f.as_str())));
     }
     ths.retain(|t| !args.skip.iter().any(|s| t.name.contains(s.as_str())));
     if ths.is_empty() {
         eprintln!(
-            "no theorem matches --only {:?}",
-            args.only.unwrap_or_default()
+            "no theorem matches --only {:?} --skip {:?}",
+            args.only, args.skip
         );
         return ExitCode::from(2);
     }
