@@ -471,37 +471,19 @@ where
     }
 }
 
-/// x ∈ γ(s), as its nine conditions (the definition of `Scalar::contains`; the test
-/// `scalar_parts_are_contains` checks they are the same). A scalar with a member is well
-/// formed (theorem `scalar maybe_nonempty`), so membership goals need no separate
+/// x ∈ γ(s), as its nine conditions (`Scalar::contains_parts`). A scalar with a member is
+/// well formed (theorem `scalar maybe_nonempty`), so membership goals need no separate
 /// well-formedness goal.
 pub fn scalar_parts<W: Split + Term>(s: &Scalar<W>, x: &W) -> Vec<Bool>
 where
     W::Half: Term,
 {
-    let l = x.low();
-    vec![
-        s.var_off.contains(x),
-        s.umin.ule(x),
-        x.ule(&s.umax),
-        s.smin.sle(x),
-        x.sle(&s.smax),
-        s.u32_min.ule(&l),
-        l.ule(&s.u32_max),
-        s.s32_min.sle(&l),
-        l.sle(&s.s32_max),
-    ]
+    s.contains_parts(x).to_vec()
 }
 
-/// x ∈ γ(v), as its five conditions (the definition of `View::contains`).
+/// x ∈ γ(v), as its five conditions (`View::contains_parts`).
 pub fn view_parts<V: Term>(v: &View<V>, x: &V) -> Vec<Bool> {
-    vec![
-        v.t.contains(x),
-        v.umin.ule(x),
-        x.ule(&v.umax),
-        v.smin.sle(x),
-        x.sle(&v.smax),
-    ]
+    v.contains_parts(x).to_vec()
 }
 
 /// Both operands constant (where division and remainder are exact), the first not, or only
@@ -832,12 +814,15 @@ pub fn tnum_abstract<V: Word>(op: TnumOp, a: &Tnum<V>, b: &Tnum<V>) -> Tnum<V> {
 }
 
 fn tnum_binary<V: Term>(op: TnumOp) -> Query {
-    tnum_binary_with::<V>(op, &|a, b| tnum_abstract(op, a, b))
+    tnum_binary_with::<V>(op, &move |a, b| tnum_abstract(op, a, b))
 }
 
 /// The soundness query of `abs` as the tnum operation `op` (the tests pass broken operators
 /// here to see their counterexamples).
-pub fn tnum_binary_with<V: Term>(op: TnumOp, abs: &dyn Fn(&Tnum<V>, &Tnum<V>) -> Tnum<V>) -> Query {
+/// A binary tnum operator, as the proofs take it.
+pub type TnumFn<V> = dyn Fn(&Tnum<V>, &Tnum<V>) -> Tnum<V>;
+
+pub fn tnum_binary_with<V: Term>(op: TnumOp, abs: &TnumFn<V>) -> Query {
     let (a, b) = (fresh_tnum::<V>("a"), fresh_tnum::<V>("b"));
     let (x, y) = (V::fresh("x"), V::fresh("y"));
     let r = abs(&a, &b);
@@ -1064,7 +1049,7 @@ where
     let (a, b) = (fresh_scalar::<W>("a"), fresh_scalar::<W>("b"));
     let (x, y) = (W::fresh("x"), W::fresh("y"));
     let z = alu_concrete(op, width, &x, &y);
-    let (r, sm) = summarised(&[z.clone()], || a.alu(op, width, &b));
+    let (r, sm) = summarised(std::slice::from_ref(&z), || a.alu(op, width, &b));
     let mut hyps = sm.constraints.clone();
     hyps.extend([a.contains(&x), b.contains(&y)]);
     Query {
@@ -1093,7 +1078,7 @@ where
         Width::W64 => semantics::alu::neg(&x),
         Width::W32 => W::zext_half(&semantics::alu::neg(&x.low())),
     };
-    let (r, sm) = summarised(&[z.clone()], || a.neg(width));
+    let (r, sm) = summarised(std::slice::from_ref(&z), || a.neg(width));
     let mut hyps = sm.constraints.clone();
     hyps.push(a.contains(&x));
     Query {
@@ -1178,7 +1163,7 @@ where
 {
     let t = fresh_tnum::<W>("t");
     let x = W::fresh("x");
-    let (r, sm) = summarised(&[x.clone()], || Scalar::from_tnum(&t));
+    let (r, sm) = summarised(std::slice::from_ref(&x), || Scalar::from_tnum(&t));
     let mut hyps = sm.constraints.clone();
     hyps.push(t.contains(&x));
     Query {
@@ -1215,16 +1200,13 @@ where
 {
     let (a, b) = (fresh_scalar::<W>("a"), fresh_scalar::<W>("b"));
     let x = W::fresh("x");
-    let (r, sm) = summarised(
-        &[x.clone()],
-        || {
-            if widen {
-                a.widen(&b)
-            } else {
-                a.join(&b)
-            }
-        },
-    );
+    let (r, sm) = summarised(std::slice::from_ref(&x), || {
+        if widen {
+            a.widen(&b)
+        } else {
+            a.join(&b)
+        }
+    });
     let mut hyps = sm.constraints.clone();
     hyps.push(Bool::or(&[&a.contains(&x), &b.contains(&x)]));
     Query {

@@ -529,4 +529,22 @@ impl Instruction {
             _ => None,
         }
     }
+
+    /// The slot a jump at `pc` goes to (`pc + 1 + offset`), for a jump in a decoded
+    /// program (the decoder rejects targets outside it).
+    pub const fn jump_target(&self, pc: usize) -> Option<usize> {
+        match self.jump_offset() {
+            Some(rel) => Some((pc as i64 + 1 + rel) as usize),
+            None => None,
+        }
+    }
+
+    /// The first slot of the function a local call or a function-pointer load at `pc`
+    /// names, in a decoded program.
+    pub const fn function_target(&self, pc: usize) -> Option<usize> {
+        match self.function_offset() {
+            Some(rel) => Some((pc as i64 + 1 + rel) as usize),
+            None => None,
+        }
+    }
 }

@@ -19,8 +19,8 @@ pub fn input_derived(insns: &[(usize, Instruction)], nslots: usize) -> Vec<u16> 
                 pseudo: Pseudo::Func,
                 ..
             } => {
-                if let Some(rel) = ins.function_offset() {
-                    func_start[(pc as i64 + 1 + rel) as usize] = true;
+                if let Some(t) = ins.function_target(pc) {
+                    func_start[t] = true;
                 }
             }
             Instruction::CallX { .. } => callx = true,
@@ -65,11 +65,9 @@ pub fn input_derived(insns: &[(usize, Instruction)], nslots: usize) -> Vec<u16> 
         let mut succ = Vec::with_capacity(2);
         match ins {
             Instruction::Exit => {}
-            Instruction::Ja { .. } | Instruction::JaLong { .. } => {
-                succ.push((pc as i64 + 1 + ins.jump_offset().unwrap_or(0)) as usize)
-            }
-            Instruction::Jmp { off, .. } => {
-                succ.push((pc as i64 + 1 + off as i64) as usize);
+            Instruction::Ja { .. } | Instruction::JaLong { .. } => succ.extend(ins.jump_target(pc)),
+            Instruction::Jmp { .. } => {
+                succ.extend(ins.jump_target(pc));
                 succ.push(next);
             }
             _ => succ.push(next),
@@ -117,11 +115,7 @@ fn writes(ins: &Instruction) -> u16 {
 
 /// The counted loops of a program (see [`CountedLoop`]).
 pub fn counted_loops(insns: &[(usize, Instruction)], nslots: usize) -> Vec<CountedLoop> {
-    let target_of = |pc: usize, ins: &Instruction| {
-        ins.jump_offset()
-            .or(ins.function_offset())
-            .map(|rel| (pc as i64 + 1 + rel) as usize)
-    };
+    let target_of = |pc: usize, ins: &Instruction| ins.jump_target(pc).or(ins.function_target(pc));
     let mut out = Vec::new();
     for (li, &(latch, lins)) in insns.iter().enumerate() {
         let Instruction::Jmp {

@@ -230,8 +230,7 @@ impl<'a> Lower<'a> {
                 }
                 _ => {}
             }
-            if let Some(rel) = ins.jump_offset().or(ins.function_offset()) {
-                let t = (pc as i64 + 1 + rel) as usize;
+            if let Some(t) = ins.jump_target(pc).or(ins.function_target(pc)) {
                 entry[t] = true;
                 target[t] = true;
             }
@@ -378,7 +377,7 @@ impl<'a> Lower<'a> {
             }
             // The copy is entered by a jump only: align its head to 64 bytes with filler that
             // never runs.
-            while self.a.buf.len() % 64 != 0 {
+            while !self.a.buf.len().is_multiple_of(64) {
                 self.e(Inst::Ud2);
                 if self.a.buf.len() % 64 == 63 {
                     self.e(Inst::Ret);
@@ -555,9 +554,8 @@ impl<'a> Lower<'a> {
                 }
                 // An exit: a forward jump out of the loop, before the counter's change,
                 // comparing registers other than the counter.
-                Instruction::Jmp { dst, src, off, .. } => {
-                    let t = pc as i64 + 1 + off as i64;
-                    if t <= lp.latch as i64
+                Instruction::Jmp { dst, src, .. } => {
+                    if ins.jump_target(pc).is_none_or(|t| t <= lp.latch)
                         || inc.is_some()
                         || dst.num() == c
                         || matches!(src, Source::Reg(r) if r.num() == c)
@@ -700,8 +698,7 @@ impl<'a> Lower<'a> {
                 // The counter's lag: iteration k sees it k (before its change) or k + 1
                 // (after) ahead of the register, until the last one adds them all.
                 let lag = if before { k } else { k + 1 };
-                self.ahead =
-                    (lag > 0 && !(k == FACTOR - 1 && !before)).then_some((lp.counter, lag));
+                self.ahead = (lag > 0 && (before || k != FACTOR - 1)).then_some((lp.counter, lag));
                 if pc == plan.inc {
                     if k == FACTOR - 1 {
                         self.e(Inst::AluImm {
@@ -837,8 +834,7 @@ impl<'a> Lower<'a> {
         targets: &mut [Option<Label>],
         entries: &[Option<Label>],
     ) {
-        if let Instruction::Jmp { off, .. } = ins {
-            let t = (pc as i64 + 1 + off as i64) as usize;
+        if let (Instruction::Jmp { .. }, Some(t)) = (ins, ins.jump_target(pc)) {
             let stub = self.a.label();
             exits.push((stub, k, pc, t));
             targets[t] = Some(stub);
@@ -978,7 +974,7 @@ impl<'a> Lower<'a> {
             }),
             Instruction::End { kind, bits, dst } => self.end(kind, bits, x(dst)),
             Instruction::Ja { .. } | Instruction::JaLong { .. } => {
-                let t = (pc as i64 + 1 + ins.jump_offset().unwrap_or(0)) as usize;
+                let t = ins.jump_target(pc).expect("a jump has a target");
                 self.a.jmp(goto(t));
             }
             Instruction::Jmp {
@@ -986,9 +982,9 @@ impl<'a> Lower<'a> {
                 cond,
                 dst,
                 src,
-                off,
+                ..
             } => {
-                let t = (pc as i64 + 1 + off as i64) as usize;
+                let t = ins.jump_target(pc).expect("a jump has a target");
                 let cc = self.compare(width, cond, x(dst), src);
                 if refund > 0 {
                     let l = self.a.label();
@@ -1110,8 +1106,8 @@ impl<'a> Lower<'a> {
             Instruction::Call(Call::Helper(_)) | Instruction::Call(Call::Kfunc { .. }) => {
                 self.step_inline(pc)
             }
-            Instruction::Call(Call::Local(imm)) => {
-                let t = (pc as i64 + 1 + imm as i64) as usize;
+            Instruction::Call(Call::Local(_)) => {
+                let t = ins.function_target(pc).expect("a local call has a target");
                 let over = self.a.label();
                 self.e(Inst::Load {
                     size: Size::Q,
@@ -1168,23 +1164,8 @@ impl<'a> Lower<'a> {
         for r in [Rbx, R13, R14, R15, Rbp] {
             self.e(Inst::Push { reg: r });
         }
-        self.e(Inst::Load {
-            size: Size::Q,
-            dst: S2,
-            src: ctx(Offsets::DEPTH),
-        });
-        self.e(Inst::AluImm {
-            op: X::Add,
-            size: Size::Q,
-            dst: Rm::Reg(S2),
-            imm: 1,
-        });
-        self.e(Inst::Mov {
-            size: Size::Q,
-            dst: Rm::Mem(ctx(Offsets::DEPTH)),
-            src: S2,
-        });
-        // r10 = region_base(depth) + 512 = ((depth + 1) << 32) + 512.
+        self.move_depth(X::Add);
+        // r10 = region_base(depth) + 512 = ((depth + 1) << 32) + 512 (r11 = depth here).
         self.e(Inst::Lea {
             dst: Rbp,
             src: Mem::base(S2, 1),
@@ -1201,30 +1182,28 @@ impl<'a> Lower<'a> {
             dst: Rm::Reg(Rbp),
             imm: 512,
         });
-        self.e(Inst::Load {
-            size: Size::Q,
-            dst: S2,
-            src: ctx_idx(Offsets::STACK_HOST, S2),
-        });
-        self.e(Inst::Mov {
-            size: Size::Q,
-            dst: Rm::Mem(ctx(Offsets::FRAME)),
-            src: S2,
-        });
+        self.set_frame();
         self.a.call(self.s.zero_frame);
     }
 
+    /// Restores r6-r10 and returns to the caller's frame.
     fn pop_frame(&mut self) {
         for r in [Rbp, R15, R14, R13, Rbx] {
             self.e(Inst::Pop { reg: r });
         }
+        self.move_depth(X::Sub);
+        self.set_frame();
+    }
+
+    /// The call depth one up (`X::Add`) or down (`X::Sub`), left in r11 too.
+    fn move_depth(&mut self, op: X) {
         self.e(Inst::Load {
             size: Size::Q,
             dst: S2,
             src: ctx(Offsets::DEPTH),
         });
         self.e(Inst::AluImm {
-            op: X::Sub,
+            op,
             size: Size::Q,
             dst: Rm::Reg(S2),
             imm: 1,
@@ -1234,6 +1213,10 @@ impl<'a> Lower<'a> {
             dst: Rm::Mem(ctx(Offsets::DEPTH)),
             src: S2,
         });
+    }
+
+    /// The current frame's host stack address (of depth r11) into the context block.
+    fn set_frame(&mut self) {
         self.e(Inst::Load {
             size: Size::Q,
             dst: S2,

@@ -108,18 +108,17 @@ impl<'a> Verifier<'a> {
                 st.set(d, v);
                 Ok(Next::Goto(next))
             }
-            Instruction::Ja { .. } | Instruction::JaLong { .. } => {
-                let t = (pc as i64 + 1 + ins.jump_offset().unwrap_or(0)) as usize;
-                Ok(Next::Goto(t))
-            }
+            Instruction::Ja { .. } | Instruction::JaLong { .. } => Ok(Next::Goto(
+                ins.jump_target(pc).expect("a jump has a target"),
+            )),
             Instruction::Jmp {
                 width,
                 cond,
                 dst,
                 src,
-                off,
+                ..
             } => {
-                let t = (pc as i64 + 1 + off as i64) as usize;
+                let t = ins.jump_target(pc).expect("a jump has a target");
                 self.jump(pc, st, width, cond, dst.num(), src, t, next)
             }
             Instruction::LdImm64 {

@@ -65,16 +65,21 @@ impl<V: Word> View<V> {
     }
 
     pub fn contains(&self, x: &V) -> V::Bool {
-        let c = [
+        let c = self.contains_parts(x);
+        c.iter()
+            .skip(1)
+            .fold(c[0].clone(), |a, b| V::bool_and(&a, b))
+    }
+
+    /// The five conditions of `contains`: `x` in the tnum, then within each bound.
+    pub fn contains_parts(&self, x: &V) -> [V::Bool; 5] {
+        [
             self.t.contains(x),
             self.umin.ule(x),
             x.ule(&self.umax),
             self.smin.sle(x),
             x.sle(&self.smax),
-        ];
-        c.iter()
-            .skip(1)
-            .fold(c[0].clone(), |a, b| V::bool_and(&a, b))
+        ]
     }
 
     /// Field-wise `if c { a } else { b }`.

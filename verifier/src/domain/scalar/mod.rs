@@ -18,6 +18,9 @@ use super::order::{sign_bit, smax_of, smin_of, umax_of, umin_of};
 use super::Tnum;
 use semantics::word::{Split, Word};
 
+/// A deduction rule of `sync`, tightening a scalar in place.
+pub type Rule<W> = fn(&mut Scalar<W>);
+
 /// A scalar value's abstraction.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Scalar<W: Split> {
@@ -80,8 +83,17 @@ impl<W: Split> Scalar<W> {
 
     /// Whether `x` is in γ(self).
     pub fn contains(&self, x: &W) -> W::Bool {
+        let c = self.contains_parts(x);
+        c.iter()
+            .skip(1)
+            .fold(c[0].clone(), |a, b| W::bool_and(&a, b))
+    }
+
+    /// The nine conditions of `contains`: `x` in the tnum, then within each bound. (The
+    /// proofs decide them one at a time.)
+    pub fn contains_parts(&self, x: &W) -> [W::Bool; 9] {
         let l = x.low();
-        let c = [
+        [
             self.var_off.contains(x),
             self.umin.ule(x),
             x.ule(&self.umax),
@@ -91,10 +103,7 @@ impl<W: Split> Scalar<W> {
             l.ule(&self.u32_max),
             self.s32_min.sle(&l),
             l.sle(&self.s32_max),
-        ];
-        c.iter()
-            .skip(1)
-            .fold(c[0].clone(), |a, b| W::bool_and(&a, b))
+        ]
     }
 
     /// Whether the two are the same representation, field by field.
@@ -185,7 +194,7 @@ impl<W: Split> Scalar<W> {
 
     /// The deduction rules of one round of `sync`, in the order it applies them. Each keeps
     /// every member (the proofs crate proves each one); `sync` is only their repetition.
-    pub const RULES: [(&'static str, fn(&mut Self)); 6] = [
+    pub const RULES: [(&'static str, Rule<W>); 6] = [
         ("bounds_from_tnum", Self::bounds_from_tnum),
         ("signed_unsigned_64", Self::signed_unsigned_64),
         ("low_from_64", Self::low_from_64),
