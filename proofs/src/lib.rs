@@ -7,6 +7,7 @@
 //! - [`run`]: runs theorems in parallel, falling back to narrower words where the full width
 //!   times out, and prints the table.
 
+pub mod arith;
 pub mod bv;
 pub mod run;
 pub mod theorems;

@@ -40,6 +40,19 @@ fn main() -> ExitCode {
         ths.retain(|t| args.only.iter().any(|f| t.name.contains(f.as_str())));
     }
     ths.retain(|t| !args.skip.iter().any(|s| t.name.contains(s.as_str())));
+    // A compositional proof holds only with what it assumes: run those too.
+    let all = theorems::all();
+    let mut i = 0;
+    while i < ths.len() {
+        for u in ths[i].uses.clone() {
+            if !ths.iter().any(|t| t.name == u) {
+                if let Some(t) = all.iter().find(|t| t.name == u) {
+                    ths.push(t.clone());
+                }
+            }
+        }
+        i += 1;
+    }
     if ths.is_empty() {
         eprintln!(
             "no theorem matches --only {:?} --skip {:?}",
@@ -79,26 +92,36 @@ fn main() -> ExitCode {
     for o in &outcomes {
         println!("{}", run::line(o));
     }
-    let proved64 = outcomes
-        .iter()
-        .filter(|o| o.proved_bits() == Some(64))
-        .count();
+    let full = outcomes.iter().filter(|o| o.sound_bits == Some(64)).count();
     let narrower: Vec<&run::Outcome> = outcomes
         .iter()
-        .filter(|o| o.proved_bits().is_some_and(|b| b < 64))
+        .filter(|o| o.sound_bits.is_some_and(|b| b < 64))
         .collect();
     let cex: Vec<&run::Outcome> = outcomes
         .iter()
         .filter(|o| o.counterexample().is_some())
         .collect();
-    let timeouts = outcomes.len() - proved64 - narrower.len() - cex.len();
+    let open = outcomes.len() - full - narrower.len() - cex.len();
     println!(
-        "{} theorems: {proved64} proved at 64 bits, {} at a narrower width only, {} counterexamples, {timeouts} timeouts; {:.1} s",
+        "{} theorems: {full} hold at full width, {} at a narrower width only, {} counterexamples, {open} unproved; {:.1} s",
         outcomes.len(),
         narrower.len(),
         cex.len(),
         t0.elapsed().as_secs_f64()
     );
+    if !narrower.is_empty() {
+        let list: Vec<String> = narrower
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} ({} bits)",
+                    o.theorem,
+                    o.op_bits(o.sound_bits.unwrap_or(0))
+                )
+            })
+            .collect();
+        println!("narrower: {}", list.join(", "));
+    }
     for o in &cex {
         if let Some(a) = o.counterexample() {
             println!(

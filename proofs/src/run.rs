@@ -1,6 +1,11 @@
 //! Runs theorems in parallel and reports them: a theorem is tried at each word width in turn
 //! (64 bits first) until Z3 proves it or finds a counterexample; a timeout moves on to the
 //! next, narrower width.
+//!
+//! Widths: an attempt's `bits` is the width of the words the query runs on (the register);
+//! a 32-bit theorem's operation then runs on words of half that width, so the table gives
+//! each result at the operation's width: a theorem about a 64-bit operation is fully proved
+//! at 64, one about a 32-bit operation at 32.
 
 use crate::theorems::{self, Status, Theorem};
 use rayon::prelude::*;
@@ -24,7 +29,14 @@ pub struct Outcome {
     pub theorem: String,
     pub width: u32,
     pub covers: Vec<&'static str>,
+    /// The theorems this one's proof assumes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<String>,
     pub attempts: Vec<Attempt>,
+    /// The word width at which the theorem holds once what it assumes is counted: the
+    /// narrowest of its own proof's and its assumptions' (see [`settle`]); `None` when it
+    /// or an assumption is not proved (or not run).
+    pub sound_bits: Option<u32>,
 }
 
 impl Outcome {
@@ -39,6 +51,15 @@ impl Outcome {
     /// The counterexample, if one was found.
     pub fn counterexample(&self) -> Option<&Attempt> {
         self.attempts.iter().find(|a| a.status == "counterexample")
+    }
+
+    /// The width of the operation when its words have `bits` bits.
+    pub fn op_bits(&self, bits: u32) -> u32 {
+        if self.width == 32 {
+            bits / 2
+        } else {
+            bits
+        }
     }
 
     pub fn seconds(&self) -> f64 {
@@ -70,7 +91,28 @@ pub fn prove(th: &Theorem, widths: &[u32], timeout: Duration) -> Outcome {
         theorem: th.name.clone(),
         width: th.width,
         covers: th.covers.clone(),
+        uses: th.uses.clone(),
+        sound_bits: None,
         attempts,
+    }
+}
+
+/// Sets every outcome's `sound_bits`: its own proof's width, narrowed to that of each
+/// theorem it uses (which must be among `outcomes`).
+pub fn settle(outcomes: &mut [Outcome]) {
+    let own: std::collections::HashMap<String, Option<u32>> = outcomes
+        .iter()
+        .map(|o| (o.theorem.clone(), o.proved_bits()))
+        .collect();
+    for o in outcomes.iter_mut() {
+        let mut bits = o.proved_bits();
+        for u in &o.uses {
+            bits = match (bits, own.get(u).copied().flatten()) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                _ => None,
+            };
+        }
+        o.sound_bits = bits;
     }
 }
 
@@ -82,40 +124,60 @@ pub fn prove_all(
     timeout: Duration,
     each: &(dyn Fn(&Outcome) + Sync),
 ) -> Vec<Outcome> {
-    ths.par_iter()
+    let mut outcomes: Vec<Outcome> = ths
+        .par_iter()
         .map(|th| {
             let o = prove(th, widths, timeout);
             each(&o);
             o
         })
-        .collect()
+        .collect();
+    settle(&mut outcomes);
+    outcomes
 }
 
-/// One line of the table: theorem, width, result, time.
+/// One line of the table: theorem, width, result, time. Widths are the operation's.
 pub fn line(o: &Outcome) -> String {
-    let result = match (o.proved_bits(), o.counterexample()) {
+    let full = o.op_bits(64);
+    let mut result = match (o.proved_bits(), o.counterexample()) {
         (Some(64), _) => "proved".to_string(),
         (Some(b), _) => {
             let wider: Vec<String> = o
                 .attempts
                 .iter()
                 .filter(|a| a.status == "timeout")
-                .map(|a| a.bits.to_string())
+                .map(|a| o.op_bits(a.bits).to_string())
                 .collect();
             if wider.is_empty() {
-                format!("proved at {b} bits")
+                format!("proved at {} bits", o.op_bits(b))
             } else {
-                format!("proved at {b} bits ({} bits: timeout)", wider.join(", "))
+                format!(
+                    "proved at {} bits ({} bits: timeout)",
+                    o.op_bits(b),
+                    wider.join(", ")
+                )
             }
         }
-        (None, Some(a)) => format!("COUNTEREXAMPLE at {} bits", a.bits),
+        (None, Some(a)) => format!("COUNTEREXAMPLE at {} bits", o.op_bits(a.bits)),
         (None, None) => {
-            let bits: Vec<String> = o.attempts.iter().map(|a| a.bits.to_string()).collect();
+            let bits: Vec<String> = o
+                .attempts
+                .iter()
+                .map(|a| o.op_bits(a.bits).to_string())
+                .collect();
             format!("timeout ({} bits)", bits.join(", "))
         }
     };
+    if !o.uses.is_empty() && o.proved_bits().is_some() {
+        let holds = match o.sound_bits {
+            Some(b) if o.op_bits(b) == full => "all".to_string(),
+            Some(b) => format!("{} bits", o.op_bits(b)),
+            None => "unproved".to_string(),
+        };
+        result = format!("{result}, given {}: {holds}", o.uses.join(", "));
+    }
     format!(
-        "{:<28} {:>5}  {:<44} {:>8.1} s",
+        "{:<28} {:>5}  {:<60} {:>8.1} s",
         o.theorem,
         o.width,
         result,
@@ -126,7 +188,7 @@ pub fn line(o: &Outcome) -> String {
 /// The table's header.
 pub fn header() -> String {
     format!(
-        "{:<28} {:>5}  {:<44} {:>10}",
+        "{:<28} {:>5}  {:<60} {:>10}",
         "theorem", "width", "result", "time"
     )
 }

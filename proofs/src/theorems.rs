@@ -15,6 +15,7 @@
 //! `Bv<bits / 2>`. At `bits = 64` that is exactly the kernel's setting; smaller `bits`
 //! scale every word down together.
 
+use crate::arith::{self, Lemma};
 use crate::bv::Bv;
 use semantics::isa::{AluOp, EndKind, JmpCond, Width};
 use semantics::word::{Split, Word};
@@ -121,6 +122,8 @@ pub enum Spec {
     /// For each edge of `if a cond b`: a pair of members that takes it is in the edge's
     /// refined operands, which are well formed, and the edge is feasible.
     Branch(JmpCond),
+    /// A fact of integer arithmetic (over the unbounded integers, so at every width).
+    Arith(Lemma),
 }
 
 /// One theorem: what it states, at which operation width, and the public functions of the
@@ -133,6 +136,9 @@ pub struct Theorem {
     pub spec: Spec,
     /// `Type::function` for every public function whose soundness this theorem states.
     pub covers: Vec<&'static str>,
+    /// The theorems this one assumes (a compositional proof): it holds at the narrowest
+    /// width any of them is proved at.
+    pub uses: Vec<String>,
 }
 
 /// How one attempt ended.
@@ -167,6 +173,7 @@ pub fn all() -> Vec<Theorem> {
             width,
             spec,
             covers: covers.to_vec(),
+            uses: Vec::new(),
         })
     };
     for width in [64, 32] {
@@ -332,7 +339,61 @@ pub fn all() -> Vec<Theorem> {
             &["Tnum::is_aligned"],
         );
     }
+    for th in v.iter_mut() {
+        if let Spec::Alu(op) = th.spec {
+            if compositional(op) {
+                let op = name_of(op);
+                th.uses.push(format!("view{} {op}", th.width));
+                if th.width == 64 && op == "mul" {
+                    th.uses.push(format!("view32 {op}"));
+                }
+            }
+        }
+    }
+    add_arith(&mut v);
     v
+}
+
+fn add_arith(v: &mut Vec<Theorem>) {
+    for l in Lemma::ALL {
+        v.push(Theorem {
+            name: l.name().into(),
+            width: 64,
+            spec: Spec::Arith(l),
+            covers: Vec::new(),
+            uses: Vec::new(),
+        });
+    }
+    for th in v.iter_mut() {
+        let uses: &[Lemma] = match th.spec {
+            Spec::View(ViewOp::Div) => &[
+                Lemma::DivGrowsWithDividend,
+                Lemma::DivShrinksWithDivisor,
+                Lemma::DivAtMostDividend,
+            ],
+            Spec::View(ViewOp::Mod) => &[Lemma::ModBelowBoth],
+            _ => &[],
+        };
+        th.uses.extend(uses.iter().map(|l| l.name().to_string()));
+    }
+}
+
+/// Whether the scalar ALU theorem of `op` assumes the view theorems of `op` (its view
+/// operations replaced by their proved contract) instead of expanding them: the
+/// multiplications, divisions and shifts, whose direct queries are beyond Z3 at 16 bits
+/// (or, for the shifts, at 32).
+pub fn compositional(op: AluOp) -> bool {
+    matches!(
+        op,
+        AluOp::Mul
+            | AluOp::Div
+            | AluOp::Mod
+            | AluOp::Sdiv
+            | AluOp::Smod
+            | AluOp::Lsh
+            | AluOp::Rsh
+            | AluOp::Arsh
+    )
 }
 
 /// A value to show in a counterexample, with its name.
@@ -421,6 +482,49 @@ fn summarised<W: Split + Term, R>(points: &[W], f: impl FnOnce() -> R) -> (R, Su
 where
     W::Half: Term,
 {
+    summarised_with(points, None, f)
+}
+
+/// A view contract for [`summarised_with`]: the view operation of `op`, replaced at both
+/// widths by a fresh view that holds `op(x, y)` when its operands hold `x` and `y` (the
+/// pair at `W`, and the pair of low halves at `W::Half`).
+struct Contract<W: Split> {
+    op: AluOp,
+    pair: [W; 2],
+    half: [W::Half; 2],
+}
+
+/// The view summary of `c` at words `V`: fresh views named `view{k}`, their constraints
+/// pushed to `out`.
+fn view_contract<V: Term>(
+    op: AluOp,
+    pair: [V; 2],
+    out: std::rc::Rc<std::cell::RefCell<Vec<Bool>>>,
+) -> verifier::domain::scalar::summary::ViewSummary<V> {
+    Box::new(move |o, a, b| {
+        if o != op {
+            return None;
+        }
+        let mut out = out.borrow_mut();
+        let r = fresh_view::<V>(&format!("view{}.{}", V::BITS, out.len()));
+        let [x, y] = &pair;
+        let z = semantics::alu::alu(op, x, y);
+        let both = Bool::and(&[&a.contains(x), &b.contains(y)]);
+        out.push(both.implies(Bool::and(&[&r.contains(&z), &r.t.check_invariants()])));
+        Some(r)
+    })
+}
+
+/// [`summarised`], and with `contract` the view operations it names replaced by their
+/// theorems' contract (a compositional proof).
+fn summarised_with<W: Split + Term, R>(
+    points: &[W],
+    contract: Option<Contract<W>>,
+    f: impl FnOnce() -> R,
+) -> (R, Summarised<W>)
+where
+    W::Half: Term,
+{
     use std::cell::RefCell;
     use std::rc::Rc;
     let state = Rc::new(RefCell::new(Summarised {
@@ -437,12 +541,24 @@ where
         st.inputs.push(s.clone());
         r
     });
-    let out = verifier::domain::scalar::summary::with(summary, f);
+    let views = Rc::new(RefCell::new(Vec::new()));
+    let mut all: Vec<Box<dyn std::any::Any>> = vec![Box::new(summary)];
+    if let Some(c) = contract {
+        all.push(Box::new(view_contract::<W>(c.op, c.pair, views.clone())));
+        all.push(Box::new(view_contract::<W::Half>(
+            c.op,
+            c.half,
+            views.clone(),
+        )));
+    }
+    let out = verifier::domain::scalar::summary::with_all(all, f);
     let st = state.borrow();
+    let mut constraints = st.constraints.clone();
+    constraints.extend(views.borrow().iter().cloned());
     (
         out,
         Summarised {
-            constraints: st.constraints.clone(),
+            constraints,
             inputs: st.inputs.clone(),
         },
     )
@@ -784,6 +900,13 @@ where
         Spec::Widen => scalar_join::<W>(true),
         Spec::Subsumption => scalar_subsumption::<W>(),
         Spec::Branch(c) => scalar_branch::<W>(c, width),
+        Spec::Arith(l) => Query {
+            cases: Vec::new(),
+            hints: Vec::new(),
+            hyps: Vec::new(),
+            goal: vec![l.over_integers()],
+            shown: Vec::new(),
+        },
     }
 }
 
@@ -827,9 +950,17 @@ pub fn tnum_binary_with<V: Term>(op: TnumOp, abs: &TnumFn<V>) -> Query {
     let (x, y) = (V::fresh("x"), V::fresh("y"));
     let r = abs(&a, &b);
     let z = tnum_concrete(op, &x, &y);
+    let mut hints = Vec::new();
+    if matches!(op, TnumOp::Mul | TnumOp::MulUnion) {
+        for i in 1..V::BITS {
+            let m = x.lit((1u64 << i) - 1);
+            let ai = Tnum::new(a.value.and(&m), a.mask.and(&m));
+            hints.push(abs(&ai, &b).contains(&x.and(&m).mul(&y)));
+        }
+    }
     Query {
         cases: Vec::new(),
-        hints: Vec::new(),
+        hints,
         hyps: vec![a.contains(&x), b.contains(&y)],
         goal: vec![r.contains(&z), r.check_invariants()],
         shown: vec![
@@ -1000,10 +1131,33 @@ fn view_binary<V: Term>(op: ViewOp) -> Query {
         ViewOp::Sdiv => (a.sdiv(&b), alu::sdiv(&x, &y)),
         ViewOp::Smod => (a.smod(&b), alu::smod(&x, &y)),
     };
+    let mut hyps = vec![a.contains(&x), b.contains(&y)];
+    // The lemmas of integer arithmetic the bounds rely on, at the terms the operator uses
+    // (where the operands are not both constants: there the result is exact, and the
+    // lemmas' dividers would only burden the query).
+    let general = Bool::and(&[&a.is_const(), &b.is_const()]).not();
+    let mut lemmas = Vec::new();
+    let one = x.lit(1);
+    let nz = b.umin.eq(&x.lit(0)).not();
+    match op {
+        ViewOp::Div => {
+            let (hi_d, lo_d) = (V::select(&nz, &b.umax, &one), V::select(&nz, &b.umin, &one));
+            lemmas.extend([
+                arith::div_grows(&a.umin, &x, &hi_d),
+                arith::div_shrinks(&x, &y, &hi_d),
+                arith::div_shrinks(&x, &lo_d, &y),
+                arith::div_grows(&x, &a.umax, &lo_d),
+                arith::div_at_most(&x, &y),
+            ]);
+        }
+        ViewOp::Mod => lemmas.push(arith::mod_below(&x, &y)),
+        _ => {}
+    }
+    hyps.extend(lemmas.iter().map(|l| general.implies(l)));
     Query {
         cases: const_cases(&a.is_const(), &b.is_const()),
         hints: Vec::new(),
-        hyps: vec![a.contains(&x), b.contains(&y)],
+        hyps,
         goal: [view_parts(&r, &z), vec![r.t.check_invariants()]].concat(),
         shown: vec![
             show_view("a", &a),
@@ -1049,7 +1203,12 @@ where
     let (a, b) = (fresh_scalar::<W>("a"), fresh_scalar::<W>("b"));
     let (x, y) = (W::fresh("x"), W::fresh("y"));
     let z = alu_concrete(op, width, &x, &y);
-    let (r, sm) = summarised(std::slice::from_ref(&z), || a.alu(op, width, &b));
+    let contract = compositional(op).then(|| Contract {
+        op,
+        pair: [x.clone(), y.clone()],
+        half: [x.low(), y.low()],
+    });
+    let (r, sm) = summarised_with(std::slice::from_ref(&z), contract, || a.alu(op, width, &b));
     let mut hyps = sm.constraints.clone();
     hyps.extend([a.contains(&x), b.contains(&y)]);
     Query {

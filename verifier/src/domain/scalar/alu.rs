@@ -91,19 +91,16 @@ impl<W: Split> Scalar<W> {
         let top32 = View::top(&a32.umin);
         match op {
             // The low half of these results depends only on the low halves.
-            AluOp::Add => Scalar::from_views(a.add(&b), a32.add(&b32)),
-            AluOp::Sub => Scalar::from_views(a.sub(&b), a32.sub(&b32)),
-            AluOp::Mul => Scalar::from_views(a.mul(&b), a32.mul(&b32)),
-            AluOp::And => Scalar::from_views(a.and(&b), a32.and(&b32)),
-            AluOp::Or => Scalar::from_views(a.or(&b), a32.or(&b32)),
-            AluOp::Xor => Scalar::from_views(a.xor(&b), a32.xor(&b32)),
-            AluOp::Div => Scalar::from_views(a.div(&b), top32),
-            AluOp::Mod => Scalar::from_views(a.modulo(&b), top32),
-            AluOp::Sdiv => Scalar::from_views(a.sdiv(&b), top32),
-            AluOp::Smod => Scalar::from_views(a.smod(&b), top32),
-            AluOp::Lsh => Scalar::from_views(a.lsh(&b), top32),
-            AluOp::Rsh => Scalar::from_views(a.rsh(&b), top32),
-            AluOp::Arsh => Scalar::from_views(a.arsh(&b), top32),
+            AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor => {
+                Scalar::from_views(binary(op, &a, &b), binary(op, &a32, &b32))
+            }
+            AluOp::Div
+            | AluOp::Mod
+            | AluOp::Sdiv
+            | AluOp::Smod
+            | AluOp::Lsh
+            | AluOp::Rsh
+            | AluOp::Arsh => Scalar::from_views(binary(op, &a, &b), top32),
             AluOp::Mov => src.clone(),
             AluOp::MovSx8 => src.movsx(8),
             AluOp::MovSx16 => src.movsx(16),
@@ -114,19 +111,19 @@ impl<W: Split> Scalar<W> {
     fn alu32(&self, op: AluOp, src: &Self) -> Self {
         let (a, b) = (self.view32(), src.view32());
         let r = match op {
-            AluOp::Add => a.add(&b),
-            AluOp::Sub => a.sub(&b),
-            AluOp::Mul => a.mul(&b),
-            AluOp::And => a.and(&b),
-            AluOp::Or => a.or(&b),
-            AluOp::Xor => a.xor(&b),
-            AluOp::Div => a.div(&b),
-            AluOp::Mod => a.modulo(&b),
-            AluOp::Sdiv => a.sdiv(&b),
-            AluOp::Smod => a.smod(&b),
-            AluOp::Lsh => a.lsh(&b),
-            AluOp::Rsh => a.rsh(&b),
-            AluOp::Arsh => a.arsh(&b),
+            AluOp::Add
+            | AluOp::Sub
+            | AluOp::Mul
+            | AluOp::And
+            | AluOp::Or
+            | AluOp::Xor
+            | AluOp::Div
+            | AluOp::Mod
+            | AluOp::Sdiv
+            | AluOp::Smod
+            | AluOp::Lsh
+            | AluOp::Rsh
+            | AluOp::Arsh => binary(op, &a, &b),
             AluOp::Mov => b,
             AluOp::MovSx8 => sext_view(&b.t, 8),
             AluOp::MovSx16 => sext_view(&b.t, 16),
@@ -185,6 +182,32 @@ impl<W: Split> Scalar<W> {
             semantics::alu::end(kind, bits, &t.mask),
         );
         Scalar::from_tnum(&r)
+    }
+}
+
+/// The view operation of a binary ALU operation (not a move), or the proofs' summary of it
+/// (see [`super::summary`]).
+fn binary<V: Word>(op: AluOp, a: &View<V>, b: &View<V>) -> View<V> {
+    if let Some(r) = super::summary::apply_view(op, a, b) {
+        return r;
+    }
+    match op {
+        AluOp::Add => a.add(b),
+        AluOp::Sub => a.sub(b),
+        AluOp::Mul => a.mul(b),
+        AluOp::And => a.and(b),
+        AluOp::Or => a.or(b),
+        AluOp::Xor => a.xor(b),
+        AluOp::Div => a.div(b),
+        AluOp::Mod => a.modulo(b),
+        AluOp::Sdiv => a.sdiv(b),
+        AluOp::Smod => a.smod(b),
+        AluOp::Lsh => a.lsh(b),
+        AluOp::Rsh => a.rsh(b),
+        AluOp::Arsh => a.arsh(b),
+        AluOp::Mov | AluOp::MovSx8 | AluOp::MovSx16 | AluOp::MovSx32 => {
+            unreachable!("moves have no view operation")
+        }
     }
 }
 
