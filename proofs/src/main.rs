@@ -122,6 +122,13 @@ fn main() -> ExitCode {
             .collect();
         println!("narrower: {}", list.join(", "));
     }
+    for o in outcomes.iter().filter(|o| !o.why_narrow.is_empty()) {
+        let widest = o.attempts.first().map_or(0, |a| o.op_bits(a.bits));
+        println!(
+            "{}: not tried above {widest} bits: {}",
+            o.theorem, o.why_narrow
+        );
+    }
     for o in &cex {
         if let Some(a) = o.counterexample() {
             println!(

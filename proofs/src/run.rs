@@ -33,6 +33,9 @@ pub struct Outcome {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub uses: Vec<String>,
     pub attempts: Vec<Attempt>,
+    /// Why wider words were not tried, when they were not.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub why_narrow: &'static str,
     /// The word width at which the theorem holds once what it assumes is counted: the
     /// narrowest of its own proof's and its assumptions' (see [`settle`]); `None` when it
     /// or an assumption is not proved (or not run).
@@ -70,7 +73,13 @@ impl Outcome {
 /// Tries `th` at each of `widths` in order until it is proved or refuted.
 pub fn prove(th: &Theorem, widths: &[u32], timeout: Duration) -> Outcome {
     let mut attempts = Vec::new();
-    for &bits in widths {
+    // With a single width asked for, try it whatever the theorem's widest.
+    let tried: Vec<u32> = if widths.len() == 1 {
+        widths.to_vec()
+    } else {
+        widths.iter().copied().filter(|&b| b <= th.widest).collect()
+    };
+    for &bits in &tried {
         let (status, time) = theorems::check(th, bits, timeout);
         let (label, cex) = match status {
             Status::Proved => ("proved", None),
@@ -93,6 +102,11 @@ pub fn prove(th: &Theorem, widths: &[u32], timeout: Duration) -> Outcome {
         covers: th.covers.clone(),
         uses: th.uses.clone(),
         sound_bits: None,
+        why_narrow: if tried.first() == widths.first() {
+            ""
+        } else {
+            th.why_narrow
+        },
         attempts,
     }
 }
@@ -168,6 +182,9 @@ pub fn line(o: &Outcome) -> String {
             format!("timeout ({} bits)", bits.join(", "))
         }
     };
+    if !o.why_narrow.is_empty() {
+        result.push_str(" (wider: not tried)");
+    }
     if !o.uses.is_empty() && o.proved_bits().is_some() {
         let holds = match o.sound_bits {
             Some(b) if o.op_bits(b) == full => "all".to_string(),

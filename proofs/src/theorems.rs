@@ -28,6 +28,8 @@ use z3::{Params, SatResult, Solver};
 pub trait Term: Word<Bool = Bool> {
     fn fresh(name: &str) -> Self;
     fn term(&self) -> &BV;
+    /// A fresh one-bit unknown, zero-extended to a word: 0 or 1.
+    fn fresh_bit(name: &str) -> Self;
 }
 
 impl<const N: u32> Term for Bv<N> {
@@ -36,6 +38,9 @@ impl<const N: u32> Term for Bv<N> {
     }
     fn term(&self) -> &BV {
         &self.0
+    }
+    fn fresh_bit(name: &str) -> Self {
+        Bv(BV::new_const(name, 1).zero_ext(N - 1))
     }
 }
 
@@ -124,6 +129,9 @@ pub enum Spec {
     Branch(JmpCond),
     /// A fact of integer arithmetic (over the unbounded integers, so at every width).
     Arith(Lemma),
+    /// One round of a tnum multiplication's loop keeps its partial product (see
+    /// `tnum_mul_by_rounds`).
+    TnumMulRound(TnumOp),
 }
 
 /// One theorem: what it states, at which operation width, and the public functions of the
@@ -139,6 +147,9 @@ pub struct Theorem {
     /// The theorems this one assumes (a compositional proof): it holds at the narrowest
     /// width any of them is proved at.
     pub uses: Vec<String>,
+    /// The widest words a run tries it on by default (64 for most), and why not wider.
+    pub widest: u32,
+    pub why_narrow: &'static str,
 }
 
 /// How one attempt ended.
@@ -174,6 +185,8 @@ pub fn all() -> Vec<Theorem> {
             spec,
             covers: covers.to_vec(),
             uses: Vec::new(),
+            widest: 64,
+            why_narrow: "",
         })
     };
     for width in [64, 32] {
@@ -272,6 +285,17 @@ pub fn all() -> Vec<Theorem> {
             Spec::ViewJoin,
             &["View::join"],
         );
+        for (op, f) in [
+            (TnumOp::Mul, "Tnum::mul_step"),
+            (TnumOp::MulUnion, "Tnum::mul_union_step"),
+        ] {
+            add(
+                format!("tnum{w} {} round", name_of(op)),
+                width,
+                Spec::TnumMulRound(op),
+                &[f],
+            );
+        }
         let tnums = [
             (TnumOp::Mul, "Tnum::mul"),
             (TnumOp::MulUnion, "Tnum::mul_union"),
@@ -351,6 +375,35 @@ pub fn all() -> Vec<Theorem> {
         }
     }
     add_arith(&mut v);
+    for th in v.iter_mut() {
+        // Measured on this machine kind (2 threads, 24 GB): what Z3 cannot do at wider
+        // words, so that a default run does not spend its time or memory there. `--width`
+        // still tries any width.
+        let (op_bits, why) = match th.spec {
+            Spec::View(ViewOp::Lsh | ViewOp::Rsh | ViewOp::Arsh) => (
+                16,
+                "the join over every shift amount exhausts 8 GB of Z3 memory at 32 bits",
+            ),
+            Spec::Tnum(TnumOp::Mul | TnumOp::MulUnion) => (
+                32,
+                "the last step (x * y against the rounds' sum) takes over 300 s at 64 bits",
+            ),
+            Spec::View(ViewOp::Mul) => (
+                8,
+                "the exact products' order (multiplication's monotonicity): no answer in 120 s at 8 bits",
+            ),
+            _ => (64, ""),
+        };
+        let scale = if th.width == 32 { 2 } else { 1 };
+        th.widest = (op_bits * scale).min(64);
+        th.why_narrow = why;
+        // Timeouts at the widest words within 30 s (`--timeout 30`, this machine kind):
+        // their widest word width proved instead.
+        if let Some((_, bits)) = SLOW.iter().find(|(n, _)| *n == th.name) {
+            th.widest = *bits;
+            th.why_narrow = "no answer within 30 s at the next wider words";
+        }
+    }
     v
 }
 
@@ -362,6 +415,8 @@ fn add_arith(v: &mut Vec<Theorem>) {
             spec: Spec::Arith(l),
             covers: Vec::new(),
             uses: Vec::new(),
+            widest: 64,
+            why_narrow: "",
         });
     }
     for th in v.iter_mut() {
@@ -375,8 +430,38 @@ fn add_arith(v: &mut Vec<Theorem>) {
             _ => &[],
         };
         th.uses.extend(uses.iter().map(|l| l.name().to_string()));
+        if let Spec::Tnum(op @ (TnumOp::Mul | TnumOp::MulUnion)) = th.spec {
+            th.uses
+                .push(format!("tnum{} {} round", th.width, name_of(op)));
+            if op == TnumOp::Mul {
+                th.uses.push(format!("tnum{} add", th.width));
+            }
+            th.covers.push("Tnum::long_multiply");
+        }
     }
 }
+
+/// Theorems that time out at wider words (measured with `--timeout 30`), with the word
+/// width (of the register, not of a 32-bit operation) a default run starts at.
+const SLOW: [(&str, u32); 17] = [
+    ("scalar alu64 sub", 32),
+    ("scalar branch jeq", 32),
+    ("scalar branch jgt", 32),
+    ("scalar branch jset", 32),
+    ("scalar branch jne", 32),
+    ("scalar branch jsgt", 32),
+    ("scalar branch jslt", 32),
+    ("scalar branch jsle", 32),
+    ("scalar branch jeq32", 32),
+    ("scalar branch jne32", 32),
+    ("scalar branch jsgt32", 32),
+    ("scalar branch jle32", 32),
+    ("view64 div", 32),
+    ("view64 add", 32),
+    ("view64 sub", 16),
+    ("view32 sub", 32),
+    ("view32 mul", 8),
+];
 
 /// Whether the scalar ALU theorem of `op` assumes the view theorems of `op` (its view
 /// operations replaced by their proved contract) instead of expanding them: the
@@ -624,25 +709,62 @@ pub struct Query {
     /// Facts that would help the goal (a transfer function's result before its `sync`
     /// keeps the member, say): each proved one joins the hypotheses; the others are dropped.
     hints: Vec<Bool>,
+    /// Identities of ring arithmetic (sums and products of words), decided first by Z3's
+    /// simplifier normalising both sides to sums of monomials, which bit-blasting cannot do
+    /// for products; each proved one joins the hypotheses.
+    ring: Vec<Bool>,
     hyps: Vec<Bool>,
     goal: Vec<Bool>,
     shown: Vec<Shown>,
+    /// Where a hint or a part of the goal needs only a few facts, those facts, by its index
+    /// (`hint_context[i]` for hint i, `goal_context[j]` for part j): it is decided with them
+    /// alone (a smaller query; still a proof, since they are hypotheses or proved hints).
+    /// Missing or `None`: with every hypothesis.
+    hint_context: Vec<Option<Vec<Bool>>>,
+    goal_context: Vec<Option<Vec<Bool>>>,
 }
 
 impl Query {
+    /// No hypotheses, no goal, no hints: the base of a query's fields.
+    fn empty() -> Query {
+        Query {
+            cases: Vec::new(),
+            hints: Vec::new(),
+            ring: Vec::new(),
+            hyps: Vec::new(),
+            goal: Vec::new(),
+            shown: Vec::new(),
+            hint_context: Vec::new(),
+            goal_context: Vec::new(),
+        }
+    }
+
     /// Decides the query within `timeout`: each part of the goal in turn, within what is
     /// left of the time.
     pub fn decide(&self, timeout: Duration) -> Status {
         let t0 = Instant::now();
         let debug = std::env::var_os("PROOFS_DEBUG").is_some();
         let mut hyps = self.hyps.clone();
+        for (i, r) in self.ring.iter().enumerate() {
+            let proved = ring_identity(r);
+            if debug {
+                eprintln!("  ring {i}: {proved}");
+            }
+            if proved {
+                hyps.push(r.clone());
+            }
+        }
         for (i, hint) in self.hints.iter().enumerate() {
             let left = timeout.saturating_sub(t0.elapsed());
             if left.is_zero() {
                 return Status::Timeout;
             }
             let t1 = Instant::now();
-            let st = decide_one(&hyps, hint, left.min(timeout / 4), None);
+            let ctx = match self.hint_context.get(i) {
+                Some(Some(c)) => c,
+                _ => &hyps,
+            };
+            let st = decide_one(ctx, hint, left.min(timeout / 4), None);
             if debug {
                 eprintln!(
                     "  hint {i}: {:?} in {:.2?}",
@@ -668,7 +790,10 @@ impl Query {
             };
             for case in &cases {
                 let left = timeout.saturating_sub(t0.elapsed());
-                let mut h = hyps.clone();
+                let mut h = match self.goal_context.get(i) {
+                    Some(Some(c)) => c.clone(),
+                    _ => hyps.clone(),
+                };
                 h.push(case.clone());
                 let t2 = Instant::now();
                 st = decide_one(&h, part, left, Some(&self.shown));
@@ -696,6 +821,20 @@ impl Query {
             }
         }
         Status::Proved
+    }
+}
+
+/// Whether `r` simplifies to true once both sides of its equations are sums of monomials
+/// (Z3's `som`): ring normalisation, valid for words (the integers modulo 2^N).
+fn ring_identity(r: &Bool) -> bool {
+    let mut p = Params::new();
+    p.set_bool("som", true);
+    p.set_u32("som_blowup", 1_000_000);
+    let goal = z3::Goal::new(false, false, false);
+    goal.assert(&r.not());
+    match z3::Tactic::new("simplify").with(&p).apply(&goal, None) {
+        Ok(res) => res.list_subgoals().all(|g| g.is_decided_unsat()),
+        Err(_) => false,
     }
 }
 
@@ -880,6 +1019,7 @@ where
     }
     match th.spec {
         Spec::Tnum(op) => at_width!(tnum_binary(op)),
+        Spec::TnumMulRound(op) => at_width!(tnum_mul_round(op)),
         Spec::TnumNeg => at_width!(tnum_neg()),
         Spec::TnumShift(s) => at_width!(tnum_shift(s)),
         Spec::TnumIntersect => at_width!(tnum_intersect()),
@@ -901,11 +1041,10 @@ where
         Spec::Subsumption => scalar_subsumption::<W>(),
         Spec::Branch(c) => scalar_branch::<W>(c, width),
         Spec::Arith(l) => Query {
-            cases: Vec::new(),
-            hints: Vec::new(),
             hyps: Vec::new(),
             goal: vec![l.over_integers()],
             shown: Vec::new(),
+            ..Query::empty()
         },
     }
 }
@@ -937,7 +1076,256 @@ pub fn tnum_abstract<V: Word>(op: TnumOp, a: &Tnum<V>, b: &Tnum<V>) -> Tnum<V> {
 }
 
 fn tnum_binary<V: Term>(op: TnumOp) -> Query {
-    tnum_binary_with::<V>(op, &move |a, b| tnum_abstract(op, a, b))
+    match op {
+        TnumOp::Mul | TnumOp::MulUnion => tnum_mul_by_rounds::<V>(op),
+        _ => tnum_binary_with::<V>(op, &move |a, b| tnum_abstract(op, a, b)),
+    }
+}
+
+/// What one round of `op`'s loop keeps, for any accumulator `t` holding `p`, operand `bi`
+/// (b shifted to the round's bit) holding `yy`, bit `xbit` of x (a word 0 or 1) that the
+/// round's flags `one` and `unknown` allow, and (for `mul`) bit `abit` of `a.value` and
+/// `vv = bi.value`: the next accumulator holds `p + xbit * yy` (for `mul`, minus `abit *
+/// vv`, the known part, which `mul` adds back at the end).
+#[allow(clippy::too_many_arguments)]
+fn mul_round<V: Term>(
+    op: TnumOp,
+    t: &Tnum<V>,
+    p: &V,
+    bi: &Tnum<V>,
+    yy: &V,
+    vv: &V,
+    xbit: &V,
+    abit: &V,
+    one: &Bool,
+    unknown: &Bool,
+) -> (Vec<Bool>, Bool) {
+    let o = xbit.lit(1);
+    let mut hyps = vec![
+        t.contains(p),
+        bi.contains(yy),
+        one.implies(xbit.eq(&o)),
+        Bool::and(&[&one.not(), &unknown.not()]).implies(xbit.eq(&o.lit(0))),
+    ];
+    let mut next = p.add(&xbit.mul(yy));
+    let r = if op == TnumOp::Mul {
+        hyps.push(vv.eq(&bi.value));
+        hyps.push(one.eq(abit.eq(&o)));
+        next = next.sub(&abit.mul(vv));
+        Tnum::mul_step(t, one, unknown, bi)
+    } else {
+        Tnum::mul_union_step(t, one, unknown, bi)
+    };
+    (hyps, r.contains(&next))
+}
+
+/// The round lemma of `op` on fresh values.
+fn tnum_mul_round<V: Term>(op: TnumOp) -> Query {
+    let (t, bi) = (fresh_tnum::<V>("acc"), fresh_tnum::<V>("b_shifted"));
+    let (p, yy, vv) = (
+        V::fresh("p"),
+        V::fresh("y_shifted"),
+        V::fresh("b_shifted.value"),
+    );
+    let (xbit, abit) = (V::fresh_bit("x.bit"), V::fresh_bit("a.value.bit"));
+    let (one, unknown) = (Bool::new_const("one"), Bool::new_const("unknown"));
+    let (hyps, goal) = mul_round(op, &t, &p, &bi, &yy, &vv, &xbit, &abit, &one, &unknown);
+    Query {
+        hyps,
+        goal: vec![goal],
+        shown: vec![
+            show_tnum("acc", &t),
+            show_word("p", &p),
+            show_tnum("b_shifted", &bi),
+            show_word("y_shifted", &yy),
+            show_word("x.bit", &xbit),
+        ],
+        ..Query::empty()
+    }
+}
+
+/// The soundness of a tnum multiplication by induction over the rounds of its loop
+/// (`Tnum::long_multiply`), which Z3 follows round by round instead of comparing the whole
+/// loop with a multiplier (beyond it at 16 bits).
+///
+/// The member x of `a` is a sum of bits `x_j * 2^j` (every word is one such sum). After
+/// round k the accumulator holds `P_k = Σ_{j<k} x_j * (y * 2^j)` (for `mul`, minus the
+/// known part `Σ_{j<k} a_j * (b.value * 2^j)`, with `a.value` a sum of bits `a_j` too):
+/// each hint states that of one round, given the one before, which takes Z3 one round's
+/// reasoning. Ring normalisation shows `P_BITS` to be `x * y` (for `mul`, `x * y -
+/// a.value * b.value`). The goal: the loop run here is the operator itself (the same terms),
+/// and x * y is in its result, which is well formed.
+fn tnum_mul_by_rounds<V: Term>(op: TnumOp) -> Query {
+    let n = V::BITS;
+    let b = fresh_tnum::<V>("b");
+    let y = V::fresh("y");
+    let zero = y.lit(0);
+    let pow = |j: u32| y.lit(1u64 << j);
+    let bits = |name: &str| -> Vec<V> {
+        (0..n)
+            .map(|j| V::fresh_bit(&format!("{name}{j}")))
+            .collect()
+    };
+    let sum = |bs: &[V]| {
+        bs.iter()
+            .enumerate()
+            .fold(zero.clone(), |s, (j, b)| s.add(&b.mul(&pow(j as u32))))
+    };
+    let xb = bits("x.bit");
+    let x = sum(&xb);
+    let known = op == TnumOp::Mul;
+    let ab = if known {
+        bits("a.value.bit")
+    } else {
+        Vec::new()
+    };
+    let a = Tnum::new(
+        if known { sum(&ab) } else { V::fresh("a.value") },
+        V::fresh("a.mask"),
+    );
+    // The loop, round by round, with the operator's own step.
+    let step: fn(&Tnum<V>, &Bool, &Bool, &Tnum<V>) -> Tnum<V> = if known {
+        Tnum::mul_step
+    } else {
+        Tnum::mul_union_step
+    };
+    type Round<V> = (Tnum<V>, Bool, Bool, Tnum<V>, Tnum<V>, Tnum<V>);
+    let rounds: std::cell::RefCell<Vec<Round<V>>> = std::cell::RefCell::new(Vec::new());
+    // Each round's result is replaced by a fresh tnum equal to it (a cut: the equation is a
+    // hypothesis), so that a round's query holds one round's terms, not the whole loop's.
+    let looped = a.long_multiply(&b, Tnum::constant(zero.clone()), |acc, one, unknown, bi| {
+        let r = step(acc, one, unknown, bi);
+        let cut = fresh_tnum::<V>(&format!("round{}", rounds.borrow().len()));
+        rounds.borrow_mut().push((
+            acc.clone(),
+            one.clone(),
+            unknown.clone(),
+            bi.clone(),
+            r,
+            cut.clone(),
+        ));
+        cut
+    });
+    // The loop as the operator runs it (the same terms as inside `r`), round by round.
+    let plain = std::cell::RefCell::new(Vec::new());
+    a.long_multiply(&b, Tnum::constant(zero.clone()), |acc, one, unknown, bi| {
+        let r = step(acc, one, unknown, bi);
+        plain.borrow_mut().push(r.clone());
+        r
+    });
+    let r = tnum_abstract(op, &a, &b);
+    let mut p = zero.clone();
+    let base = vec![a.contains(&x), b.contains(&y)];
+    let mut hyps = base.clone();
+    // Each hint is decided with only the facts it needs: the operands' members, and the
+    // previous round's conclusions.
+    let (mut hints, mut context) = (Vec::new(), Vec::new());
+    let mut prev_facts: Vec<Bool> = Vec::new();
+    // That the cut loop is the operator's: each round's cut equals the plain round, given
+    // the previous one does (one substitution each).
+    let mut same_hints = Vec::new();
+    let mut prev_same: Option<Bool> = None;
+    for (round, plain) in rounds.borrow().iter().zip(plain.borrow().iter()) {
+        let cut = &round.5;
+        let equal = Bool::and(&[&cut.value.eq(&round.4.value), &cut.mask.eq(&round.4.mask)]);
+        let same_k = Bool::and(&[&cut.value.eq(&plain.value), &cut.mask.eq(&plain.mask)]);
+        let mut ctx = vec![equal];
+        ctx.extend(prev_same.clone());
+        same_hints.push((same_k.clone(), ctx));
+        prev_same = Some(same_k);
+    }
+    for (j, (prev, one, unknown, bi, acc, cut)) in rounds.borrow().iter().enumerate() {
+        let (yy, vv) = (y.mul(&pow(j as u32)), b.value.mul(&pow(j as u32)));
+        let abit = if known { ab[j].clone() } else { zero.clone() };
+        // The round lemma (theorem `tnum mul round`) at this round's terms: its premises
+        // are hints (the first the previous round's), its conclusion the next hint.
+        let (premises, then) = mul_round(op, prev, &p, bi, &yy, &vv, &xb[j], &abit, one, unknown);
+        let instance = and(&premises).implies(&then);
+        let equal = Bool::and(&[&cut.value.eq(&acc.value), &cut.mask.eq(&acc.mask)]);
+        hyps.extend([instance.clone(), equal.clone()]);
+        for h in &premises {
+            hints.push(h.clone());
+            context.push(Some([base.clone(), prev_facts.clone()].concat()));
+        }
+        p = p.add(&xb[j].mul(&yy));
+        if known {
+            p = p.sub(&abit.mul(&vv));
+        }
+        let (holds, formed) = (acc.contains(&p), acc.check_invariants());
+        let (cut_holds, cut_formed) = (cut.contains(&p), cut.check_invariants());
+        hints.extend([
+            holds.clone(),
+            formed.clone(),
+            cut_holds.clone(),
+            cut_formed.clone(),
+        ]);
+        context.extend([
+            Some([premises.clone(), vec![instance]].concat()),
+            Some(prev_facts.iter().skip(1).cloned().collect()),
+            Some(vec![holds, equal.clone()]),
+            Some(vec![formed, equal]),
+        ]);
+        prev_facts = vec![cut_holds, cut_formed];
+    }
+    for (h, ctx) in same_hints {
+        hints.push(h);
+        context.push(Some(ctx));
+    }
+    let z = tnum_concrete(op, &x, &y);
+    let ring = if known {
+        vec![z.eq(&a.value.mul(&b.value).add(&p))]
+    } else {
+        vec![z.eq(&p)]
+    };
+    let ring_facts = ring.clone();
+    // For `mul` the result is the known product (a constant) plus the accumulator.
+    let whole = if known {
+        Tnum::constant(a.value.mul(&b.value)).add(&looped)
+    } else {
+        looped
+    };
+    let same = Bool::and(&[&r.value.eq(&whole.value), &r.mask.eq(&whole.mask)]);
+    let mut last = prev_facts;
+    if known {
+        // The theorem `tnum64 add` at these terms: the known product plus the accumulator.
+        let m = a.value.mul(&b.value);
+        let sum = m.add(&p);
+        let instance = last[0].implies(whole.contains(&sum));
+        hyps.push(instance.clone());
+        hints.push(whole.contains(&sum));
+        context.push(Some(vec![instance, last[0].clone()]));
+        last.push(whole.contains(&sum));
+    }
+    Query {
+        hints,
+        ring,
+        hyps,
+        hint_context: context,
+        // The operator's result equals the loop's (the cuts substituted back), the loop's
+        // holds the product, and then so does the operator's.
+        goal_context: vec![
+            Some(prev_same.into_iter().collect()),
+            Some([last.clone(), ring_facts].concat()),
+            Some(last),
+            Some(vec![same.clone(), whole.contains(&z)]),
+            Some(vec![same.clone(), whole.check_invariants()]),
+        ],
+        goal: vec![
+            same,
+            whole.contains(&z),
+            whole.check_invariants(),
+            r.contains(&z),
+            r.check_invariants(),
+        ],
+        shown: vec![
+            show_tnum("a", &a),
+            show_tnum("b", &b),
+            show_word("x", &x),
+            show_word("y", &y),
+            show_tnum("result", &r),
+        ],
+        ..Query::empty()
+    }
 }
 
 /// The soundness query of `abs` as the tnum operation `op` (the tests pass broken operators
@@ -950,17 +1338,7 @@ pub fn tnum_binary_with<V: Term>(op: TnumOp, abs: &TnumFn<V>) -> Query {
     let (x, y) = (V::fresh("x"), V::fresh("y"));
     let r = abs(&a, &b);
     let z = tnum_concrete(op, &x, &y);
-    let mut hints = Vec::new();
-    if matches!(op, TnumOp::Mul | TnumOp::MulUnion) {
-        for i in 1..V::BITS {
-            let m = x.lit((1u64 << i) - 1);
-            let ai = Tnum::new(a.value.and(&m), a.mask.and(&m));
-            hints.push(abs(&ai, &b).contains(&x.and(&m).mul(&y)));
-        }
-    }
     Query {
-        cases: Vec::new(),
-        hints,
         hyps: vec![a.contains(&x), b.contains(&y)],
         goal: vec![r.contains(&z), r.check_invariants()],
         shown: vec![
@@ -971,6 +1349,7 @@ pub fn tnum_binary_with<V: Term>(op: TnumOp, abs: &TnumFn<V>) -> Query {
             show_tnum("result", &r),
             show_word("z", &z),
         ],
+        ..Query::empty()
     }
 }
 
@@ -980,8 +1359,6 @@ fn tnum_neg<V: Term>() -> Query {
     let r = a.neg();
     let z = semantics::alu::neg(&x);
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![a.contains(&x)],
         goal: vec![r.contains(&z), r.check_invariants()],
         shown: vec![
@@ -989,6 +1366,7 @@ fn tnum_neg<V: Term>() -> Query {
             show_word("x", &x),
             show_tnum("result", &r),
         ],
+        ..Query::empty()
     }
 }
 
@@ -1007,11 +1385,10 @@ fn tnum_shift<V: Term>(s: Shift) -> Query {
         goals.push(r.check_invariants());
     }
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![a.contains(&x)],
         goal: goals,
         shown: vec![show_tnum("a", &a), show_word("x", &x)],
+        ..Query::empty()
     }
 }
 
@@ -1020,11 +1397,10 @@ fn tnum_intersect<V: Term>() -> Query {
     let x = V::fresh("x");
     let r = a.intersect(&b);
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![a.contains(&x), b.contains(&x)],
         goal: vec![r.contains(&x), r.check_invariants(), a.compatible(&b)],
         shown: vec![show_tnum("a", &a), show_tnum("b", &b), show_word("x", &x)],
+        ..Query::empty()
     }
 }
 
@@ -1033,8 +1409,6 @@ fn tnum_join<V: Term>() -> Query {
     let x = V::fresh("x");
     let r = a.join(&b);
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![
             a.check_invariants(),
             b.check_invariants(),
@@ -1042,6 +1416,7 @@ fn tnum_join<V: Term>() -> Query {
         ],
         goal: vec![r.contains(&x), r.check_invariants()],
         shown: vec![show_tnum("a", &a), show_tnum("b", &b), show_word("x", &x)],
+        ..Query::empty()
     }
 }
 
@@ -1050,8 +1425,6 @@ fn tnum_range<V: Term>() -> Query {
     let r = Tnum::range(&lo, &hi);
     let inside = and(&[lo.ule(&x), x.ule(&hi)]);
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![],
         goal: vec![inside.implies(r.contains(&x)), r.check_invariants()],
         shown: vec![
@@ -1060,6 +1433,7 @@ fn tnum_range<V: Term>() -> Query {
             show_word("x", &x),
             show_tnum("result", &r),
         ],
+        ..Query::empty()
     }
 }
 
@@ -1067,11 +1441,10 @@ fn tnum_includes<V: Term>() -> Query {
     let (a, b) = (fresh_tnum::<V>("a"), fresh_tnum::<V>("b"));
     let x = V::fresh("x");
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![a.check_invariants(), a.includes(&b), b.contains(&x)],
         goal: vec![a.contains(&x)],
         shown: vec![show_tnum("a", &a), show_tnum("b", &b), show_word("x", &x)],
+        ..Query::empty()
     }
 }
 
@@ -1087,11 +1460,10 @@ fn tnum_cast<V: Term>() -> Query {
     let s = a.subreg();
     goals.push(s.contains(&semantics::alu::zext(&x, 32)));
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![a.contains(&x)],
         goal: goals,
         shown: vec![show_tnum("a", &a), show_word("x", &x)],
+        ..Query::empty()
     }
 }
 
@@ -1104,11 +1476,10 @@ fn tnum_aligned<V: Term>() -> Query {
         .map(|&n| a.is_aligned(n).implies(x.and(&x.lit(n - 1)).eq(&zero)))
         .collect();
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![a.contains(&x)],
         goal: goals,
         shown: vec![show_tnum("a", &a), show_word("x", &x)],
+        ..Query::empty()
     }
 }
 
@@ -1156,7 +1527,6 @@ fn view_binary<V: Term>(op: ViewOp) -> Query {
     hyps.extend(lemmas.iter().map(|l| general.implies(l)));
     Query {
         cases: const_cases(&a.is_const(), &b.is_const()),
-        hints: Vec::new(),
         hyps,
         goal: [view_parts(&r, &z), vec![r.t.check_invariants()]].concat(),
         shown: vec![
@@ -1167,6 +1537,7 @@ fn view_binary<V: Term>(op: ViewOp) -> Query {
             show_view("result", &r),
             show_word("z", &z),
         ],
+        ..Query::empty()
     }
 }
 
@@ -1175,8 +1546,6 @@ fn view_join<V: Term>() -> Query {
     let x = V::fresh("x");
     let r = a.join(&b);
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![
             a.t.check_invariants(),
             b.t.check_invariants(),
@@ -1184,6 +1553,7 @@ fn view_join<V: Term>() -> Query {
         ],
         goal: [view_parts(&r, &x), vec![r.t.check_invariants()]].concat(),
         shown: vec![show_view("a", &a), show_view("b", &b), show_word("x", &x)],
+        ..Query::empty()
     }
 }
 
@@ -1224,6 +1594,7 @@ where
             show_scalar("result", &r),
             show_word("z", &z),
         ],
+        ..Query::empty()
     }
 }
 
@@ -1241,7 +1612,6 @@ where
     let mut hyps = sm.constraints.clone();
     hyps.push(a.contains(&x));
     Query {
-        cases: Vec::new(),
         hints: sm.hints(&z, None),
         hyps,
         goal: scalar_parts(&r, &z),
@@ -1250,6 +1620,7 @@ where
             show_word("x", &x),
             show_scalar("result", &r),
         ],
+        ..Query::empty()
     }
 }
 
@@ -1279,11 +1650,11 @@ where
         goals.extend(scalar_parts(r, z));
     }
     Query {
-        cases: Vec::new(),
         hints,
         hyps,
         goal: goals,
         shown: vec![show_scalar("dst", &a), show_word("x", &x)],
+        ..Query::empty()
     }
 }
 
@@ -1304,8 +1675,6 @@ where
     let mut r = a.clone();
     rule(&mut r);
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![a.contains(&x)],
         goal: scalar_parts(&r, &x),
         shown: vec![
@@ -1313,6 +1682,7 @@ where
             show_word("x", &x),
             show_scalar("rule(s)", &r),
         ],
+        ..Query::empty()
     }
 }
 
@@ -1326,7 +1696,6 @@ where
     let mut hyps = sm.constraints.clone();
     hyps.push(t.contains(&x));
     Query {
-        cases: Vec::new(),
         hints: sm.hints(&x, None),
         hyps,
         goal: scalar_parts(&r, &x),
@@ -1335,6 +1704,7 @@ where
             show_word("x", &x),
             show_scalar("result", &r),
         ],
+        ..Query::empty()
     }
 }
 
@@ -1345,11 +1715,10 @@ where
     let a = fresh_scalar::<W>("s");
     let x = W::fresh("x");
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![a.contains(&x)],
         goal: vec![a.maybe_nonempty(), a.check_invariants()],
         shown: vec![show_scalar("s", &a), show_word("x", &x)],
+        ..Query::empty()
     }
 }
 
@@ -1369,7 +1738,6 @@ where
     let mut hyps = sm.constraints.clone();
     hyps.push(Bool::or(&[&a.contains(&x), &b.contains(&x)]));
     Query {
-        cases: Vec::new(),
         hints: sm.hints(&x, None),
         hyps,
         goal: scalar_parts(&r, &x),
@@ -1379,6 +1747,7 @@ where
             show_word("x", &x),
             show_scalar("result", &r),
         ],
+        ..Query::empty()
     }
 }
 
@@ -1389,8 +1758,6 @@ where
     let (a, b) = (fresh_scalar::<W>("cur"), fresh_scalar::<W>("old"));
     let x = W::fresh("x");
     Query {
-        cases: Vec::new(),
-        hints: Vec::new(),
         hyps: vec![a.is_subsumed_by(&b), a.contains(&x)],
         goal: scalar_parts(&b, &x),
         shown: vec![
@@ -1398,6 +1765,7 @@ where
             show_scalar("old", &b),
             show_word("x", &x),
         ],
+        ..Query::empty()
     }
 }
 
@@ -1438,7 +1806,6 @@ where
     let mut goal: Vec<Bool> = keeps(&t).into_iter().map(|g| taken.implies(&g)).collect();
     goal.extend(keeps(&f).into_iter().map(|g| taken.not().implies(&g)));
     Query {
-        cases: Vec::new(),
         hints,
         hyps,
         goal,
@@ -1452,5 +1819,6 @@ where
             show_scalar("fall-through dst", &f.dst),
             show_scalar("fall-through src", &f.src),
         ],
+        ..Query::empty()
     }
 }

@@ -37,7 +37,8 @@ fn every_theorem_is_proved_at_8_bits() {
 
 /// The theorems Z3 decides quickly at full width: bitwise tnum operations, the rules of
 /// sync, subsumption, the byte swaps, the 32-bit moves, a compositional ALU theorem, the
-/// remainder with its lemma, and the lemmas of integer arithmetic.
+/// remainder with its lemma, the rounds of the tnum multiplications, and the lemmas of
+/// integer arithmetic.
 #[test]
 fn cheap_theorems_are_proved_at_64_bits() {
     let cheap = [
@@ -60,6 +61,8 @@ fn cheap_theorems_are_proved_at_64_bits() {
         "scalar branch jset",
         "scalar alu64 div",
         "view32 mod",
+        "tnum64 mul round",
+        "tnum64 mulunion round",
     ];
     let mut ths: Vec<theorems::Theorem> = theorems::all()
         .into_iter()

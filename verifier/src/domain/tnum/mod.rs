@@ -166,28 +166,32 @@ impl<W: Word> Tnum<W> {
     /// (the kernel stops when `self` has no bits left; the extra rounds add nothing).
     ///
     /// # Soundness
-    /// For x ∈ γ(a), y ∈ γ(b): x * y ∈ γ(mul(a, b)) (theorem `tnum_mul_sound`).
+    /// For x ∈ γ(a), y ∈ γ(b): x * y ∈ γ(mul(a, b)) (theorems `tnum64 mul`, `tnum32 mul`):
+    /// after round i the accumulated mask holds (x mod 2^(i+1)) * y minus the known part
+    /// (a.value mod 2^(i+1)) * b.value (theorem `tnum64 mul round`), by induction.
     ///
     /// # Precision
     /// Not the best abstraction: `mul` is not commutative in precision.
     pub fn mul(&self, b: &Self) -> Self {
         let zero = self.value.lit(0);
-        let acc_m = self.long_multiply(
-            b,
-            Tnum::constant(zero.clone()),
-            |acc, a_one, a_unknown, b| {
-                let add_mask = W::select(
-                    a_one,
-                    &b.mask,
-                    &W::select(a_unknown, &b.value.or(&b.mask), &zero),
-                );
-                acc.add(&Tnum {
-                    value: zero.clone(),
-                    mask: add_mask,
-                })
-            },
-        );
+        let acc_m = self.long_multiply(b, Tnum::constant(zero), Tnum::mul_step);
         Tnum::constant(self.value.mul(&b.value)).add(&acc_m)
+    }
+
+    /// One round of [`Tnum::mul`]'s loop: adds the unknown part of `b` (already shifted to
+    /// the bit) to the accumulated mask when the bit of `self` is 1, all of `b`'s possible
+    /// bits when it is unknown.
+    pub fn mul_step(acc: &Self, a_one: &W::Bool, a_unknown: &W::Bool, b: &Self) -> Self {
+        let zero = b.value.lit(0);
+        let add_mask = W::select(
+            a_one,
+            &b.mask,
+            &W::select(a_unknown, &b.value.or(&b.mask), &zero),
+        );
+        acc.add(&Tnum {
+            value: zero,
+            mask: add_mask,
+        })
     }
 
     /// Multiplication as Linux 6.18's `tnum_mul` computes it: a shift-and-add over the bits
@@ -195,7 +199,8 @@ impl<W: Word> Tnum<W> {
     /// and without `b`.
     ///
     /// # Soundness
-    /// For x ∈ γ(a), y ∈ γ(b): x * y ∈ γ(mul_union(a, b)) (theorem `tnum_mul_union_sound`):
+    /// For x ∈ γ(a), y ∈ γ(b): x * y ∈ γ(mul_union(a, b)) (theorems `tnum64 mulunion`,
+    /// `tnum32 mulunion`, with the round lemma `tnum64 mulunion round`):
     /// after bit i the accumulator contains (x mod 2^(i+1)) * y.
     ///
     /// # Precision
@@ -203,19 +208,24 @@ impl<W: Word> Tnum<W> {
     /// intersects the two.
     pub fn mul_union(&self, b: &Self) -> Self {
         let zero = self.value.lit(0);
-        self.long_multiply(b, Tnum::constant(zero), |acc, a_one, a_unknown, b| {
-            let with_b = acc.add(b);
-            Tnum::select(
-                a_one,
-                &with_b,
-                &Tnum::select(a_unknown, &acc.join(&with_b), acc),
-            )
-        })
+        self.long_multiply(b, Tnum::constant(zero), Tnum::mul_union_step)
+    }
+
+    /// One round of [`Tnum::mul_union`]'s loop: adds `b` (already shifted to the bit) when
+    /// the bit of `self` is 1, joins the sums with and without it when the bit is unknown.
+    pub fn mul_union_step(acc: &Self, a_one: &W::Bool, a_unknown: &W::Bool, b: &Self) -> Self {
+        let with_b = acc.add(b);
+        Tnum::select(
+            a_one,
+            &with_b,
+            &Tnum::select(a_unknown, &acc.join(&with_b), acc),
+        )
     }
 
     /// Shift-and-add over the bits of `self`, lowest first: `step(acc, bit is 1, bit is
-    /// unknown, b shifted to that bit)` gives the next accumulator.
-    fn long_multiply(
+    /// unknown, b shifted to that bit)` gives the next accumulator. Public so that the
+    /// proofs can follow the loop round by round (an induction over its rounds).
+    pub fn long_multiply(
         &self,
         b: &Self,
         mut acc: Self,
