@@ -1822,3 +1822,41 @@ where
         ..Query::empty()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ring normalisation proves distributivity at 64 bits and refuses a false identity, so
+    /// a ring hint cannot join the hypotheses unproved.
+    #[test]
+    fn ring_identities_are_decided_not_assumed() {
+        let (p, q, y) = (
+            Bv::<64>::fresh("p"),
+            Bv::<64>::fresh("q"),
+            Bv::<64>::fresh("y"),
+        );
+        let lhs = p.add(&q).mul(&y);
+        assert!(ring_identity(&lhs.eq(&p.mul(&y).add(&q.mul(&y)))));
+        assert!(!ring_identity(&lhs.eq(&p.mul(&y))));
+        assert!(!ring_identity(
+            &lhs.eq(&p.mul(&y).add(&q.mul(&y)).add(&y.lit(1)))
+        ));
+    }
+
+    /// The integer lemmas are decided over the integers: a false one (division leaves every
+    /// dividend unchanged) gets a counterexample, the true ones are proved.
+    #[test]
+    fn integer_lemmas_are_decided() {
+        use z3::ast::Int;
+        let (x, y) = (Int::new_const("x"), Int::new_const("y"));
+        let zero = Int::from_i64(0);
+        let wrong = Bool::and(&[&x.ge(&zero), &y.gt(&zero)]).implies(x.div(&y).eq(&x));
+        let st = decide_one(&[], &wrong, Duration::from_secs(10), None);
+        assert!(matches!(st, Status::Counterexample(_)), "{st:?}");
+        for l in Lemma::ALL {
+            let st = decide_one(&[], &l.over_integers(), Duration::from_secs(30), None);
+            assert_eq!(st, Status::Proved, "{}", l.name());
+        }
+    }
+}
