@@ -112,21 +112,29 @@ pub fn prove(th: &Theorem, widths: &[u32], timeout: Duration) -> Outcome {
 }
 
 /// Sets every outcome's `sound_bits`: its own proof's width, narrowed to that of each
-/// theorem it uses (which must be among `outcomes`).
+/// theorem it uses, and of what those use in turn (each must be among `outcomes`; `uses`
+/// has no cycles).
 pub fn settle(outcomes: &mut [Outcome]) {
-    let own: std::collections::HashMap<String, Option<u32>> = outcomes
+    let index: std::collections::HashMap<String, usize> = outcomes
         .iter()
-        .map(|o| (o.theorem.clone(), o.proved_bits()))
+        .enumerate()
+        .map(|(i, o)| (o.theorem.clone(), i))
         .collect();
-    for o in outcomes.iter_mut() {
-        let mut bits = o.proved_bits();
-        for u in &o.uses {
-            bits = match (bits, own.get(u).copied().flatten()) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                _ => None,
-            };
-        }
-        o.sound_bits = bits;
+    fn sound(
+        i: usize,
+        all: &[Outcome],
+        index: &std::collections::HashMap<String, usize>,
+    ) -> Option<u32> {
+        let o = &all[i];
+        o.uses.iter().try_fold(o.proved_bits()?, |bits, u| {
+            Some(bits.min(sound(*index.get(u)?, all, index)?))
+        })
+    }
+    let bits: Vec<Option<u32>> = (0..outcomes.len())
+        .map(|i| sound(i, outcomes, &index))
+        .collect();
+    for (o, b) in outcomes.iter_mut().zip(bits) {
+        o.sound_bits = b;
     }
 }
 

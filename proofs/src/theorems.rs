@@ -711,15 +711,18 @@ pub struct Query {
     hints: Vec<Bool>,
     /// Identities of ring arithmetic (sums and products of words), decided first by Z3's
     /// simplifier normalising both sides to sums of monomials, which bit-blasting cannot do
-    /// for products; each proved one joins the hypotheses.
+    /// for products; each joins the hypotheses, and one that is not proved leaves the
+    /// query undecided.
     ring: Vec<Bool>,
     hyps: Vec<Bool>,
     goal: Vec<Bool>,
     shown: Vec<Shown>,
     /// Where a hint or a part of the goal needs only a few facts, those facts, by its index
     /// (`hint_context[i]` for hint i, `goal_context[j]` for part j): it is decided with them
-    /// alone (a smaller query; still a proof, since they are hypotheses or proved hints).
-    /// Missing or `None`: with every hypothesis.
+    /// alone (a smaller query). A context may name only hypotheses, ring identities, hints
+    /// with a context, and earlier parts of the goal: each of those must be proved (a hint
+    /// with a context that is not leaves the query undecided), so the facts are true.
+    /// Missing or `None`: with every hypothesis and proved hint.
     hint_context: Vec<Option<Vec<Bool>>>,
     goal_context: Vec<Option<Vec<Bool>>>,
 }
@@ -750,9 +753,11 @@ impl Query {
             if debug {
                 eprintln!("  ring {i}: {proved}");
             }
-            if proved {
-                hyps.push(r.clone());
+            // Contexts may name it as a fact: unproved, nothing after it can stand.
+            if !proved {
+                return Status::Timeout;
             }
+            hyps.push(r.clone());
         }
         for (i, hint) in self.hints.iter().enumerate() {
             let left = timeout.saturating_sub(t0.elapsed());
@@ -760,11 +765,8 @@ impl Query {
                 return Status::Timeout;
             }
             let t1 = Instant::now();
-            let ctx = match self.hint_context.get(i) {
-                Some(Some(c)) => c,
-                _ => &hyps,
-            };
-            let st = decide_one(ctx, hint, left.min(timeout / 4), None);
+            let ctx = self.hint_context.get(i).and_then(Option::as_ref);
+            let st = decide_one(ctx.unwrap_or(&hyps), hint, left.min(timeout / 4), None);
             if debug {
                 eprintln!(
                     "  hint {i}: {:?} in {:.2?}",
@@ -774,6 +776,9 @@ impl Query {
             }
             if st == Status::Proved {
                 hyps.push(hint.clone());
+            } else if ctx.is_some() {
+                // A hint with a context is a step that later contexts name as a fact.
+                return Status::Timeout;
             }
         }
         for (i, part) in self.goal.iter().enumerate() {
@@ -817,6 +822,10 @@ impl Query {
             }
             match st {
                 Status::Proved => {}
+                // Refuted with only some of the facts: not a counterexample to the theorem.
+                Status::Counterexample(_) if matches!(self.goal_context.get(i), Some(Some(_))) => {
+                    return Status::Timeout
+                }
                 other => return other,
             }
         }
@@ -1842,6 +1851,22 @@ mod tests {
         assert!(!ring_identity(
             &lhs.eq(&p.mul(&y).add(&q.mul(&y)).add(&y.lit(1)))
         ));
+    }
+
+    /// A hint with a context that Z3 cannot prove is not used as a fact by the contexts that
+    /// name it: the query is left undecided, not proved.
+    #[test]
+    fn an_unproved_step_proves_nothing() {
+        let x = Bv::<8>::fresh("x");
+        let claim = x.eq(&x.lit(0));
+        let q = Query {
+            hints: vec![claim.clone()],
+            hint_context: vec![Some(Vec::new())],
+            goal: vec![claim.clone()],
+            goal_context: vec![Some(vec![claim])],
+            ..Query::empty()
+        };
+        assert_eq!(q.decide(Duration::from_secs(10)), Status::Timeout);
     }
 
     /// The integer lemmas are decided over the integers: a false one (division leaves every

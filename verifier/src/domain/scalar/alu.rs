@@ -90,45 +90,26 @@ impl<W: Split> Scalar<W> {
         let (a32, b32) = (self.view32(), src.view32());
         let top32 = View::top(&a32.umin);
         match op {
-            // The low half of these results depends only on the low halves.
-            AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor => {
-                Scalar::from_views(binary(op, &a, &b), binary(op, &a32, &b32))
-            }
-            AluOp::Div
-            | AluOp::Mod
-            | AluOp::Sdiv
-            | AluOp::Smod
-            | AluOp::Lsh
-            | AluOp::Rsh
-            | AluOp::Arsh => Scalar::from_views(binary(op, &a, &b), top32),
             AluOp::Mov => src.clone(),
             AluOp::MovSx8 => src.movsx(8),
             AluOp::MovSx16 => src.movsx(16),
             AluOp::MovSx32 => src.movsx(32),
+            // The low half of these results depends only on the low halves.
+            AluOp::Add | AluOp::Sub | AluOp::Mul | AluOp::And | AluOp::Or | AluOp::Xor => {
+                Scalar::from_views(binary(op, &a, &b), binary(op, &a32, &b32))
+            }
+            _ => Scalar::from_views(binary(op, &a, &b), top32),
         }
     }
 
     fn alu32(&self, op: AluOp, src: &Self) -> Self {
         let (a, b) = (self.view32(), src.view32());
         let r = match op {
-            AluOp::Add
-            | AluOp::Sub
-            | AluOp::Mul
-            | AluOp::And
-            | AluOp::Or
-            | AluOp::Xor
-            | AluOp::Div
-            | AluOp::Mod
-            | AluOp::Sdiv
-            | AluOp::Smod
-            | AluOp::Lsh
-            | AluOp::Rsh
-            | AluOp::Arsh => binary(op, &a, &b),
-            AluOp::Mov => b,
+            // MOVSX32 exists only at 64 bits; at 32 bits it would be a plain move.
+            AluOp::Mov | AluOp::MovSx32 => b,
             AluOp::MovSx8 => sext_view(&b.t, 8),
             AluOp::MovSx16 => sext_view(&b.t, 16),
-            // MOVSX32 exists only at 64 bits; at 32 bits it would be a plain move.
-            AluOp::MovSx32 => b,
+            _ => binary(op, &a, &b),
         };
         Scalar::from_view32(r)
     }
@@ -185,8 +166,8 @@ impl<W: Split> Scalar<W> {
     }
 }
 
-/// The view operation of a binary ALU operation (not a move), or the proofs' summary of it
-/// (see [`super::summary`]).
+/// The view operation of a binary ALU operation, or the proofs' summary of it (see
+/// [`super::summary`]). The moves have none: `alu64` and `alu32` handle them first.
 fn binary<V: Word>(op: AluOp, a: &View<V>, b: &View<V>) -> View<V> {
     if let Some(r) = super::summary::apply_view(op, a, b) {
         return r;
