@@ -9,7 +9,14 @@
 //! non-zero divisor `bvudiv` and `bvurem` are `div` and `mod` of `bv2nat`, which stay below
 //! 2^N, so `nat2bv` does not wrap them. A lemma about naturals therefore holds of the
 //! bit-vector operations at every width.
+//!
+//! The products are the same kind of step on words of twice the width: the exact product of
+//! two zero-extended `n`-bit words ([`crate::bv::exact_umul`]) is below 2^2n, so `bvmul`
+//! does not wrap it and `bvule` orders it as a natural; the exact product of two
+//! sign-extended ones ([`crate::bv::exact_smul`]) has magnitude at most 2^(2n-2), so its
+//! two's-complement reading is the integer product and `bvsle` orders it as an integer.
 
+use crate::bv::{exact_smul, exact_umul};
 use crate::theorems::Term;
 use z3::ast::{Bool, Int};
 
@@ -24,14 +31,21 @@ pub enum Lemma {
     DivAtMostDividend,
     /// y > 0 ⟹ x mod y < y ∧ x mod y ≤ x.
     ModBelowBoth,
+    /// x1 ≤ x2 ∧ y1 ≤ y2 ⟹ x1 * y1 ≤ x2 * y2, for naturals.
+    MulGrows,
+    /// x1 ≤ x ≤ x2 ⟹ x * y lies between x1 * y and x2 * y, for integers of any sign
+    /// (a product is linear in each factor, so over a box it is bounded by the corners).
+    MulBetween,
 }
 
 impl Lemma {
-    pub const ALL: [Lemma; 4] = [
+    pub const ALL: [Lemma; 6] = [
         Lemma::DivGrowsWithDividend,
         Lemma::DivShrinksWithDivisor,
         Lemma::DivAtMostDividend,
         Lemma::ModBelowBoth,
+        Lemma::MulGrows,
+        Lemma::MulBetween,
     ];
 
     /// The theorem's name.
@@ -41,6 +55,8 @@ impl Lemma {
             Lemma::DivShrinksWithDivisor => "arith div shrinks with divisor",
             Lemma::DivAtMostDividend => "arith div at most dividend",
             Lemma::ModBelowBoth => "arith mod below both",
+            Lemma::MulGrows => "arith mul grows",
+            Lemma::MulBetween => "arith mul between",
         }
     }
 
@@ -69,6 +85,19 @@ impl Lemma {
                 let r = x.modulo(&y);
                 Bool::and(&[&nat(&x), &y.gt(&zero)]).implies(Bool::and(&[&r.lt(&y), &r.le(&x)]))
             }
+            Lemma::MulGrows => {
+                let (x1, x2, y1, y2) = (v("x1"), v("x2"), v("y1"), v("y2"));
+                Bool::and(&[&nat(&x1), &x1.le(&x2), &nat(&y1), &y1.le(&y2)])
+                    .implies((&x1 * &y1).le(&(&x2 * &y2)))
+            }
+            Lemma::MulBetween => {
+                let (x1, x, x2, y) = (v("x1"), v("x"), v("x2"), v("y"));
+                let (p1, p, p2) = (&x1 * &y, &x * &y, &x2 * &y);
+                Bool::and(&[&x1.le(&x), &x.le(&x2)]).implies(Bool::or(&[
+                    &Bool::and(&[&p1.le(&p), &p.le(&p2)]),
+                    &Bool::and(&[&p2.le(&p), &p.le(&p1)]),
+                ]))
+            }
         }
     }
 }
@@ -96,4 +125,27 @@ pub fn div_at_most<V: Term>(x: &V, y: &V) -> Bool {
 pub fn mod_below<V: Term>(x: &V, y: &V) -> Bool {
     let r = x.urem_raw(y);
     nonzero(y).implies(Bool::and(&[&r.ult(y), &r.ule(x)]))
+}
+
+/// `MulGrows` of `x1`, `y1`, `x2`, `y2`, on the exact products.
+pub fn mul_grows<V: Term>(x1: &V, y1: &V, x2: &V, y2: &V) -> Bool {
+    Bool::and(&[&x1.ule(x2), &y1.ule(y2)])
+        .implies(exact_umul(x1.term(), y1.term()).bvule(exact_umul(x2.term(), y2.term())))
+}
+
+/// `MulBetween` of `x1`, `x`, `x2` and the other factor `y`, on the exact signed products;
+/// with `y_first`, the products are `y * x1`, `y * x`, `y * x2` (the same integers).
+pub fn mul_between<V: Term>(x1: &V, x: &V, x2: &V, y: &V, y_first: bool) -> Bool {
+    let p = |f: &V| {
+        if y_first {
+            exact_smul(y.term(), f.term())
+        } else {
+            exact_smul(f.term(), y.term())
+        }
+    };
+    let (p1, px, p2) = (p(x1), p(x), p(x2));
+    Bool::and(&[&x1.sle(x), &x.sle(x2)]).implies(Bool::or(&[
+        &Bool::and(&[&p1.bvsle(&px), &px.bvsle(&p2)]),
+        &Bool::and(&[&p2.bvsle(&px), &px.bvsle(&p1)]),
+    ]))
 }

@@ -8,6 +8,19 @@
 use semantics::word::{Split, Word};
 use z3::ast::{Bool, BV};
 
+/// The exact product of two unsigned words of `n` bits, as a word of `2n` bits (where it
+/// cannot wrap). The proofs state facts about these very terms.
+pub fn exact_umul(a: &BV, b: &BV) -> BV {
+    let n = a.get_size();
+    a.zero_ext(n).bvmul(b.zero_ext(n))
+}
+
+/// The exact product of two signed words of `n` bits, as a signed word of `2n` bits.
+pub fn exact_smul(a: &BV, b: &BV) -> BV {
+    let n = a.get_size();
+    a.sign_ext(n).bvmul(b.sign_ext(n))
+}
+
 /// An `N`-bit symbolic word (`N` in 4, 8, 16, 32, 64).
 #[derive(Clone, Debug)]
 pub struct Bv<const N: u32>(pub BV);
@@ -41,6 +54,12 @@ impl<const N: u32> Word for Bv<N> {
     }
     fn mul(&self, o: &Self) -> Self {
         Bv(self.0.bvmul(&o.0))
+    }
+    fn umul_hi(&self, o: &Self) -> Self {
+        Bv(exact_umul(&self.0, &o.0).extract(2 * N - 1, N))
+    }
+    fn smul_hi(&self, o: &Self) -> Self {
+        Bv(exact_smul(&self.0, &o.0).extract(2 * N - 1, N))
     }
     fn udiv_raw(&self, o: &Self) -> Self {
         Bv(self.0.bvudiv(&o.0))
@@ -152,10 +171,12 @@ mod tests {
             fn(&u8, &u8) -> u8,
             fn(&Bv<8>, &Bv<8>) -> Bv<8>,
         );
-        let ops: [Op; 13] = [
+        let ops: [Op; 15] = [
             ("add", |a, b| a.add(b), |a, b| a.add(b)),
             ("sub", |a, b| a.sub(b), |a, b| a.sub(b)),
             ("mul", |a, b| a.mul(b), |a, b| a.mul(b)),
+            ("umul_hi", |a, b| a.umul_hi(b), |a, b| a.umul_hi(b)),
+            ("smul_hi", |a, b| a.smul_hi(b), |a, b| a.smul_hi(b)),
             ("div", semantics::alu::div, semantics::alu::div),
             ("mod", semantics::alu::modulo, semantics::alu::modulo),
             ("sdiv", semantics::alu::sdiv, semantics::alu::sdiv),

@@ -388,10 +388,6 @@ pub fn all() -> Vec<Theorem> {
                 32,
                 "the last step (x * y against the rounds' sum) takes over 300 s at 64 bits",
             ),
-            Spec::View(ViewOp::Mul) => (
-                8,
-                "the exact products' order (multiplication's monotonicity): no answer in 120 s at 8 bits",
-            ),
             _ => (64, ""),
         };
         let scale = if th.width == 32 { 2 } else { 1 };
@@ -427,9 +423,15 @@ fn add_arith(v: &mut Vec<Theorem>) {
                 Lemma::DivAtMostDividend,
             ],
             Spec::View(ViewOp::Mod) => &[Lemma::ModBelowBoth],
+            Spec::View(ViewOp::Mul) => &[Lemma::MulGrows, Lemma::MulBetween],
             _ => &[],
         };
         th.uses.extend(uses.iter().map(|l| l.name().to_string()));
+        if th.spec == Spec::View(ViewOp::Mul) {
+            th.uses.push(format!("tnum{} mul", th.width));
+            th.uses.push(format!("tnum{} mulunion", th.width));
+            th.covers.push("View::mul_signed_ends");
+        }
         if let Spec::Tnum(op @ (TnumOp::Mul | TnumOp::MulUnion)) = th.spec {
             th.uses
                 .push(format!("tnum{} {} round", th.width, name_of(op)));
@@ -443,7 +445,7 @@ fn add_arith(v: &mut Vec<Theorem>) {
 
 /// Theorems that time out at wider words (measured with `--timeout 30`), with the word
 /// width (of the register, not of a 32-bit operation) a default run starts at.
-const SLOW: [(&str, u32); 17] = [
+const SLOW: [(&str, u32); 16] = [
     ("scalar alu64 sub", 32),
     ("scalar branch jeq", 32),
     ("scalar branch jgt", 32),
@@ -460,7 +462,6 @@ const SLOW: [(&str, u32); 17] = [
     ("view64 add", 32),
     ("view64 sub", 16),
     ("view32 sub", 32),
-    ("view32 mul", 8),
 ];
 
 /// Whether the scalar ALU theorem of `op` assumes the view theorems of `op` (its view
@@ -482,6 +483,7 @@ pub fn compositional(op: AluOp) -> bool {
 }
 
 /// A value to show in a counterexample, with its name.
+#[derive(Clone)]
 enum Shown {
     Word(String, BV),
     Tnum(String, [BV; 2]),
@@ -725,6 +727,63 @@ pub struct Query {
     /// Missing or `None`: with every hypothesis and proved hint.
     hint_context: Vec<Option<Vec<Bool>>>,
     goal_context: Vec<Option<Vec<Bool>>>,
+    /// Terms that the goal's parts are decided without looking into: each is replaced, in
+    /// the part and in its facts, by a fresh unknown of its size. What holds for every value
+    /// of the unknown holds for the term's (so a proof stands); a refutation may only be the
+    /// abstraction's, so it leaves the query undecided. Products go here once the facts
+    /// they need (their order, their halves) are stated, so that Z3 does not bit-blast a
+    /// multiplier.
+    opaque: Vec<BV>,
+    /// The same for hint i (its own, not the goal's).
+    hint_opaque: Vec<Vec<BV>>,
+    /// The theorem stated directly, without the steps: where a step or a part with fewer
+    /// facts or opaque terms is refuted, which proves nothing either way, this decides the
+    /// theorem itself in the time left (a counterexample is then a real one).
+    direct: Option<Box<Query>>,
+}
+
+/// A step, or a part decided with fewer facts or opaque terms, was refuted: the theorem
+/// may hold (the step or the abstraction was too weak) or not.
+struct Refuted;
+
+/// Terms replaced by fresh unknowns of their sizes (see `Query::opaque`).
+struct Opaque<'a> {
+    terms: Vec<&'a BV>,
+    unknowns: Vec<BV>,
+}
+
+impl<'a> Opaque<'a> {
+    fn new(opaque: &'a [BV]) -> Self {
+        // Each term once (a term listed twice would get two unknowns, and one of them would
+        // stand for every occurrence).
+        let mut terms: Vec<&BV> = Vec::new();
+        for t in opaque {
+            if !terms.contains(&t) {
+                terms.push(t);
+            }
+        }
+        let unknowns = terms
+            .iter()
+            .map(|t| BV::fresh_const("opaque", t.get_size()))
+            .collect();
+        Opaque { terms, unknowns }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    fn one(&self, b: &Bool) -> Bool {
+        if self.is_empty() {
+            return b.clone();
+        }
+        let pairs: Vec<(&BV, &BV)> = self.terms.iter().copied().zip(&self.unknowns).collect();
+        z3::ast::Ast::substitute(b, &pairs)
+    }
+
+    fn all(&self, bs: &[Bool]) -> Vec<Bool> {
+        bs.iter().map(|b| self.one(b)).collect()
+    }
 }
 
 impl Query {
@@ -739,12 +798,28 @@ impl Query {
             shown: Vec::new(),
             hint_context: Vec::new(),
             goal_context: Vec::new(),
+            opaque: Vec::new(),
+            hint_opaque: Vec::new(),
+            direct: None,
         }
     }
 
     /// Decides the query within `timeout`: each part of the goal in turn, within what is
     /// left of the time.
     pub fn decide(&self, timeout: Duration) -> Status {
+        let t0 = Instant::now();
+        match self.decide_steps(timeout) {
+            Err(Refuted) => match &self.direct {
+                Some(d) => d.decide(timeout.saturating_sub(t0.elapsed())),
+                None => Status::Timeout,
+            },
+            Ok(st) => st,
+        }
+    }
+
+    /// [`Query::decide`] without the direct attempt: `Err` where a step or a part was
+    /// refuted only in a restricted context or with opaque terms.
+    fn decide_steps(&self, timeout: Duration) -> Result<Status, Refuted> {
         let t0 = Instant::now();
         let debug = std::env::var_os("PROOFS_DEBUG").is_some();
         let mut hyps = self.hyps.clone();
@@ -755,18 +830,31 @@ impl Query {
             }
             // Contexts may name it as a fact: unproved, nothing after it can stand.
             if !proved {
-                return Status::Timeout;
+                return Ok(Status::Timeout);
             }
             hyps.push(r.clone());
         }
         for (i, hint) in self.hints.iter().enumerate() {
             let left = timeout.saturating_sub(t0.elapsed());
             if left.is_zero() {
-                return Status::Timeout;
+                return Ok(Status::Timeout);
             }
             let t1 = Instant::now();
             let ctx = self.hint_context.get(i).and_then(Option::as_ref);
-            let st = decide_one(ctx.unwrap_or(&hyps), hint, left.min(timeout / 4), None);
+            let opaque = Opaque::new(self.hint_opaque.get(i).map_or(&[], Vec::as_slice));
+            // A hint with a context is a step the proof needs: it may take all that is left.
+            // One without is optional: it may not starve the goal.
+            let budget = if ctx.is_some() {
+                left
+            } else {
+                left.min(timeout / 4)
+            };
+            let st = decide_one(
+                &opaque.all(ctx.unwrap_or(&hyps)),
+                &opaque.one(hint),
+                budget,
+                None,
+            );
             if debug {
                 eprintln!(
                     "  hint {i}: {:?} in {:.2?}",
@@ -778,13 +866,27 @@ impl Query {
                 hyps.push(hint.clone());
             } else if ctx.is_some() {
                 // A hint with a context is a step that later contexts name as a fact.
-                return Status::Timeout;
+                return match st {
+                    Status::Counterexample(_) => Err(Refuted),
+                    _ => Ok(Status::Timeout),
+                };
+            }
+        }
+        let opaque = Opaque::new(&self.opaque);
+        // Under debugging, a refutation also shows the opaque terms' unknowns (of at most
+        // 64 bits).
+        let mut shown: Vec<Shown> = self.shown.to_vec();
+        if debug {
+            for (i, u) in opaque.unknowns.iter().enumerate() {
+                if u.get_size() <= 64 {
+                    shown.push(Shown::Word(format!("opaque{i}"), u.clone()));
+                }
             }
         }
         for (i, part) in self.goal.iter().enumerate() {
             let left = timeout.saturating_sub(t0.elapsed());
             if left.is_zero() {
-                return Status::Timeout;
+                return Ok(Status::Timeout);
             }
             let t1 = Instant::now();
             let mut st = Status::Proved;
@@ -800,8 +902,9 @@ impl Query {
                     _ => hyps.clone(),
                 };
                 h.push(case.clone());
+                let h = opaque.all(&h);
                 let t2 = Instant::now();
-                st = decide_one(&h, part, left, Some(&self.shown));
+                st = decide_one(&h, &opaque.one(part), left, Some(&shown));
                 if debug {
                     eprintln!(
                         "    case: {:?} in {:.2?}",
@@ -823,13 +926,21 @@ impl Query {
             match st {
                 Status::Proved => {}
                 // Refuted with only some of the facts: not a counterexample to the theorem.
-                Status::Counterexample(_) if matches!(self.goal_context.get(i), Some(Some(_))) => {
-                    return Status::Timeout
+                Status::Counterexample(c)
+                    if matches!(self.goal_context.get(i), Some(Some(_))) || !opaque.is_empty() =>
+                {
+                    if debug {
+                        eprintln!(
+                            "  part {i} refuted with fewer facts or opaque terms: {}",
+                            c.text
+                        );
+                    }
+                    return Err(Refuted);
                 }
-                other => return other,
+                other => return Ok(other),
             }
         }
-        Status::Proved
+        Ok(Status::Proved)
     }
 }
 
@@ -1493,6 +1604,18 @@ fn tnum_aligned<V: Term>() -> Query {
 }
 
 fn view_binary<V: Term>(op: ViewOp) -> Query {
+    if op == ViewOp::Mul {
+        return Query {
+            direct: Some(Box::new(view_direct::<V>(op))),
+            ..view_mul::<V>()
+        };
+    }
+    view_direct::<V>(op)
+}
+
+/// `op`'s view theorem as one query over the operator's terms, with the integer lemmas the
+/// divisions need.
+fn view_direct<V: Term>(op: ViewOp) -> Query {
     use semantics::alu;
     let (a, b) = (fresh_view::<V>("a"), fresh_view::<V>("b"));
     let (x, y) = (V::fresh("x"), V::fresh("y"));
@@ -1538,14 +1661,194 @@ fn view_binary<V: Term>(op: ViewOp) -> Query {
         cases: const_cases(&a.is_const(), &b.is_const()),
         hyps,
         goal: [view_parts(&r, &z), vec![r.t.check_invariants()]].concat(),
-        shown: vec![
-            show_view("a", &a),
-            show_view("b", &b),
-            show_word("x", &x),
-            show_word("y", &y),
-            show_view("result", &r),
-            show_word("z", &z),
+        shown: view_shown(&a, &b, &x, &y, &r, &z),
+        ..Query::empty()
+    }
+}
+
+/// What a view theorem's counterexample shows: the operands, the members, the result and
+/// the concrete result.
+fn view_shown<V: Term>(a: &View<V>, b: &View<V>, x: &V, y: &V, r: &View<V>, z: &V) -> Vec<Shown> {
+    vec![
+        show_view("a", a),
+        show_view("b", b),
+        show_word("x", x),
+        show_word("y", y),
+        show_view("result", r),
+        show_word("z", z),
+    ]
+}
+
+/// `View::mul`, compositionally: its tnum is the intersection of `Tnum::mul` and
+/// `Tnum::mul_union`, which hold the product by their theorems (stated here at the view's
+/// operands); its bounds are halves of exact products (`Word::umul_hi`, `Word::smul_hi`).
+///
+/// The steps, each decided with only its facts and with every product opaque (see
+/// `Query::opaque`), so that no step bit-blasts a multiplier:
+/// - the low half of each exact product is the words' product (Z3 rewrites these at once);
+/// - the exact unsigned product lies between those of the unsigned ends, and below
+///   (2^n - 1)^2 (`MulGrows`);
+/// - every corner of the signed bounds lies between the products of the signed extremes
+///   (`MulBetween`, twice), and the exact signed product lies between the least and the
+///   greatest corner (`MulBetween`: x * y between a.smin * y and a.smax * y, each between
+///   two corners), which the operator's `mul_signed_ends` picks;
+/// - the goal, with those ends opaque too: where the high halves (or the signed windows)
+///   of two ends agree, the low halves order as the exact products do. Linear.
+fn view_mul<V: Term>() -> Query {
+    use crate::bv::{exact_smul, exact_umul};
+    let (a, b) = (fresh_view::<V>("a"), fresh_view::<V>("b"));
+    let (x, y) = (V::fresh("x"), V::fresh("y"));
+    let r = a.mul(&b);
+    let z = semantics::alu::mul(&x, &y);
+    let n = V::BITS;
+    let members = vec![a.contains(&x), b.contains(&y)];
+
+    let both = Bool::and(&[&a.t.contains(&x), &b.t.contains(&y)]);
+    let mut tnum_facts = Vec::new();
+    let mut ends = Vec::new();
+    for t in [a.t.mul(&b.t), a.t.mul_union(&b.t)] {
+        tnum_facts.push(both.implies(Bool::and(&[&t.contains(&z), &t.check_invariants()])));
+        ends.extend([t.value.term().clone(), t.mask.term().clone()]);
+    }
+
+    // Every product (exact, and its low half), and the facts that name the low halves.
+    let mut products: Vec<BV> = Vec::new();
+    let mut low_facts: Vec<Bool> = Vec::new();
+    let mut exact = |p: &V, q: &V, f: fn(&BV, &BV) -> BV| -> (BV, Bool) {
+        let e = f(p.term(), q.term());
+        let low = p.mul(q);
+        let fact = e.extract(n - 1, 0).eq(low.term());
+        products.extend([e.clone(), low.term().clone()]);
+        low_facts.push(fact.clone());
+        (e, fact)
+    };
+    let (xu, xu_low) = exact(&x, &y, exact_umul);
+    let (lo_u, lo_u_low) = exact(&a.umin, &b.umin, exact_umul);
+    let (hi_u, hi_u_low) = exact(&a.umax, &b.umax, exact_umul);
+    let (xs, xs_low) = exact(&x, &y, exact_smul);
+    let mut corner_lows = Vec::new();
+    let mut corners = Vec::new();
+    for p in [&a.smin, &a.smax] {
+        for q in [&b.smin, &b.smax] {
+            let (c, low) = exact(p, q, exact_smul);
+            corners.push(c);
+            corner_lows.push(low);
+        }
+    }
+    let max = x.lit(u64::MAX);
+    let (smin, smax) = (x.lit(1 << (n - 1)), x.lit((1 << (n - 1)) - 1));
+    let mut extremes = Vec::new();
+    for q in [&b.smin, &b.smax] {
+        for p in [&a.smin, &a.smax] {
+            extremes.push(arith::mul_between(&smin, p, &smax, q, false));
+        }
+        for e in [&smin, &smax] {
+            extremes.push(arith::mul_between(&smin, q, &smax, e, true));
+            products.push(exact_smul(e.term(), q.term()));
+        }
+    }
+    for p in [&a.smin, &a.smax] {
+        products.push(exact_smul(p.term(), y.term()));
+    }
+    // The range of exact signed products: MIN * MAX to MIN * MIN (constants).
+    let (least, most) = (
+        exact_smul(smin.term(), smax.term()),
+        exact_smul(smin.term(), smin.term()),
+    );
+
+    let unsigned = Bool::and(&[
+        &lo_u.bvule(&xu),
+        &xu.bvule(&hi_u),
+        &hi_u.bvule(exact_umul(max.term(), max.term())),
+    ]);
+    let unsigned_ctx = [
+        members.clone(),
+        vec![
+            arith::mul_grows(&a.umin, &b.umin, &x, &y),
+            arith::mul_grows(&x, &y, &a.umax, &b.umax),
+            arith::mul_grows(&a.umax, &b.umax, &max, &max),
         ],
+    ]
+    .concat();
+    let in_range = |c: &BV| Bool::and(&[&least.bvsle(c), &c.bvsle(&most)]);
+    let corners_in_range = and(&corners.iter().map(in_range).collect::<Vec<_>>());
+    let [(lk, lv), (hk, hv)] = a.mul_signed_ends(&b);
+    let (lo_s, hi_s) = (lk.term().concat(lv.term()), hk.term().concat(hv.term()));
+    // The exact signed product is at or above some corner and at or below some corner;
+    // the picked ends are at or below (above) every corner, and each is in range.
+    let some = |f: &dyn Fn(&BV) -> Bool| {
+        Bool::or(
+            &corners
+                .iter()
+                .map(f)
+                .collect::<Vec<_>>()
+                .iter()
+                .collect::<Vec<_>>(),
+        )
+    };
+    let (above_corner, below_corner) = (some(&|c| c.bvsle(&xs)), some(&|c| xs.bvsle(c)));
+    let between_ctx = [
+        members.clone(),
+        vec![
+            arith::mul_between(&a.smin, &x, &a.smax, &y, false),
+            arith::mul_between(&b.smin, &y, &b.smax, &a.smin, true),
+            arith::mul_between(&b.smin, &y, &b.smax, &a.smax, true),
+        ],
+    ]
+    .concat();
+    let lo_picked = and(&corners.iter().map(|c| lo_s.bvsle(c)).collect::<Vec<_>>());
+    let hi_picked = and(&corners.iter().map(|c| c.bvsle(&hi_s)).collect::<Vec<_>>());
+    let ends_in_range = Bool::and(&[&in_range(&lo_s), &in_range(&hi_s)]);
+    let ends_ctx = [corner_lows, vec![corners_in_range.clone()]].concat();
+    let (above_lo, below_hi) = (lo_s.bvsle(&xs), xs.bvsle(&hi_s));
+    let signed = Bool::and(&[&above_lo, &below_hi, &ends_in_range]);
+    let goal_ctx = [
+        members.clone(),
+        tnum_facts,
+        vec![unsigned.clone(), signed, xu_low, lo_u_low, hi_u_low, xs_low],
+    ]
+    .concat();
+
+    let steps = [
+        (corners_in_range, extremes),
+        (unsigned, unsigned_ctx),
+        (above_corner.clone(), between_ctx.clone()),
+        (below_corner.clone(), between_ctx),
+        (lo_picked.clone(), ends_ctx.clone()),
+        (hi_picked.clone(), ends_ctx.clone()),
+        (ends_in_range.clone(), ends_ctx),
+        (above_lo, vec![above_corner, lo_picked]),
+        (below_hi, vec![below_corner, hi_picked]),
+    ];
+    let end_terms: Vec<BV> = [&lk, &lv, &hk, &hv]
+        .iter()
+        .map(|w| w.term().clone())
+        .collect();
+    let k = low_facts.len();
+    let mut hints = low_facts;
+    let mut hint_context = vec![Some(Vec::new()); k];
+    let mut hint_opaque = vec![Vec::new(); k];
+    let last = steps.len() - 2;
+    for (i, (fact, ctx)) in steps.into_iter().enumerate() {
+        hints.push(fact);
+        hint_context.push(Some(ctx));
+        // The last steps (transitivity) need not see how the ends were picked.
+        hint_opaque.push(if i >= last {
+            [products.clone(), end_terms.clone()].concat()
+        } else {
+            products.clone()
+        });
+    }
+    let goal = [view_parts(&r, &z), vec![r.t.check_invariants()]].concat();
+    ends.extend(end_terms);
+    Query {
+        goal_context: vec![Some(goal_ctx); goal.len()],
+        goal,
+        hints,
+        hint_context,
+        hint_opaque,
+        opaque: [products, ends].concat(),
+        shown: view_shown(&a, &b, &x, &y, &r, &z),
         ..Query::empty()
     }
 }
@@ -1867,6 +2170,41 @@ mod tests {
             ..Query::empty()
         };
         assert_eq!(q.decide(Duration::from_secs(10)), Status::Timeout);
+    }
+
+    /// A refutation with opaque terms is not a counterexample: commutativity, with both
+    /// products opaque, is left undecided; the direct statement then decides it, and a
+    /// false one gets a real counterexample from it.
+    #[test]
+    fn an_abstraction_refuted_falls_back_to_the_direct_query() {
+        let (x, y) = (Bv::<8>::fresh("x"), Bv::<8>::fresh("y"));
+        let abstracted = |goal: Bool, direct: Option<Query>| Query {
+            goal: vec![goal],
+            opaque: vec![x.mul(&y).0, y.mul(&x).0, x.mul(&x).0],
+            shown: vec![show_word("x", &x), show_word("y", &y)],
+            direct: direct.map(Box::new),
+            ..Query::empty()
+        };
+        let direct = |goal: Bool| Query {
+            goal: vec![goal],
+            shown: vec![show_word("x", &x), show_word("y", &y)],
+            ..Query::empty()
+        };
+        let t = Duration::from_secs(10);
+        let commutes = x.mul(&y).eq(&y.mul(&x));
+        assert_eq!(
+            abstracted(commutes.clone(), None).decide(t),
+            Status::Timeout
+        );
+        let q = abstracted(commutes.clone(), Some(direct(commutes)));
+        assert_eq!(q.decide(t), Status::Proved);
+        let squares = x.mul(&y).eq(&x.mul(&x));
+        let q = abstracted(squares.clone(), Some(direct(squares)));
+        let Status::Counterexample(c) = q.decide(t) else {
+            panic!("x * y == x * x refuted")
+        };
+        let (vx, vy) = (c.values[0].1[0] as u8, c.values[1].1[0] as u8);
+        assert_ne!(vx.wrapping_mul(vy), vx.wrapping_mul(vx), "{}", c.text);
     }
 
     /// The integer lemmas are decided over the integers: a false one (division leaves every

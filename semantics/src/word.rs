@@ -18,6 +18,10 @@ pub trait Word: Clone + 'static {
     fn add(&self, o: &Self) -> Self;
     fn sub(&self, o: &Self) -> Self;
     fn mul(&self, o: &Self) -> Self;
+    /// The high `BITS` bits of the exact unsigned product (`mul` is the low ones).
+    fn umul_hi(&self, o: &Self) -> Self;
+    /// The high `BITS` bits of the exact signed product, in two's complement.
+    fn smul_hi(&self, o: &Self) -> Self;
     /// Unsigned quotient; unspecified when `o == 0`.
     fn udiv_raw(&self, o: &Self) -> Self;
     /// Unsigned remainder; unspecified when `o == 0`.
@@ -72,6 +76,14 @@ macro_rules! machine_word {
             #[inline(always)]
             fn mul(&self, o: &Self) -> Self {
                 self.wrapping_mul(*o)
+            }
+            #[inline(always)]
+            fn umul_hi(&self, o: &Self) -> Self {
+                ((*self as u128 * *o as u128) >> <$u>::BITS) as $u
+            }
+            #[inline(always)]
+            fn smul_hi(&self, o: &Self) -> Self {
+                ((*self as $s as i128 * *o as $s as i128) >> <$u>::BITS) as $u
             }
             #[inline(always)]
             fn udiv_raw(&self, o: &Self) -> Self {
@@ -241,6 +253,12 @@ impl Word for U4 {
     fn mul(&self, o: &Self) -> Self {
         U4::m(self.0.wrapping_mul(o.0))
     }
+    fn umul_hi(&self, o: &Self) -> Self {
+        U4::m((self.0 * o.0) >> 4)
+    }
+    fn smul_hi(&self, o: &Self) -> Self {
+        U4::m(((self.s() * o.s()) >> 4) as u8)
+    }
     fn udiv_raw(&self, o: &Self) -> Self {
         U4::m(self.0.checked_div(o.0).unwrap_or(0))
     }
@@ -339,6 +357,24 @@ impl Split for u8 {
 mod tests {
     use super::*;
 
+    /// The exact product, as the high and low words together, for every pair of 8-bit
+    /// words (unsigned and signed) and for the extremes of 64-bit words.
+    #[test]
+    fn high_halves_complete_the_exact_products() {
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let u = (a as u16) * (b as u16);
+                assert_eq!(((a.umul_hi(&b) as u16) << 8) | a.mul(&b) as u16, u);
+                let s = (a as i8 as i16) * (b as i8 as i16);
+                assert_eq!((((a.smul_hi(&b) as u16) << 8) | a.mul(&b) as u16) as i16, s);
+            }
+        }
+        assert_eq!(u64::MAX.umul_hi(&u64::MAX), u64::MAX - 1);
+        assert_eq!(u64::MAX.smul_hi(&u64::MAX), 0); // -1 * -1 = 1
+        assert_eq!((1u64 << 63).smul_hi(&(1u64 << 63)), 1 << 62); // MIN * MIN = 2^126
+        assert_eq!((1u64 << 63).smul_hi(&1), u64::MAX); // MIN * 1 is negative
+    }
+
     #[test]
     fn u4_is_four_bit_twos_complement() {
         for a in 0..16u8 {
@@ -353,6 +389,9 @@ mod tests {
             }
         }
         assert_eq!(u8::sext_half(&U4(0x8)), 0xf8);
+        assert_eq!(U4(0xf).umul_hi(&U4(0xf)), U4(0xe)); // 225 = 0xe1
+        assert_eq!(U4(0x8).smul_hi(&U4(0x8)), U4(0x4)); // -8 * -8 = 64 = 0x40
+        assert_eq!(U4(0x8).smul_hi(&U4(0x7)), U4(0xc)); // -56 = 0xc8
         assert_eq!(0xabu8.high(), U4(0xa));
     }
 }

@@ -172,6 +172,19 @@ impl<V: Word> View<V> {
     /// Products that all overflow by the same multiple of 2^BITS keep their bounds (the
     /// kernel gives up on any overflow); the tnum product carries the low bits.
     pub fn mul(&self, b: &Self) -> Self {
+        let [lo, hi] = self.mul_signed_ends(b).map(|(k, v)| Wide { k, v });
+        View::from_tnum(self.t.mul(&b.t).intersect(&self.t.mul_union(&b.t)))
+            .narrow_by(
+                &Wide::umul(&self.umin, &b.umin),
+                &Wide::umul(&self.umax, &b.umax),
+            )
+            .narrow_by(&lo, &hi)
+    }
+
+    /// The least and the greatest exact products of the corners of the signed bounds, each
+    /// as its (high, low) words (`smul_hi`, `mul`): every exact product of signed members
+    /// lies between them. Public for the proofs, which reason about these very terms.
+    pub fn mul_signed_ends(&self, b: &Self) -> [(V, V); 2] {
         let corners = [
             Wide::smul(&self.smin, &b.smin),
             Wide::smul(&self.smin, &b.smax),
@@ -179,7 +192,7 @@ impl<V: Word> View<V> {
             Wide::smul(&self.smax, &b.smax),
         ];
         let pick = |want_less: bool| {
-            corners.iter().skip(1).fold(corners[0].clone(), |m, c| {
+            let w = corners.iter().skip(1).fold(corners[0].clone(), |m, c| {
                 let c_less = c.slt(&m);
                 let take = if want_less {
                     c_less
@@ -187,14 +200,10 @@ impl<V: Word> View<V> {
                     V::bool_not(&c_less)
                 };
                 Wide::select(&take, c, &m)
-            })
+            });
+            (w.k, w.v)
         };
-        View::from_tnum(self.t.mul(&b.t).intersect(&self.t.mul_union(&b.t)))
-            .narrow_by(
-                &Wide::umul(&self.umin, &b.umin),
-                &Wide::umul(&self.umax, &b.umax),
-            )
-            .narrow_by(&pick(true), &pick(false))
+        [pick(true), pick(false)]
     }
 
     /// Bitwise and: the tnum is exact; an unsigned result is at most either operand.
@@ -436,26 +445,20 @@ impl<V: Word> Wide<V> {
         }
     }
 
-    /// `a * b`, both unsigned: the high word by schoolbook multiplication of half words.
+    /// `a * b`, both unsigned.
     fn umul(a: &V, b: &V) -> Self {
-        let h = a.lit(V::BITS as u64 / 2);
-        let mask = a.lit((1u64 << (V::BITS / 2)) - 1);
-        let (a0, a1) = (a.and(&mask), a.lshr(&h));
-        let (b0, b1) = (b.and(&mask), b.lshr(&h));
-        let (p00, p01, p10, p11) = (a0.mul(&b0), a0.mul(&b1), a1.mul(&b0), a1.mul(&b1));
-        let mid = p00.lshr(&h).add(&p01.and(&mask)).add(&p10.and(&mask));
-        let k = p11.add(&p01.lshr(&h)).add(&p10.lshr(&h)).add(&mid.lshr(&h));
-        Wide { k, v: a.mul(b) }
+        Wide {
+            k: a.umul_hi(b),
+            v: a.mul(b),
+        }
     }
 
-    /// `a * b`, both signed: the unsigned high word corrected for the negative operands.
+    /// `a * b`, both signed.
     fn smul(a: &V, b: &V) -> Self {
-        let u = Wide::umul(a, b);
-        let z = a.lit(0);
-        let k =
-            u.k.sub(&V::select(&a.slt(&z), b, &z))
-                .sub(&V::select(&b.slt(&z), a, &z));
-        Wide { k, v: u.v }
+        Wide {
+            k: a.smul_hi(b),
+            v: a.mul(b),
+        }
     }
 }
 
