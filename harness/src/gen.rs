@@ -89,6 +89,16 @@ pub struct Generated {
 /// hash (key 8, value 16, 16 entries).
 const MAPS: [(&str, u32, u32); 2] = [("array", 4, 32), ("hash", 8, 16)];
 
+/// The `; map:` directives of the maps generated programs use (`m0`, `m1`).
+pub fn map_directives() -> String {
+    let mut text = String::new();
+    for (i, (t, k, v)) in MAPS.iter().enumerate() {
+        let entries = if i == 0 { 4 } else { 16 };
+        text += &format!("; map: m{i} {t} {k} {v} {entries}\n");
+    }
+    text
+}
+
 /// Scratch stack area of map keys, values and helper buffers: fp-64 .. fp.
 const SCRATCH: i32 = 64;
 
@@ -747,10 +757,7 @@ pub fn from_bytes(data: &[u8], size: usize, mutate: bool) -> Generated {
         i += 1;
     }
     let mut text = format!("; generated program\n; type: {}\n", ty.name());
-    for (i, (t, k, v)) in MAPS.iter().enumerate() {
-        let entries = if i == 0 { 4 } else { 16 };
-        text += &format!("; map: m{i} {t} {k} {v} {entries}\n");
-    }
+    text += &map_directives();
     for l in &g.out {
         text += l;
         text.push('\n');

@@ -106,6 +106,19 @@ enum Cmd {
         #[arg(long)]
         negative: bool,
     },
+    /// List the fuzz targets (`fuzz/fuzz_targets/NAME.rs`), one per line.
+    FuzzTargets,
+    /// Write the fuzz targets' seed corpora (`OUT/TARGET/seed-N`) from the shared corpora,
+    /// and the opcode dictionary (`--dict`).
+    FuzzSeeds {
+        out: PathBuf,
+        /// The shared corpora (conformance tests, kernel selftests, ebpf-samples).
+        #[arg(long, default_value = "../shared/corpus")]
+        corpus: PathBuf,
+        /// Also write the libFuzzer dictionary here.
+        #[arg(long)]
+        dict: Option<PathBuf>,
+    },
     /// Measure the precision of the scalar domain exhaustively at 8 bits: per operation, the
     /// share of inputs where the result is the best abstraction, and the mean ratio of
     /// |γ(ours)| to |γ(best)|.
@@ -606,6 +619,31 @@ fn run(cmd: Cmd) -> Res {
                     kernel_log,
                 },
         } => diff_states_cmd(&path, section, prog_type, kernel_log),
+        Cmd::FuzzTargets => {
+            for t in harness::fuzzing::seeds::TARGETS {
+                println!("{t}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::FuzzSeeds { out, corpus, dict } => {
+            if !corpus.is_dir() {
+                return Err(format!("{}: no corpus folder there", corpus.display()).into());
+            }
+            let counts = harness::fuzzing::seeds::write(&out, &corpus)
+                .map_err(|e| format!("{}: {e}", out.display()))?;
+            for (target, n) in counts {
+                println!(
+                    "{target:<18} {n:>6} seeds in {}",
+                    out.join(target).display()
+                );
+            }
+            if let Some(d) = dict {
+                std::fs::write(&d, harness::fuzzing::seeds::dictionary())
+                    .map_err(|e| format!("{}: {e}", d.display()))?;
+                println!("dictionary: {}", d.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::DomainPrecision { bits, random } => {
             if bits != 8 {
                 return Err(format!(

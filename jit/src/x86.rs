@@ -3,7 +3,7 @@
 //! Registers, operand sizes, memory operands and instruction forms are types; [`encode`] is
 //! the only function that writes machine code bytes, and derives the prefixes, REX, ModRM, SIB,
 //! displacement and immediate of each form. It is tested against the `iced-x86` decoder over
-//! every form and register combination (`tests/encoder.rs`).
+//! every form and register combination (`harness::fuzzing::x86`).
 //!
 //! Only the forms the JIT needs are here. Branches always take 32-bit displacements, so that a
 //! branch's length does not depend on where its target ends up.

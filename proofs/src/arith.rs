@@ -60,7 +60,7 @@ impl Lemma {
         }
     }
 
-    /// The statement over the integers, for all naturals.
+    /// The statement over the integers: for all naturals (for all integers, `MulBetween`).
     pub fn over_integers(self) -> Bool {
         let v = |n: &str| Int::new_const(n);
         let zero = Int::from_i64(0);

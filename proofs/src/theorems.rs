@@ -722,8 +722,10 @@ pub struct Query {
     /// Where a hint or a part of the goal needs only a few facts, those facts, by its index
     /// (`hint_context[i]` for hint i, `goal_context[j]` for part j): it is decided with them
     /// alone (a smaller query). A context may name only hypotheses, ring identities, hints
-    /// with a context, and earlier parts of the goal: each of those must be proved (a hint
-    /// with a context that is not leaves the query undecided), so the facts are true.
+    /// with a context, earlier parts of the goal, and instances of theorems the theorem
+    /// `uses` (the integer lemmas, another operator's theorem at these terms), which hold by
+    /// those theorems: each of the others must be proved (a hint with a context that is not
+    /// leaves the query undecided), so the facts are true.
     /// Missing or `None`: with every hypothesis and proved hint.
     hint_context: Vec<Option<Vec<Bool>>>,
     goal_context: Vec<Option<Vec<Bool>>>,
@@ -1686,8 +1688,8 @@ fn view_shown<V: Term>(a: &View<V>, b: &View<V>, x: &V, y: &V, r: &View<V>, z: &
 /// The steps, each decided with only its facts and with every product opaque (see
 /// `Query::opaque`), so that no step bit-blasts a multiplier:
 /// - the low half of each exact product is the words' product (Z3 rewrites these at once);
-/// - the exact unsigned product lies between those of the unsigned ends, and below
-///   (2^n - 1)^2 (`MulGrows`);
+/// - the exact unsigned product lies between those of the unsigned ends, the greater of
+///   which is at most (2^n - 1)^2 (`MulGrows`), so that its signed window cannot wrap;
 /// - every corner of the signed bounds lies between the products of the signed extremes
 ///   (`MulBetween`, twice), and the exact signed product lies between the least and the
 ///   greatest corner (`MulBetween`: x * y between a.smin * y and a.smax * y, each between

@@ -1023,19 +1023,23 @@ impl<'a> Verifier<'a> {
                     slot: k.min(63) as u8,
                     reg: self.cur_reg,
                     fill: false,
+                    whole: size == 8,
                 });
                 return Ok(None);
             }
             if matches!(v, Reg::Ptr(_)) {
                 return Err(unsafe_at(pc, "invalid size of register spill".into()));
             }
+            let zero = matches!(&v, Reg::Scalar(s, _) if s.as_const() == Some(0));
             self.stack_op = Some(super::StackOp {
                 frame: depth as u8,
                 slot: k.min(63) as u8,
-                reg: None,
+                // Zero bytes are the register's value: a use of them that depends on their
+                // being zero (a constant map key) depends on the register being 0.
+                reg: if zero { self.cur_reg } else { None },
                 fill: false,
+                whole: size == 8,
             });
-            let zero = matches!(&v, Reg::Scalar(s, _) if s.as_const() == Some(0));
             for o in lo..lo + size as i64 {
                 set_byte(frame, o, if zero { Byte::Zero } else { Byte::Misc });
             }
@@ -1054,6 +1058,7 @@ impl<'a> Verifier<'a> {
                         slot: k.min(63) as u8,
                         reg: self.cur_reg,
                         fill: true,
+                        whole: false,
                     });
                     return match sp {
                         _ if size == 8 => Ok(Some(sp.clone())),
@@ -1456,11 +1461,9 @@ impl<'a> Verifier<'a> {
                         }
                         return Err(expect("fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_"));
                     }
-                    let null_ok = or_null;
-                    if hi == 0 {
-                        continue;
-                    }
-                    self.helper_mem(pc, st, r, lo, hi, w, null_ok)?;
+                    // A size that may be zero still needs the pointer inside its region
+                    // (the kernel checks the bounds of a zero-sized access too).
+                    self.helper_mem(pc, st, r, lo, hi, w, or_null)?;
                 }
                 Arg::FixedMem { size } | Arg::FixedMemRw { size } if matches!(&v, Reg::Ptr(p) if matches!(p.kind, Kind::Stack(_)) && (p.off as i64 + p.var.var_off.value as i64).rem_euclid(size as i64) != 0) =>
                 {

@@ -72,6 +72,9 @@ pub(crate) struct StackOp {
     /// carry no register).
     pub reg: Option<u8>,
     pub fill: bool,
+    /// A store that replaces all eight bytes of the slot (the slot's earlier contents no
+    /// longer matter).
+    pub whole: bool,
 }
 
 /// One executed instruction of a path: where, in which frame, and which registers it used
@@ -202,8 +205,11 @@ impl<'a> Verifier<'a> {
                         }
                     }
                 } else if dm.stack[f] & bit != 0 {
-                    // The slot's demand moves to the spilled register.
-                    dm.stack[f] &= !bit;
+                    // The slot's demand moves to the stored register; the bytes a narrow
+                    // store leaves keep it.
+                    if op.whole {
+                        dm.stack[f] &= !bit;
+                    }
                     if let Some(r) = op.reg {
                         dm.regs[k] |= 1 << r;
                     }

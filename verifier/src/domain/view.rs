@@ -125,7 +125,7 @@ impl<V: Word> View<V> {
     /// Addition.
     ///
     /// # Soundness
-    /// x + y ∈ γ(add(a, b)) for x ∈ γ(a), y ∈ γ(b) (theorem `view_add_sound`): the exact
+    /// x + y ∈ γ(add(a, b)) for x ∈ γ(a), y ∈ γ(b) (theorems `view64 add`, `view32 add`): the exact
     /// sums of the unsigned ends bound every exact sum, and so do those of the signed ends.
     ///
     /// # Precision
@@ -147,7 +147,7 @@ impl<V: Word> View<V> {
     /// Subtraction.
     ///
     /// # Soundness
-    /// x - y ∈ γ(sub(a, b)) (theorem `view_sub_sound`): the exact differences of opposite
+    /// x - y ∈ γ(sub(a, b)) (theorems `view64 sub`, `view32 sub`): the exact differences of opposite
     /// ends bound every exact difference, in the unsigned and in the signed order.
     pub fn sub(&self, b: &Self) -> Self {
         View::from_tnum(self.t.sub(&b.t))
@@ -164,7 +164,7 @@ impl<V: Word> View<V> {
     /// Multiplication.
     ///
     /// # Soundness
-    /// x * y ∈ γ(mul(a, b)) (theorem `view_mul_sound`): the exact products of the unsigned
+    /// x * y ∈ γ(mul(a, b)) (theorems `view64 mul`, `view32 mul`): the exact products of the unsigned
     /// ends bound every exact product of unsigned members, and the least and greatest exact
     /// corner products of the signed bounds bound every signed one.
     ///
@@ -258,7 +258,7 @@ impl<V: Word> View<V> {
     /// The join: a view containing both.
     ///
     /// # Soundness
-    /// γ(a) ∪ γ(b) ⊆ γ(join(a, b)) (theorem `view_join_sound`).
+    /// γ(a) ∪ γ(b) ⊆ γ(join(a, b)) (theorems `view64 join`, `view32 join`).
     pub fn join(&self, b: &Self) -> Self {
         View {
             t: self.t.join(&b.t),

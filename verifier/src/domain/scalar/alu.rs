@@ -76,7 +76,7 @@ impl<W: Split> Scalar<W> {
     ///
     /// # Soundness
     /// For x ∈ γ(self), y ∈ γ(src): `semantics::alu` of the operation (at 64 bits, or on the
-    /// low halves, zero-extended) is in γ of the result (theorem `scalar_alu_sound`, checked
+    /// low halves, zero-extended) is in γ of the result (theorems `scalar alu64 OP` and `scalar alu32 OP`, checked
     /// exhaustively at 8 bits in the tests).
     pub fn alu(&self, op: AluOp, width: Width, src: &Self) -> Self {
         match width {

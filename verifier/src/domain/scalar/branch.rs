@@ -249,7 +249,7 @@ impl<W: Split> Scalar<W> {
     ///
     /// # Soundness
     /// Every pair of members that takes an edge stays in that edge's operands, and an edge
-    /// is said infeasible only when no pair takes it (theorem `branch_refine_sound`).
+    /// is said infeasible only when no pair takes it (theorems `scalar branch jCOND` and `jCOND32`).
     pub fn branch(&self, cond: JmpCond, width: Width, src: &Self) -> (Edge<W>, Edge<W>) {
         (
             self.edge(src, taken(cond), width),

@@ -153,7 +153,7 @@ impl<W: Split> Scalar<W> {
     /// The reduced product: applies the deduction rules `SYNC_ROUNDS` times.
     ///
     /// # Soundness
-    /// γ(sync(s)) = γ(s): no rule removes a member (theorem `scalar_sync_sound`). When γ(s)
+    /// γ(sync(s)) = γ(s): no rule removes a member (theorems `scalar sync RULE`, one per rule). When γ(s)
     /// is empty the result may be any empty scalar.
     ///
     /// # Precision
@@ -427,7 +427,7 @@ impl<W: Split> Scalar<W> {
     /// The join: a scalar containing both.
     ///
     /// # Soundness
-    /// γ(a) ∪ γ(b) ⊆ γ(join(a, b)) (theorem `scalar_join_sound`).
+    /// γ(a) ∪ γ(b) ⊆ γ(join(a, b)) (theorem `scalar join`).
     pub fn join(&self, b: &Self) -> Self {
         let hu = <W::Half as Word>::select;
         Scalar {
@@ -471,7 +471,7 @@ impl<W: Split> Scalar<W> {
     /// `other` (so γ(self) ⊆ γ(other)).
     ///
     /// # Soundness
-    /// `self ⊑ other` implies γ(self) ⊆ γ(other) (theorem `scalar_subsumption_sound`).
+    /// `self ⊑ other` implies γ(self) ⊆ γ(other) (theorem `scalar subsumption`).
     ///
     /// # Precision
     /// Not complete: two scalars with the same γ but different (unreduced) views may not

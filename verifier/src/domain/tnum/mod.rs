@@ -95,7 +95,7 @@ impl<W: Word> Tnum<W> {
     /// Addition.
     ///
     /// # Soundness
-    /// For x ∈ γ(a), y ∈ γ(b): x + y ∈ γ(add(a, b)) (theorem `tnum_add_sound`).
+    /// For x ∈ γ(a), y ∈ γ(b): x + y ∈ γ(add(a, b)) (theorems `tnum64 add`, `tnum32 add`).
     pub fn add(&self, b: &Self) -> Self {
         let sv = self.value.add(&b.value);
         let sm = self.mask.add(&b.mask);
@@ -111,7 +111,7 @@ impl<W: Word> Tnum<W> {
     /// Subtraction.
     ///
     /// # Soundness
-    /// For x ∈ γ(a), y ∈ γ(b): x - y ∈ γ(sub(a, b)) (theorem `tnum_sub_sound`).
+    /// For x ∈ γ(a), y ∈ γ(b): x - y ∈ γ(sub(a, b)) (theorems `tnum64 sub`, `tnum32 sub`).
     pub fn sub(&self, b: &Self) -> Self {
         let dv = self.value.sub(&b.value);
         let alpha = dv.add(&self.mask);
