@@ -249,4 +249,24 @@ mod tests {
             assert_eq!(verify_checked(&t).accepted, accepted, "{text}");
         }
     }
+
+    /// Found by the `roundtrip` campaign as a timeout: `skb_change_head` in a loop grew the
+    /// packet by up to 64 KiB per call without bound (each call copying it all). Like the
+    /// kernel (`__bpf_skb_max_len`) and our `skb_change_tail`, it now refuses a packet past
+    /// 0xffff bytes: here the second call of 0x8000 bytes fails, in both engines.
+    #[test]
+    fn skb_change_head_stops_at_the_largest_packet() {
+        let text = "; type: sched_cls\nr6 = r1\nr7 = 0\nr1 = r6\nr2 = 32768\nr3 = 0\n\
+                    call 43\nif r0 != 0 goto +2\nr7 += 1\nif r7 < 100 goto -7\nr0 = r7\nexit\n";
+        let t = crate::campaign::target_of_text(text, "grow").expect("assembles");
+        let mut vm = semantics::interp::Vm::new(Default::default(), &t.maps);
+        let id = vm.load("grow", &t.prog.slots).expect("loads");
+        let input = semantics::interp::Input::Packet {
+            layout: crate::demo::layout_of(ProgType::SchedCls).expect("skb layout"),
+            data: vec![0; 64],
+        };
+        let run = vm.run(id, &input);
+        assert_eq!(run.outcome, semantics::interp::Outcome::Exit(1));
+        crate::jitdiff::compare_target(&t, 2, 1).expect("the JIT agrees");
+    }
 }

@@ -333,9 +333,12 @@ pub(super) fn skb_change_tail(vm: &mut Vm, a: [u64; 5]) -> HResult {
     Ok(0)
 }
 
-/// `skb_change_head(skb, head_room, flags)`: prepends `head_room` zero bytes.
+/// `skb_change_head(skb, head_room, flags)`: prepends `head_room` zero bytes. Like
+/// `skb_change_tail`, it refuses a packet longer than 0xffff bytes (the kernel's
+/// `__bpf_skb_max_len`: the device's MTU and header), so a loop of calls cannot grow it
+/// without bound.
 pub(super) fn skb_change_head(vm: &mut Vm, a: [u64; 5]) -> HResult {
-    if a[2] != 0 || a[1] > 0xffff {
+    if a[2] != 0 || a[1] > 0xffff || packet(vm).len() as u64 + a[1] > 0xffff {
         return Ok(neg(errno::EINVAL));
     }
     let mut new = vec![0u8; a[1] as usize];
