@@ -59,7 +59,8 @@ pub fn attach_type(name: &str) -> u32 {
     }
 }
 
-fn files(path: &Path, out: &mut Vec<PathBuf>) {
+/// Every file under `path` (itself, if it is a file), in sorted order.
+pub(crate) fn files(path: &Path, out: &mut Vec<PathBuf>) {
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
             .into_iter()

@@ -1873,20 +1873,13 @@ fn view_join<V: Term>() -> Query {
 
 /// The concrete result of `op` at `width` on registers `x` and `y`: at 32 bits, on the low
 /// halves, zero-extended.
-fn alu_concrete<W: Split>(op: AluOp, width: Width, x: &W, y: &W) -> W {
-    match width {
-        Width::W64 => semantics::alu::alu(op, x, y),
-        Width::W32 => W::zext_half(&semantics::alu::alu(op, &x.low(), &y.low())),
-    }
-}
-
 fn scalar_alu<W: Split + Term>(op: AluOp, width: Width) -> Query
 where
     W::Half: Term,
 {
     let (a, b) = (fresh_scalar::<W>("a"), fresh_scalar::<W>("b"));
     let (x, y) = (W::fresh("x"), W::fresh("y"));
-    let z = alu_concrete(op, width, &x, &y);
+    let z = semantics::alu::alu_at(op, width, &x, &y);
     let contract = compositional(op).then(|| Contract {
         op,
         pair: [x.clone(), y.clone()],
@@ -2089,10 +2082,7 @@ where
 {
     let (a, b) = (fresh_scalar::<W>("dst"), fresh_scalar::<W>("src"));
     let (x, y) = (W::fresh("x"), W::fresh("y"));
-    let taken = match width {
-        Width::W64 => semantics::alu::cond(c, &x, &y),
-        Width::W32 => semantics::alu::cond(c, &x.low(), &y.low()),
-    };
+    let taken = semantics::alu::cond_at(c, width, &x, &y);
     let ((t, f), sm) = summarised(&[x.clone(), y.clone()], || a.branch(c, width, &b));
     let mut hyps = sm.constraints.clone();
     hyps.extend([a.contains(&x), b.contains(&y)]);

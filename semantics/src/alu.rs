@@ -5,8 +5,8 @@
 //! proofs call it at Z3 bit-vectors. A 32-bit ALU instruction on 64-bit registers is the
 //! operation at `u32` on the low halves, zero-extended (the interpreter does the truncation).
 
-use crate::isa::{AluOp, EndKind, JmpCond};
-use crate::word::Word;
+use crate::isa::{AluOp, EndKind, JmpCond, Width};
+use crate::word::{Split, Word};
 
 /// `a + b`, wrapping.
 #[inline(always)]
@@ -143,6 +143,25 @@ pub fn alu<W: Word>(op: AluOp, a: &W, b: &W) -> W {
         AluOp::MovSx16 => sext(b, 16),
         AluOp::MovSx32 => sext(b, 32),
         AluOp::Arsh => arsh(a, b),
+    }
+}
+
+/// A binary ALU instruction of `width` on registers of `W`: at 64 bits the operation on the
+/// whole words; at 32 bits the operation on the low halves, zero-extended.
+#[inline(always)]
+pub fn alu_at<W: Split>(op: AluOp, width: Width, a: &W, b: &W) -> W {
+    match width {
+        Width::W64 => alu(op, a, b),
+        Width::W32 => W::zext_half(&alu(op, &a.low(), &b.low())),
+    }
+}
+
+/// Whether a JMP (64 bits) or JMP32 (the low halves) instruction with condition `c` is taken.
+#[inline(always)]
+pub fn cond_at<W: Split>(c: JmpCond, width: Width, a: &W, b: &W) -> W::Bool {
+    match width {
+        Width::W64 => cond(c, a, b),
+        Width::W32 => cond(c, &a.low(), &b.low()),
     }
 }
 

@@ -6,7 +6,6 @@
 
 use arbitrary::Unstructured;
 use semantics::isa::{AluOp, JmpCond, Width};
-use semantics::word::Split;
 use verifier::domain::Scalar;
 
 /// A scalar and concrete members of it (at most `MAX_MEMBERS`).
@@ -38,20 +37,6 @@ fn value(u: &mut Unstructured) -> u64 {
         3 => (int::<i16>(u) as i64) as u64,
         4 => int::<u32>(u) as u64,
         _ => int(u),
-    }
-}
-
-fn alu_concrete(op: AluOp, width: Width, x: u64, y: u64) -> u64 {
-    match width {
-        Width::W64 => semantics::alu::alu(op, &x, &y),
-        Width::W32 => u64::zext_half(&semantics::alu::alu(op, &x.low(), &y.low())),
-    }
-}
-
-fn taken(c: JmpCond, width: Width, x: u64, y: u64) -> bool {
-    match width {
-        Width::W64 => semantics::alu::cond(c, &x, &y),
-        Width::W32 => semantics::alu::cond(c, &x.low(), &y.low()),
     }
 }
 
@@ -124,7 +109,7 @@ pub fn check(data: &[u8]) {
                     .members
                     .iter()
                     .flat_map(|x| b.members.iter().map(move |y| (*x, *y)))
-                    .map(|(x, y)| alu_concrete(op, width, x, y))
+                    .map(|(x, y)| semantics::alu::alu_at(op, width, &x, &y))
                     .collect();
                 vec![Known {
                     s: a.s.alu(op, width, &b.s),
@@ -141,7 +126,7 @@ pub fn check(data: &[u8]) {
                         .members
                         .iter()
                         .flat_map(|x| b.members.iter().map(move |y| (*x, *y)))
-                        .filter(|(x, y)| taken(c, width, *x, *y) == want)
+                        .filter(|(x, y)| semantics::alu::cond_at(c, width, x, y) == want)
                         .collect();
                     if let Some((x, y)) = pairs.first() {
                         assert!(

@@ -71,11 +71,13 @@ pub fn programs(corpus: &Path) -> Vec<(ProgType, Vec<Insn>)> {
 /// Writes `out/TARGET/seed-N` for every target; returns the number of seeds per target.
 pub fn write(out: &Path, corpus: &Path) -> std::io::Result<Vec<(&'static str, usize)>> {
     let progs = programs(corpus);
-    let objects: Vec<Vec<u8>> = {
-        let mut v = Vec::new();
-        collect_objects(&corpus.join("ebpf-samples"), &mut v);
-        v
-    };
+    let mut paths = Vec::new();
+    crate::verify::files(&corpus.join("ebpf-samples"), &mut paths);
+    let objects: Vec<Vec<u8>> = paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "o"))
+        .filter_map(|p| std::fs::read(p).ok())
+        .collect();
     let mut rng = Rng::new(0x5eed);
     let mut counts = Vec::new();
     for target in TARGETS {
@@ -99,23 +101,6 @@ pub fn write(out: &Path, corpus: &Path) -> std::io::Result<Vec<(&'static str, us
         counts.push((target, seeds.len()));
     }
     Ok(counts)
-}
-
-fn collect_objects(dir: &Path, out: &mut Vec<Vec<u8>>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<_> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            collect_objects(&p, out);
-        } else if p.extension().is_some_and(|e| e == "o") {
-            if let Ok(b) = std::fs::read(&p) {
-                out.push(b);
-            }
-        }
-    }
 }
 
 /// The libFuzzer dictionary: every opcode byte the decoder accepts in some instruction,

@@ -169,10 +169,7 @@ mod tests {
                         regs[1] = a;
                         regs[2] = b;
                         eval(&m, &mut regs);
-                        let want = match width {
-                            Width::W64 => alu::alu::<u64>(op, &a, &b),
-                            Width::W32 => alu::alu::<u32>(op, &(a as u32), &(b as u32)) as u64,
-                        };
+                        let want = alu::alu_at(op, width, &a, &b);
                         assert_eq!(regs[1], want, "{op:?} {width:?} {a:#x} {b:#x}");
                     }
                 }

@@ -184,14 +184,7 @@ pub fn measure_with(random_pairs: usize, all_tnums: bool) -> Vec<Row> {
                 let r = a.alu(op, w, b);
                 let outs: Vec<u8> = xs
                     .iter()
-                    .flat_map(|x| {
-                        ys.iter().map(move |y| match w {
-                            Width::W64 => semantics::alu::alu::<u8>(op, x, y),
-                            Width::W32 => {
-                                u8::zext_half(&semantics::alu::alu::<U4>(op, &x.low(), &y.low()))
-                            }
-                        })
-                    })
+                    .flat_map(|x| ys.iter().map(move |y| semantics::alu::alu_at(op, w, x, y)))
                     .collect();
                 row.add(&r, &outs);
                 row.compare(&r, &super::kernel_model::alu(a, op, w, b));
@@ -207,10 +200,7 @@ pub fn measure_with(random_pairs: usize, all_tnums: bool) -> Vec<Row> {
             };
             for (a, xs, b, ys) in &ins {
                 let (t, _) = a.branch(c, w, b);
-                let holds = |x: &u8, y: &u8| match w {
-                    Width::W64 => semantics::alu::cond::<u8>(c, x, y),
-                    Width::W32 => semantics::alu::cond::<U4>(c, &x.low(), &y.low()),
-                };
+                let holds = |x: &u8, y: &u8| semantics::alu::cond_at(c, w, x, y);
                 let dsts: Vec<u8> = xs
                     .iter()
                     .copied()

@@ -274,10 +274,7 @@ mod alu_soundness {
     /// The concrete result at 8 bits: the operation on the word, or on the 4-bit halves
     /// zero-extended (the 8-bit image of a 32-bit ALU instruction).
     fn conc(op: AluOp, w: Width, x: u8, y: u8) -> u8 {
-        match w {
-            Width::W64 => alu::alu::<u8>(op, &x, &y),
-            Width::W32 => u8::zext_half(&alu::alu::<U4>(op, &x.low(), &y.low())),
-        }
+        alu::alu_at(op, w, &x, &y)
     }
 
     fn check(a: &Scalar<u8>, xs: &[u8], b: &Scalar<u8>, ys: &[u8]) {
@@ -345,10 +342,7 @@ mod alu_soundness_64 {
                     let (t, f) = a.branch(c, w, &b);
                     for &x in &xs {
                         for &y in &ys {
-                            let holds = match w {
-                                Width::W64 => alu::cond::<u64>(c, &x, &y),
-                                Width::W32 => alu::cond::<u32>(c, &(x as u32), &(y as u32)),
-                            };
+                            let holds = alu::cond_at(c, w, &x, &y);
                             let e = if holds { &t } else { &f };
                             prop_assert!(e.feasible && e.dst.contains(&x) && e.src.contains(&y), "{c:?} {w:?} ({x:#x}, {y:#x}): dst {} src {}", e.dst.log(), e.src.log());
                         }
@@ -378,10 +372,7 @@ mod alu_soundness_64 {
                     prop_assert!(r.check_invariants(), "{op:?} {w:?}: {r:?}");
                     for &x in &xs {
                         for &y in &ys {
-                            let v = match w {
-                                Width::W64 => alu::alu::<u64>(op, &x, &y),
-                                Width::W32 => alu::alu::<u32>(op, &(x as u32), &(y as u32)) as u64,
-                            };
+                            let v = alu::alu_at(op, w, &x, &y);
                             prop_assert!(r.contains(&v), "{op:?} {w:?}: {x:#x}, {y:#x} -> {v:#x} not in {}", r.log());
                         }
                     }
@@ -397,10 +388,7 @@ mod branch_soundness {
     use semantics::isa::{JmpCond, Width};
 
     fn holds(c: JmpCond, w: Width, x: u8, y: u8) -> bool {
-        match w {
-            Width::W64 => alu::cond::<u8>(c, &x, &y),
-            Width::W32 => alu::cond::<U4>(c, &x.low(), &y.low()),
-        }
+        alu::cond_at(c, w, &x, &y)
     }
 
     fn check(a: &Scalar<u8>, xs: &[u8], b: &Scalar<u8>, ys: &[u8]) {
