@@ -39,7 +39,8 @@ pub struct Embedding {
 
 /// The `n`-th generated input of a program of type `t`: for packet types a packet of a
 /// length drawn from typical frame sizes (and sometimes empty or odd) with random or zero
-/// bytes; for other types a random context.
+/// bytes; for other types a random context as large as the verifier lets a program read
+/// (a tracepoint's reaches PERF_MAX_TRACE_SIZE), 1 KiB where it states no size.
 pub fn input(t: ProgType, rng: &mut Rng) -> Input {
     let len = *rng.pick(&[
         0usize, 1, 13, 14, 20, 34, 42, 54, 60, 64, 100, 128, 255, 600,
@@ -54,7 +55,9 @@ pub fn input(t: ProgType, rng: &mut Rng) -> Input {
     }
     match crate::demo::layout_of(t) {
         Some(layout) => Input::Packet { layout, data },
-        None => Input::Ctx(rng.bytes(1024)),
+        None => {
+            Input::Ctx(rng.bytes(verifier::ctx::ctx_size(t as u32).map_or(1024, |n| n as usize)))
+        }
     }
 }
 
