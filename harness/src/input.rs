@@ -59,9 +59,7 @@ pub fn pattern(n: usize) -> Vec<u8> {
 }
 
 fn map_type_by_name(s: &str) -> Option<u32> {
-    (0..34)
-        .find(|t| map_type::name(*t) == s)
-        .or_else(|| s.parse().ok())
+    map_type::by_name(s).or_else(|| s.parse().ok())
 }
 
 /// Reads every program of a file.

@@ -103,3 +103,72 @@ fn test_run_passes_a_context_in_and_out() {
     assert_eq!(r.ctx_out.len(), 192);
     assert_eq!(&r.ctx_out[8..12], &7u32.to_le_bytes());
 }
+
+/// The map structures the verifier bounds map-pointer reads by
+/// (`semantics::maps::object_struct`) against the live kernel, which bounds them by its BTF:
+/// a byte read at the structure's size is "beyond struct NAME" (so the size is not too
+/// small, and the name is the kernel's), and one at the size less one is not (so it is not
+/// too large). Queues, stacks and bloom filters end in a flexible array of scalars, which
+/// the kernel lets reads run on into.
+#[test]
+fn map_object_structures_match_the_live_kernel() {
+    if let Err(why) = kernel::available() {
+        println!("skipped: the live kernel is not available ({why})");
+        return;
+    }
+    let maps = [
+        ("hash", 4, 8, 4),
+        ("array", 4, 8, 4),
+        ("perf_event_array", 4, 4, 4),
+        ("percpu_hash", 4, 8, 4),
+        ("percpu_array", 4, 8, 4),
+        ("stack_trace", 4, 64, 4),
+        ("lru_hash", 4, 8, 4),
+        ("lru_percpu_hash", 4, 8, 4),
+        ("devmap", 4, 4, 4),
+        ("sockmap", 4, 4, 4),
+        ("cpumap", 4, 4, 4),
+        ("sockhash", 4, 4, 4),
+        ("queue", 0, 8, 4),
+        ("stack", 0, 8, 4),
+        ("devmap_hash", 4, 4, 4),
+        ("ringbuf", 0, 0, 4096),
+        ("bloom_filter", 0, 8, 4),
+    ];
+    let mut checked = 0;
+    for (name, k, v, n) in maps {
+        let t = semantics::maps::map_type::by_name(name).expect(name);
+        let (sname, len) = semantics::maps::object_struct(t).expect(name);
+        let load = |off: u32| {
+            let text = format!(
+                "; type: tracepoint\n; map: m0 {name} {k} {v} {n}\nr0 = map_fd(0) ll\nr0 = *(u8 *)(r0 + {off})\nexit\n"
+            );
+            let t = harness::campaign::target_of_text(&text, name).expect("parses");
+            kernel::verify(&t.prog)
+        };
+        let past = match load(len) {
+            Ok(k) => k,
+            Err(e) => {
+                println!("{name}: not checked ({e})");
+                continue;
+            }
+        };
+        let beyond = format!("access beyond struct {sname} at off {len} size 1");
+        let flexible = matches!(name, "queue" | "stack" | "bloom_filter");
+        assert!(
+            past.message.contains(&beyond) || (flexible && past.load.accepted()),
+            "{name}: a read at {len}: {}",
+            past.message
+        );
+        let last = load(len - 1).expect("loads");
+        assert!(
+            !last.message.contains("access beyond struct"),
+            "{name}: a read at {}: {}",
+            len - 1,
+            last.message
+        );
+        checked += 1;
+    }
+    println!("{checked} map types' structures match the live kernel's");
+    assert!(checked >= 12, "most map types could be created");
+}

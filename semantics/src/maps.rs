@@ -65,6 +65,40 @@ pub mod map_type {
         ];
         NAMES.get(t as usize).copied().unwrap_or("unknown")
     }
+
+    /// The map type of a kernel name (`hash`, `array`, ...), as `name` prints it.
+    pub fn by_name(s: &str) -> Option<u32> {
+        (0..34).find(|t| name(*t) == s)
+    }
+}
+
+/// The kernel structure behind a map of type `t` (the one its operations name as
+/// `map_btf_id`) and that structure's size in bytes on Linux 6.18 x86-64, as the live
+/// kernel's BTF gives them. A privileged program may read this structure through a map
+/// pointer (CONST_PTR_TO_MAP) and nothing past it; the interpreter gives each map object
+/// this many bytes. (Where the structure ends in a flexible array of scalars, the kernel
+/// also lets a read past the end through, into that array; we do not.)
+pub fn object_struct(t: u32) -> Option<(&'static str, u32)> {
+    Some(match t {
+        1 | 5 | 9 | 10 | 13 => ("bpf_htab", 832),
+        2 | 3 | 4 | 6 | 8 | 12 => ("bpf_array", 312),
+        7 => ("bpf_stack_map", 320),
+        11 => ("lpm_trie", 400),
+        14 | 25 => ("bpf_dtab", 344),
+        15 => ("bpf_stab", 376),
+        16 => ("bpf_cpu_map", 304),
+        17 => ("xsk_map", 304),
+        18 => ("bpf_shtab", 384),
+        19 | 21 => ("bpf_cgroup_storage_map", 328),
+        20 => ("reuseport_array", 296),
+        22 | 23 => ("bpf_queue_stack", 312),
+        24 | 28 | 29 | 32 => ("bpf_local_storage_map", 448),
+        26 => ("bpf_struct_ops_map", 512),
+        27 | 31 => ("bpf_ringbuf_map", 304),
+        30 => ("bpf_bloom_filter", 312),
+        33 => ("bpf_arena", 400),
+        _ => return None,
+    })
 }
 
 /// Where a map definition came from.

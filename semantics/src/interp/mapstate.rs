@@ -59,9 +59,10 @@ pub fn storage(t: u32) -> Storage {
 
 impl MapState {
     pub fn new(def: MapDef, mem: &mut Memory, idx: u32) -> MapState {
-        // The map object itself (`struct bpf_map`, whose fields privileged programs may
-        // read): read-only zeros.
-        let object_region = mem.add(RegionKind::MapValue { map: idx }, vec![0; 512], false);
+        // The map object itself (the kernel structure whose fields privileged programs may
+        // read, `struct bpf_map` first): read-only zeros, as many as the structure has.
+        let len = crate::maps::object_struct(def.map_type).map_or(296, |(_, n)| n as usize);
+        let object_region = mem.add(RegionKind::MapValue { map: idx }, vec![0; len], false);
         MapState {
             def,
             object_region,

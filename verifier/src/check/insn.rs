@@ -823,12 +823,32 @@ impl<'a> Verifier<'a> {
                 }
                 Ok(Some(unknown_sized(size)))
             }
-            Kind::MapPtr(_) if !write && !self.opts.unprivileged => {
+            Kind::MapPtr(m) if !write && !self.opts.unprivileged => {
+                // The map's kernel structure, read through BTF: from its start to its end.
+                let t = self.maps[m as usize].map_type;
+                let Some((name, len)) = semantics::maps::object_struct(t) else {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("map_ptr access not supported for map type {t}"),
+                    ));
+                };
                 let o = p.off as i64 + off;
+                if p.var.as_const() != Some(0) {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("R{r} invalid variable offset into struct {name}"),
+                    ));
+                }
                 if o < 0 {
                     return Err(unsafe_at(
                         pc,
-                        format!("R{r} is bpf_array invalid negative access: off={o}"),
+                        format!("R{r} is {name} invalid negative access: off={o}"),
+                    ));
+                }
+                if o + size as i64 > len as i64 {
+                    return Err(unsafe_at(
+                        pc,
+                        format!("access beyond struct {name} at off {o} size {size}"),
                     ));
                 }
                 Ok(Some(unknown_sized(size)))
