@@ -392,7 +392,7 @@ fn budget_runs_out_at_the_same_instruction() {
 }
 
 /// Found by review: context accesses the verifier allows (a sign-extending load, an offset
-/// below the context's start, more loads than the context block has entries for) on a context
+/// far into a tracepoint's record, more loads than the context block has entries for) on a context
 /// shorter than the program type's; trusted mode must fault where the interpreter does, not
 /// read past the buffer.
 #[test]
@@ -403,7 +403,7 @@ fn trusted_context_accesses_past_a_short_context_fault_like_the_interpreter() {
     );
     let cases = [
         "; type: kprobe\nr0 = *(s32 *)(r1 + 160)\nexit\n".to_string(),
-        "; type: tracepoint\nr0 = *(u64 *)(r1 - 8)\nexit\n".to_string(),
+        "; type: tracepoint\nr0 = *(u64 *)(r1 + 4096)\nexit\n".to_string(),
         many,
     ];
     for text in cases {

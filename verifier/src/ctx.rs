@@ -129,8 +129,8 @@ const RAW_TP_ARGS_SIZE: u32 = 12 * 8;
 ///   sk_skb, flow_dissector);
 /// * `struct pt_regs` (x86-64) = 168 (kprobe);
 /// * tracepoint: no fixed struct; the verifier bounds offsets by
-///   PERF_MAX_TRACE_SIZE = 8192 (and see the negative-offset quirk in
-///   [`ctx_access`]);
+///   PERF_MAX_TRACE_SIZE = 8192 (the kernel also takes negative offsets,
+///   which we refuse: see `tracepoint_access`);
 /// * `struct xdp_md` = 24; `struct bpf_perf_event_data` = 184;
 ///   `struct bpf_sock` = 80; `struct bpf_sock_ops` = 224;
 ///   `struct bpf_cgroup_dev_ctx` = 12; `struct sk_msg_md` = 80;
@@ -461,15 +461,13 @@ fn skb_access(flavor: SkbFlavor, off: i64, size: i64, write: bool) -> Result<Ctx
 /// tracepoint (tp_prog_is_valid_access): read-only, aligned, `off < 8192`, and
 /// the first 8 bytes (the common trace-entry header) are refused.
 ///
-/// Quirk (observed live, explained by the kernel comparing the signed offset
-/// against an unsigned `sizeof`): a NEGATIVE offset passes the "at least 8"
-/// test, so any negative aligned offset down to -32768 is accepted. The
-/// alignment test uses C's truncating remainder, same as Rust's `%`, so e.g.
-/// `off = -6, size = 4` is refused while `off = -6, size = 2` is accepted.
+/// Where we differ on purpose: the kernel compares the signed offset against an
+/// unsigned `sizeof`, so a NEGATIVE offset passes its "at least 8" test and any
+/// aligned offset down to -32768 is accepted (observed live): a read before the
+/// trace record. We refuse it, as the unsafe access it is.
 fn tracepoint_access(off: i64, size: i64, write: bool) -> Result<CtxLoad, ()> {
-    let past_header = !(0..8).contains(&off);
     ok_if(
-        !write && past_header && off < PERF_MAX_TRACE_SIZE && off % size == 0,
+        !write && (8..PERF_MAX_TRACE_SIZE).contains(&off) && off % size == 0,
         CtxLoad::Scalar,
     )
 }

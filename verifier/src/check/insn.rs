@@ -1283,6 +1283,13 @@ impl<'a> Verifier<'a> {
                 } else {
                     src_reg.map_or(0, |r| 1 << r)
                 };
+                if width == Width::W32 {
+                    // A pointer's low half may be zero without the pointer being null: a
+                    // 32-bit test decides nothing and marks nothing. (The kernel marks
+                    // nothing either, but takes a never-null pointer's low half to be
+                    // non-zero; we explore both edges.)
+                    return Ok(Next::Fork(next, Box::new(st.clone()), target));
+                }
                 if !p.or_null {
                     // Pointers of these kinds are never null; others (ctx, stack, packet)
                     // are compared without a conclusion, as the kernel does.
