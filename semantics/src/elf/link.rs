@@ -141,7 +141,7 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
             .map(|y| Func {
                 name: y.name.clone(),
                 start: (y.value / 8) as usize,
-                end: ((y.value + y.size) / 8) as usize,
+                end: (y.value.saturating_add(y.size) / 8) as usize,
             })
             .filter(|f| f.start < slots.len())
             .collect();
@@ -257,12 +257,12 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
                             obj.maps.len() - 1
                         }
                     };
-                    let offset = sym.value as i64 + ins.imm as i64;
+                    let offset = (sym.value as i64).wrapping_add(ins.imm as i64);
                     code[pos].slots[insn].src = op::PSEUDO_MAP_IDX_VALUE;
                     code[pos].slots[insn].imm = idx as i32;
                     code[pos].slots[insn + 1].imm = offset as i32;
                 } else if let Some(&tpos) = code_pos.get(&ssec) {
-                    let target = ((sym.value as i64 + ins.imm as i64) / 8) as usize;
+                    let target = ((sym.value as i64).wrapping_add(ins.imm as i64) / 8) as usize;
                     code[pos].slots[insn].src = op::PSEUDO_FUNC;
                     code[pos].targets.insert(insn, (tpos, target));
                 } else {
@@ -349,10 +349,13 @@ fn load_legacy_maps(
         }
         for y in &msyms {
             let off = y.value as usize;
-            let bytes = data.get(off..off + rec).ok_or_else(|| ElfError::Map {
-                name: y.name.clone(),
-                msg: format!("record at {off} is outside the section"),
-            })?;
+            let bytes =
+                (off.checked_add(rec).and_then(|end| data.get(off..end))).ok_or_else(|| {
+                    ElfError::Map {
+                        name: y.name.clone(),
+                        msg: format!("record at {off} is outside the section"),
+                    }
+                })?;
             let (def, inner) = legacy_record(&y.name, bytes)?;
             map_at.insert((s.index(), y.value), obj.maps.len());
             // iproute2's records (36 bytes) name the inner map by its `id` (field 5) in
