@@ -96,8 +96,11 @@ pub fn input_derived(insns: &[(usize, Instruction)], nslots: usize) -> Vec<u16> 
 /// the latch `if counter (<|!=) limit goto head` (counting up by 1) or `if counter (>|!=)
 /// limit goto head` (down by 1) ends it; the counter changes once per iteration, on the way
 /// to the latch, and neither it nor a register limit changes otherwise; no call is made, and
-/// no other jump goes backwards. An iteration runs at most `insns` instructions, and the loop
-/// at most |limit - counter| iterations from the header.
+/// no other jump goes backwards. An iteration runs at most `insns` instructions. From the
+/// header the loop runs `limit - counter` iterations (counting up; `counter - limit` down),
+/// modulo 2^64, when the latch is `!=`, or when it is `<` (`>`) and the counter is below
+/// (above) the limit there; a `<` loop entered at or above its limit runs once, or past
+/// the wrap-around.
 #[derive(Clone, Copy, Debug)]
 pub struct CountedLoop {
     pub head: usize,
@@ -105,6 +108,8 @@ pub struct CountedLoop {
     pub counter: u8,
     pub limit: Source,
     pub up: bool,
+    /// The latch is `!=` (else `<` counting up, `>` counting down).
+    pub ne: bool,
     pub insns: u32,
 }
 
@@ -224,6 +229,7 @@ pub fn counted_loops(insns: &[(usize, Instruction)], nslots: usize) -> Vec<Count
             counter,
             limit: src,
             up,
+            ne: cond == JmpCond::Ne,
             insns: body.len() as u32,
         });
     }

@@ -468,6 +468,11 @@ impl<'a> Lower<'a> {
                 });
             }
         }
+        // A `<` (`>`) loop whose counter is not below (above) its limit: the subtraction
+        // borrowed, and the count above is not the loop's; the checked code.
+        if !lp.ne {
+            self.a.jcc(Cond::B, checked);
+        }
         // 0 (a `!=` loop that wraps around) or more than 2^31 iterations: the checked code.
         self.e(Inst::Test {
             size: Size::Q,
