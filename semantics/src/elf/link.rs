@@ -225,15 +225,12 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
                 if insn + 1 >= code[pos].slots.len() {
                     return Err(rerr("LD_IMM64 relocation on the last slot".into()));
                 }
-                if let Some(&idx) = map_at.get(&(
-                    ssec,
-                    sym.value
-                        + if is_section_sym {
-                            ins.imm as u32 as u64
-                        } else {
-                            0
-                        },
-                )) {
+                let key_off = sym.value.checked_add(if is_section_sym {
+                    ins.imm as u32 as u64
+                } else {
+                    0
+                });
+                if let Some(&idx) = key_off.and_then(|o| map_at.get(&(ssec, o))) {
                     let slot = &mut code[pos].slots[insn];
                     slot.src = op::PSEUDO_MAP_IDX;
                     slot.imm = idx as i32;
@@ -245,7 +242,12 @@ pub(super) fn load_object(bytes: &[u8]) -> Result<Object, ElfError> {
                                 .section_by_index(ssec)
                                 .map_err(|e| rerr(e.to_string()))?;
                             let contents = sec.data().map_err(|e| rerr(e.to_string()))?.to_vec();
-                            let size = sec.size().max(contents.len() as u64) as u32;
+                            let size = sec.size().max(contents.len() as u64);
+                            let Ok(size) = u32::try_from(size) else {
+                                return Err(rerr(format!(
+                                    "data section `{ssec_name}` of {size} bytes: a map value's size is 32 bits"
+                                )));
+                            };
                             let mut def = MapDef::array(&ssec_name, size.max(1), 1);
                             let mut init = contents;
                             init.resize(size as usize, 0);

@@ -1274,8 +1274,14 @@ impl<'a> Verifier<'a> {
                     }
                 }
             }
+            // A null check: 64-bit only. A pointer's low half may be zero without the
+            // pointer being null, so a 32-bit test goes to the last arm, which decides and
+            // marks nothing (the kernel marks nothing either, but takes a never-null
+            // pointer's low half to be non-zero; we explore both edges).
             (Reg::Ptr(p), Reg::Scalar(b, _)) | (Reg::Scalar(b, _), Reg::Ptr(p))
-                if b.as_const() == Some(0) && matches!(cond, JmpCond::Eq | JmpCond::Ne) =>
+                if width == Width::W64
+                    && b.as_const() == Some(0)
+                    && matches!(cond, JmpCond::Eq | JmpCond::Ne) =>
             {
                 // The null check depends on the scalar being 0.
                 self.uses |= if matches!(dv, Reg::Scalar(..)) {
@@ -1283,13 +1289,6 @@ impl<'a> Verifier<'a> {
                 } else {
                     src_reg.map_or(0, |r| 1 << r)
                 };
-                if width == Width::W32 {
-                    // A pointer's low half may be zero without the pointer being null: a
-                    // 32-bit test decides nothing and marks nothing. (The kernel marks
-                    // nothing either, but takes a never-null pointer's low half to be
-                    // non-zero; we explore both edges.)
-                    return Ok(Next::Fork(next, Box::new(st.clone()), target));
-                }
                 if !p.or_null {
                     // Pointers of these kinds are never null; others (ctx, stack, packet)
                     // are compared without a conclusion, as the kernel does.
@@ -1935,8 +1934,9 @@ impl<'a> Verifier<'a> {
         // stack's alignment and spill rules, which `helper_mem` handles itself.
         let p = st.reg(r).as_ptr().cloned();
         if let Some(p) = p {
-            if matches!(p.kind, Kind::Ctx) {
-                return Err(unsafe_at(pc, format!("R{r} type=ctx expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_")));
+            // Helpers take no memory through the context or a map itself.
+            if matches!(p.kind, Kind::Ctx | Kind::MapPtr(_)) {
+                return Err(unsafe_at(pc, format!("R{r} type={} expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_", reg_name(st.reg(r)))));
             }
         }
         self.mem(pc, st, r, 0, n, acc, val).map(|_| ())
