@@ -392,9 +392,9 @@ fn budget_runs_out_at_the_same_instruction() {
 }
 
 /// Found by review: context accesses the verifier allows (a sign-extending load, an offset
-/// far into a tracepoint's record, more loads than the context block has entries for) on a context
-/// shorter than the program type's; trusted mode must fault where the interpreter does, not
-/// read past the buffer.
+/// far into a tracepoint's record, more loads than the context block has entries for) on a
+/// context shorter than the program type's; trusted mode must fault where the interpreter
+/// does, not read past the buffer.
 #[test]
 fn trusted_context_accesses_past_a_short_context_fault_like_the_interpreter() {
     let many = format!(

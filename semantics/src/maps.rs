@@ -21,9 +21,21 @@ pub mod map_type {
     pub const CPUMAP: u32 = 16;
     pub const XSKMAP: u32 = 17;
     pub const SOCKHASH: u32 = 18;
+    pub const CGROUP_STORAGE: u32 = 19;
+    pub const REUSEPORT_SOCKARRAY: u32 = 20;
+    pub const PERCPU_CGROUP_STORAGE: u32 = 21;
     pub const QUEUE: u32 = 22;
     pub const STACK: u32 = 23;
+    pub const SK_STORAGE: u32 = 24;
+    pub const DEVMAP_HASH: u32 = 25;
+    pub const STRUCT_OPS: u32 = 26;
     pub const RINGBUF: u32 = 27;
+    pub const INODE_STORAGE: u32 = 28;
+    pub const TASK_STORAGE: u32 = 29;
+    pub const BLOOM_FILTER: u32 = 30;
+    pub const USER_RINGBUF: u32 = 31;
+    pub const CGRP_STORAGE: u32 = 32;
+    pub const ARENA: u32 = 33;
 
     /// The kernel's name of a map type (`BPF_MAP_TYPE_` dropped, lower case).
     pub fn name(t: u32) -> &'static str {
@@ -79,27 +91,34 @@ pub mod map_type {
 /// this many bytes. (Where the structure ends in a flexible array of scalars, the kernel
 /// also lets a read past the end through, into that array; we do not.)
 pub fn object_struct(t: u32) -> Option<(&'static str, u32)> {
+    use map_type::*;
     Some(match t {
-        1 | 5 | 9 | 10 | 13 => ("bpf_htab", 832),
-        2 | 3 | 4 | 6 | 8 | 12 => ("bpf_array", 312),
-        7 => ("bpf_stack_map", 320),
-        11 => ("lpm_trie", 400),
-        14 | 25 => ("bpf_dtab", 344),
-        15 => ("bpf_stab", 376),
-        16 => ("bpf_cpu_map", 304),
-        17 => ("xsk_map", 304),
-        18 => ("bpf_shtab", 384),
-        19 | 21 => ("bpf_cgroup_storage_map", 328),
-        20 => ("reuseport_array", 296),
-        22 | 23 => ("bpf_queue_stack", 312),
-        24 | 28 | 29 | 32 => ("bpf_local_storage_map", 448),
-        26 => ("bpf_struct_ops_map", 512),
-        27 | 31 => ("bpf_ringbuf_map", 304),
-        30 => ("bpf_bloom_filter", 312),
-        33 => ("bpf_arena", 400),
+        HASH | PERCPU_HASH | LRU_HASH | LRU_PERCPU_HASH | HASH_OF_MAPS => ("bpf_htab", 832),
+        ARRAY | PROG_ARRAY | PERF_EVENT_ARRAY | PERCPU_ARRAY | CGROUP_ARRAY | ARRAY_OF_MAPS => {
+            ("bpf_array", 312)
+        }
+        STACK_TRACE => ("bpf_stack_map", 320),
+        LPM_TRIE => ("lpm_trie", 400),
+        DEVMAP | DEVMAP_HASH => ("bpf_dtab", 344),
+        SOCKMAP => ("bpf_stab", 376),
+        CPUMAP => ("bpf_cpu_map", 304),
+        XSKMAP => ("xsk_map", 304),
+        SOCKHASH => ("bpf_shtab", 384),
+        CGROUP_STORAGE | PERCPU_CGROUP_STORAGE => ("bpf_cgroup_storage_map", 328),
+        REUSEPORT_SOCKARRAY => ("reuseport_array", 296),
+        QUEUE | STACK => ("bpf_queue_stack", 312),
+        SK_STORAGE | INODE_STORAGE | TASK_STORAGE | CGRP_STORAGE => ("bpf_local_storage_map", 448),
+        STRUCT_OPS => ("bpf_struct_ops_map", 512),
+        RINGBUF | USER_RINGBUF => ("bpf_ringbuf_map", 304),
+        BLOOM_FILTER => ("bpf_bloom_filter", 312),
+        ARENA => ("bpf_arena", 400),
         _ => return None,
     })
 }
+
+/// The size of `struct bpf_map` on Linux 6.18 x86-64, with which every map's structure
+/// begins: the interpreter's map object for a type `object_struct` does not know.
+pub const BPF_MAP_SIZE: u32 = 296;
 
 /// Where a map definition came from.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -351,12 +351,12 @@ fn load_legacy_maps(
         }
         for y in &msyms {
             let off = y.value as usize;
-            let bytes =
-                (off.checked_add(rec).and_then(|end| data.get(off..end))).ok_or_else(|| {
-                    ElfError::Map {
-                        name: y.name.clone(),
-                        msg: format!("record at {off} is outside the section"),
-                    }
+            let bytes = off
+                .checked_add(rec)
+                .and_then(|end| data.get(off..end))
+                .ok_or_else(|| ElfError::Map {
+                    name: y.name.clone(),
+                    msg: format!("record at {off} is outside the section"),
                 })?;
             let (def, inner) = legacy_record(&y.name, bytes)?;
             map_at.insert((s.index(), y.value), obj.maps.len());

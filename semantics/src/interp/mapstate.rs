@@ -61,8 +61,13 @@ impl MapState {
     pub fn new(def: MapDef, mem: &mut Memory, idx: u32) -> MapState {
         // The map object itself (the kernel structure whose fields privileged programs may
         // read, `struct bpf_map` first): read-only zeros, as many as the structure has.
-        let len = crate::maps::object_struct(def.map_type).map_or(296, |(_, n)| n as usize);
-        let object_region = mem.add(RegionKind::MapValue { map: idx }, vec![0; len], false);
+        let len =
+            crate::maps::object_struct(def.map_type).map_or(crate::maps::BPF_MAP_SIZE, |(_, n)| n);
+        let object_region = mem.add(
+            RegionKind::MapValue { map: idx },
+            vec![0; len as usize],
+            false,
+        );
         MapState {
             def,
             object_region,
